@@ -1,0 +1,52 @@
+"""Arithmetic as Excel does it.
+
+``excel_round`` is ROUND: half away from zero, and – like Excel, which works on the
+15 significant digits it displays – ``2.675`` rounds to ``2.68`` although the binary
+double is 2.67499999…; Python's ``round`` (half to even, exact binary) would give 2.67.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _snap15(x: np.ndarray) -> np.ndarray:
+    """Round to 15 significant digits, as Excel does before it rounds."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.floor(np.log10(np.abs(x)))
+    mag = np.where(np.isfinite(mag), mag, 0)
+    scale = 10.0 ** (14 - mag)
+    return np.where(x == 0, 0.0, np.round(x * scale) / scale)
+
+
+def excel_round(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
+    """ROUND(x, digits): half away from zero, after snapping to 15 significant digits."""
+    arr = np.asarray(x, dtype=float)
+    scale = 10.0**digits
+    y = np.abs(_snap15(arr)) * scale
+    y = _snap15(y)
+    out = np.sign(arr) * np.floor(y + 0.5) / scale
+    out = np.where(np.isnan(arr), np.nan, out)
+    if np.ndim(x) == 0:
+        return float(out)
+    return out
+
+
+def excel_roundup(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
+    """ROUNDUP(x, digits): away from zero, after snapping to 15 significant digits."""
+    arr = np.asarray(x, dtype=float)
+    scale = 10.0**digits
+    y = _snap15(np.abs(_snap15(arr)) * scale)
+    out = np.sign(arr) * np.ceil(y) / scale
+    out = np.where(np.isnan(arr), np.nan, out)
+    if np.ndim(x) == 0:
+        return float(out)
+    return out
+
+
+def fmt_number(x: float) -> str:
+    """A number as a person writes it: 30, 0.5, 1.25 (no trailing zeros, no exponent)."""
+    if x != x:  # nan
+        return "空"
+    text = f"{x:.10f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

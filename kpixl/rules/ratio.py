@@ -1,0 +1,80 @@
+"""Ratio inputs: the indicator is a quotient of raw figures the roster carries.
+
+``比率=实际销售额/计划销售额;≥100%(100分);…`` — the rule reads 实际销售额 and 计划销售额
+and scores their ratio with the inner rule. Several denominators are averaged:
+``比率=离职人数/平均(月初人数,月末人数)`` (月度员工流失率 in seed 002).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..units import fmt_quantity
+from .base import Rule
+
+
+@dataclass(frozen=True)
+class RatioRule(Rule):
+    numerator: str
+    denominators: tuple[str, ...]
+    inner: Rule
+
+    kind = "ratio"
+    kind_zh = "比率"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.numerator, *self.denominators)
+
+    def input_unit(self, field: str = "") -> str:
+        return ""
+
+    @property
+    def unit(self) -> str:  # type: ignore[override]
+        return self.inner.input_unit("")
+
+    @property
+    def full(self) -> float:
+        return self.inner.full
+
+    @property
+    def lowest(self) -> float:
+        return self.inner.lowest
+
+    def ratio(self, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
+        num = np.asarray(inputs[self.numerator], dtype=float)
+        den = sum(np.asarray(inputs[d], dtype=float) for d in self.denominators) / len(self.denominators)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(den == 0, np.nan, num / den)
+
+    def points(self, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
+        return self.inner.points({"": self.ratio(inputs)})
+
+    def invalid(self, field: str, values: np.ndarray) -> np.ndarray:
+        if field in self.denominators and len(self.denominators) == 1:
+            return values <= 0
+        return values < 0
+
+    def expected(self, field: str = "") -> str:
+        if field in self.denominators:
+            return "大于0的数（分母）/ a number > 0 (denominator)"
+        return "≥0 的数 / a number ≥ 0"
+
+    def denominator_text(self) -> str:
+        if len(self.denominators) == 1:
+            return self.denominators[0]
+        return f"平均({','.join(self.denominators)})"
+
+    def canonical(self) -> str:
+        return f"比率={self.numerator}/{self.denominator_text()};{self.inner.canonical()}"
+
+    def explain_one(self, values: Mapping[str, float]) -> str:
+        r = float(self.ratio({k: np.array([v]) for k, v in values.items()})[0])
+        parts = "、".join(f"{k} {fmt_quantity(values[k])}" for k in self.fields)
+        if np.isnan(r):
+            return f"{parts}：分母为0或缺失，无法计算比率 / the ratio cannot be computed"
+        inner = self.inner.explain_one({"": r})
+        return f"{parts}：{self.numerator}/{self.denominator_text()} = {fmt_quantity(r, self.unit)}；{inner}"

@@ -1,0 +1,64 @@
+"""Veto items (否定项 / 一票否决): ``否定项,客户投诉解决满意率不低于[ ]%``.
+
+A veto does not give points; it passes or fails. A scheme says what a failure does
+(by default the total becomes 0 and the row is flagged). A blank threshold ``[ ]`` must
+be filled in by the scheme before the veto can be used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import RuleError
+from ..units import fmt_quantity
+from .base import Rule
+
+OPS = {"≥": np.greater_equal, ">": np.greater, "≤": np.less_equal, "<": np.less, "=": np.equal}
+OP_WORDS = {"≥": "不低于", ">": "高于", "≤": "不高于", "<": "低于", "=": "等于"}
+
+
+@dataclass(frozen=True)
+class VetoRule(Rule):
+    subject: str
+    op: str
+    threshold: float | None
+    unit: str = ""
+
+    kind = "veto"
+    kind_zh = "否定项"
+
+    @property
+    def full(self) -> float:
+        return 1.0
+
+    @property
+    def lowest(self) -> float:
+        return 0.0
+
+    def require_threshold(self) -> float:
+        if self.threshold is None:
+            raise RuleError(
+                f"否定项「{self.subject}」的阈值未填写（[ ]）/ the veto threshold for {self.subject!r} is not filled in"
+            )
+        return self.threshold
+
+    def points(self, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
+        """1.0 = passes, 0.0 = vetoed, nan = missing."""
+        x = np.asarray(inputs[""], dtype=float)
+        ok = OPS[self.op](x, self.require_threshold())
+        return np.where(np.isnan(x), np.nan, ok.astype(float))
+
+    def canonical(self) -> str:
+        t = "[ ]" + self.unit if self.threshold is None else fmt_quantity(self.threshold, self.unit)
+        return f"否定项:{self.subject}{OP_WORDS[self.op]}{t}"
+
+    def explain_one(self, values: Mapping[str, float]) -> str:
+        x = values[""]
+        t = self.require_threshold()
+        q = lambda v: fmt_quantity(v, self.unit)  # noqa: E731
+        if OPS[self.op](x, t):
+            return f"{self.subject} {q(x)} {self.op} {q(t)} → 通过 / passes"
+        return f"{self.subject} {q(x)} 未{OP_WORDS[self.op]} {q(t)} → 否决 / vetoed"

@@ -1,0 +1,237 @@
+"""Units and input values: ``88%``, ``0.88``, ``９５``, ``28秒``, ``1.5小时``, ``2次``, blanks.
+
+A rule has a display unit (the unit its rubric is written in: ``秒``, ``小时``, ``%``,
+``家`` …). Input values are converted to that unit. Percentages are stored as
+fractions (``88%`` → 0.88) because that is what Excel stores in a percent cell.
+
+Reading conventions (documented in the README):
+
+* blank, ``N/A``, ``NA``, ``/``, ``-``, ``—`` → missing (``nan``), never 0;
+* a bare number in a percent field: ``|x| ≤ 1`` is a fraction (0.88 = 88%, 1 = 100%),
+  ``|x| > 1`` is percentage points (88 = 88%);
+* ``无`` (none) is 0 in a count field (``无投诉`` = 0 次) and unreadable elsewhere;
+* a value with a unit of another kind (``28秒`` in a percent field) is an error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+from .errors import ValueParseError
+
+# unit -> (dimension, factor to the dimension's base unit)
+_UNITS: dict[str, tuple[str, Decimal]] = {
+    "%": ("percent", Decimal("0.01")),
+    "秒": ("time", Decimal(1)),
+    "秒钟": ("time", Decimal(1)),
+    "s": ("time", Decimal(1)),
+    "分钟": ("time", Decimal(60)),
+    "min": ("time", Decimal(60)),
+    "小时": ("time", Decimal(3600)),
+    "个小时": ("time", Decimal(3600)),
+    "h": ("time", Decimal(3600)),
+    "天": ("time", Decimal(86400)),
+    "日": ("time", Decimal(86400)),
+    "个工作日": ("time", Decimal(86400)),
+    "工作日": ("time", Decimal(86400)),
+    "元": ("money", Decimal(1)),
+    "万元": ("money", Decimal(10000)),
+    "分": ("points", Decimal(1)),
+}
+COUNT_UNITS = ("人次", "次", "家", "条", "单", "个", "件", "人", "通", "项", "起", "份", "位", "单位")
+for _u in COUNT_UNITS:
+    _UNITS[_u] = ("count", Decimal(1))
+
+# longest first so that 分钟 wins over 分 and 人次 over 次
+UNIT_NAMES = sorted(_UNITS, key=len, reverse=True)
+UNIT_PATTERN = "|".join(re.escape(u) for u in UNIT_NAMES)
+
+MISSING_TOKENS = frozenset({"", "n/a", "na", "/", "-", "—", "--", "nan", "none", "null", "#n/a", "空", "缺"})
+NONE_TOKENS = frozenset({"无", "没有", "零"})
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_VALUE_RE = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})?$", re.IGNORECASE)
+_MIN_SEC_RE = re.compile(rf"^(?P<m>{_NUMBER})\s*分(?:钟)?\s*(?P<s>{_NUMBER})\s*秒$")
+_CLOCK_RE = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$")
+
+
+def dimension(unit: str) -> str:
+    """The kind of quantity a unit measures: percent, time, count, money, points, or ``""``."""
+    return _UNITS[unit][0] if unit in _UNITS else ""
+
+
+def factor(unit: str) -> Decimal:
+    return _UNITS[unit][1] if unit in _UNITS else Decimal(1)
+
+
+def normalize_text(text: str) -> str:
+    """Full-width to half-width (NFKC) and the comparison signs people type, made one."""
+    text = unicodedata.normalize("NFKC", str(text))
+    for src, dst in (
+        ("<=", "≤"), ("=<", "≤"), (">=", "≥"), ("=>", "≥"), ("≦", "≤"), ("≧", "≥"),
+        ("⩽", "≤"), ("⩾", "≥"), ("﹤", "<"), ("﹥", ">"), ("～", "~"), ("〜", "~"),
+        ("–", "-"), ("—", "-"), ("−", "-"), ("‐", "-"), ("﹣", "-"), ("；", ";"), ("，", ","),
+        ("：", ":"), ("（", "("), ("）", ")"), ("【", "["), ("】", "]"),
+    ):
+        text = text.replace(src, dst)
+    return text.strip()
+
+
+def convert(number: Decimal, from_unit: str, to_unit: str, *, where: str = "") -> Decimal:
+    """Convert ``number`` given in ``from_unit`` into ``to_unit`` (same dimension)."""
+    if from_unit == to_unit or not from_unit:
+        return number
+    d_from, d_to = dimension(from_unit), dimension(to_unit)
+    if not to_unit:
+        # a rule with no unit accepts counts, money and points as plain numbers
+        if d_from in ("count", "money", "points"):
+            return number
+        raise ValueParseError(
+            f"{where}单位「{from_unit}」不适用于无单位的指标 / unit {from_unit!r} does not fit a unitless value"
+        )
+    if d_from != d_to:
+        raise ValueParseError(
+            f"{where}单位「{from_unit}」与指标单位「{to_unit}」不符 / unit {from_unit!r} does not match {to_unit!r}"
+        )
+    return number * factor(from_unit) / factor(to_unit)
+
+
+def to_float(number: Decimal, unit: str) -> float:
+    """A value in ``unit`` as the float the engine and Excel use (percent → fraction)."""
+    if unit == "%":
+        return float(number / 100)
+    return float(number)
+
+
+def parse_value(value: object, unit: str = "") -> float:
+    """Read one input value the way a person means it, in ``unit``; missing → ``nan``.
+
+    >>> parse_value("88%", "%"), parse_value(88, "%"), parse_value("1.5小时", "秒")
+    (0.88, 0.88, 5400.0)
+
+    Raises ValueParseError for a value that cannot be read (never returns 0 for it).
+    """
+    if value is None:
+        return math.nan
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if math.isnan(number):
+            return math.nan
+        if math.isinf(number):
+            raise ValueParseError(f"无法识别的数值 {value!r} / unreadable value")
+        if unit == "%":
+            return number / 100 if abs(number) > 1 else number
+        return number
+    text = normalize_text(str(value)).replace(" ", "")
+    low = text.lower()
+    if low in MISSING_TOKENS:
+        return math.nan
+    if text in NONE_TOKENS:
+        if dimension(unit) in ("count", "") or unit == "%":
+            return 0.0
+        raise ValueParseError(f"无法识别的数值 {value!r}（应为数字）/ unreadable value, expected a number")
+    text = text.replace(",", "").lstrip("¥￥$")
+    m = _MIN_SEC_RE.match(text)
+    if m and dimension(unit) == "time":
+        secs = Decimal(m["m"]) * 60 + Decimal(m["s"])
+        return float(convert(secs, "秒", unit))
+    m = _CLOCK_RE.match(text)
+    if m and dimension(unit) == "time":
+        secs = Decimal(m["h"] or 0) * 3600 + Decimal(m["m"]) * 60 + Decimal(m["s"])
+        return float(convert(secs, "秒", unit))
+    m = _VALUE_RE.match(text)
+    if not m:
+        raise ValueParseError(_expected(value, unit))
+    try:
+        number = Decimal(m["num"])
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
+        raise ValueParseError(_expected(value, unit)) from exc
+    got = m["unit"] or ""
+    if got.lower() in ("s", "h", "min"):
+        got = got.lower()
+    if unit == "%" and got != "%":
+        if got:
+            raise ValueParseError(
+                f"数值 {value!r} 的单位「{got}」不是百分比 / unit {got!r} is not a percentage"
+            )
+        # bare number in a percent field: |x| <= 1 is a fraction, else percentage points
+        return float(number) if abs(number) <= 1 else float(number / 100)
+    if got == "%" and unit != "%":
+        if dimension(unit) in ("", "count", "points"):
+            raise ValueParseError(f"数值 {value!r} 是百分比，但此处需要{unit or '数字'} / a percentage where a number is expected")
+    return to_float(convert(number, got, unit, where=f"数值 {value!r}: "), unit)
+
+
+def _expected(value: object, unit: str) -> str:
+    what = {"%": "百分比，如 88% 或 0.88", "": "数字"}.get(unit, f"数字，单位{unit}")
+    return f"无法识别的数值 {value!r}（应为{what}）/ unreadable value {value!r}, expected a number{f' in {unit}' if unit else ''}"
+
+
+@dataclass(frozen=True)
+class ColumnParse:
+    """A parsed column: floats (nan = missing) and the rows (0-based) that could not be read."""
+
+    values: np.ndarray
+    bad_rows: np.ndarray
+    messages: dict[int, str]
+
+
+def parse_column(series: pd.Series, unit: str = "") -> ColumnParse:
+    """Parse a whole column at once: numeric columns in one numpy step, text columns
+    once per distinct value (a roster has few distinct spellings), never per row."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return ColumnParse(series.to_numpy(dtype=float), np.empty(0, dtype=np.intp), {})
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        bad = np.flatnonzero(np.isinf(values))
+        if unit == "%":
+            values = np.where(np.abs(values) > 1, values / 100, values)
+        if bad.size:
+            values = values.copy()
+            values[bad] = np.nan
+        return ColumnParse(values, bad, {int(i): _expected(series.iloc[i], unit) for i in bad})
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed = np.empty(len(uniques) + 1, dtype=float)
+    parsed[-1] = np.nan  # code -1 (NA) → missing
+    errors: dict[int, str] = {}
+    for k, raw in enumerate(uniques):
+        try:
+            parsed[k] = parse_value(raw, unit)
+        except ValueParseError as exc:
+            parsed[k] = np.nan
+            errors[k] = str(exc)
+    values = parsed[codes]
+    if not errors:
+        return ColumnParse(values, np.empty(0, dtype=np.intp), {})
+    bad_codes = np.fromiter(errors, dtype=np.intp)
+    bad = np.flatnonzero(np.isin(codes, bad_codes))
+    return ColumnParse(values, bad, {int(i): errors[int(codes[i])] for i in bad})
+
+
+def decimal_of(x: float) -> Decimal:
+    """The shortest decimal that reads back as the same double (``0.1`` not ``0.1000…055``)."""
+    return Decimal(repr(float(x)))
+
+
+def fmt_quantity(x: float, unit: str = "") -> str:
+    """A threshold or value in its unit, exactly: 0.9 with ``%`` → ``90%``; 30 ``秒`` → ``30秒``."""
+    if x != x:
+        return "空"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    d = decimal_of(x) * 100 if unit == "%" else decimal_of(x)
+    text = format(d.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return f"{text}{unit}"
