@@ -386,11 +386,13 @@ def _parse_counters(segments: list[str], text: str, max_points: float | None) ->
         counters = fixed
     negative = any(c.delta < 0 for c in counters)
     positive = any(c.delta > 0 for c in counters)
-    if negative and not positive:
-        base = _full(text, max_points, "扣分规则 / a deduction rule")
+    m = re.search(rf"满分\s*({NUM})\s*分", text)
+    if m:
+        base = float(m[1])
+    elif negative and not positive and max_points is not None:
+        base = float(max_points)  # deductions start from the item's full points
     else:
-        m = re.search(rf"满分\s*({NUM})\s*分", text)
-        base = float(m[1]) if m else 0.0
+        base = 0.0  # bonuses, and adjustments to the total (处罚: 被部门批评一次扣2分)
     floor, cap = _floor_limits(text, 0.0 if base > 0 else None)
     if positive and not negative and cap is None and max_points is not None:
         cap = float(max_points)

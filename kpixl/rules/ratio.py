@@ -54,14 +54,14 @@ class RatioRule(Rule):
         return self.inner.points({"": self.ratio(inputs)})
 
     def invalid(self, field: str, values: np.ndarray) -> np.ndarray:
-        if field in self.denominators and len(self.denominators) == 1:
-            return values <= 0
-        return values < 0
+        if field in self.denominators:
+            return values <= 0 if len(self.denominators) == 1 else values < 0
+        return np.zeros(values.shape, dtype=bool)  # a numerator may be negative (节省额 when overspent)
 
     def expected(self, field: str = "") -> str:
         if field in self.denominators:
             return "大于0的数（分母）/ a number > 0 (denominator)"
-        return "≥0 的数 / a number ≥ 0"
+        return "数字 / a number"
 
     def denominator_text(self) -> str:
         if len(self.denominators) == 1:

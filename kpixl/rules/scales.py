@@ -174,7 +174,7 @@ class ChoiceRule(Rule):
         return "、".join(o.label for o in self.options)
 
     def canonical(self) -> str:
-        if self.style == "yesno":
+        if self.style in ("yesno", "label"):
             return ";".join(f"{o.label}({pts(o.points)})" for o in self.options)
         return ";".join(f"{o.label}{pts(o.points)}" + (f":{o.description}" if o.description else "") for o in self.options)
 
