@@ -58,7 +58,9 @@ def _err(text: str, why: str, why_en: str) -> RubricSyntaxError:
 def _split(text: str) -> list[str]:
     """Split into segments on ``;`` and new lines; drop list numbering (``1、`` ``2.``)."""
     text = re.sub(r"(^|[;\n])\s*\(?\d+[、.)]\s*(?=\D)", r"\1", text)
-    return [s.strip(" ,。.") for s in re.split(r"[;\n]", text) if s.strip(" ,。.")]
+    # 、 separates segments only after a score ("≤30秒(5分)、30-60秒(3分)"), never inside names
+    parts = re.split(r"[;\n]|(?<=分\))、|(?<=分)、", text)
+    return [s.strip(" ,。.") for s in parts if s.strip(" ,。.")]
 
 
 # --------------------------------------------------------------------------- quantities

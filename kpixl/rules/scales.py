@@ -183,5 +183,5 @@ class ChoiceRule(Rule):
         for o in self.options:
             if o.key == v:
                 desc = f"「{o.description}」" if o.description else ""
-                return f"{o.label}{desc} → {pts(o.points)}"
+                return f"{o.label}{desc}{'' if desc else ' '}→ {pts(o.points)}"
         return f"{fmt_quantity(v)} 不是有效选项 / not a valid option"

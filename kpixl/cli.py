@@ -1,0 +1,167 @@
+"""The ``kpixl`` command: a thin skin over the library, with the same verbs.
+
+Exit codes: 0 success, 1 input errors (listed), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import KpixlError
+from .numeric import fmt_number
+from .roster import read_table, write_table
+from .rubric import parse_rule
+from .scheme import MISSING_ZH, builtin_ids, load_scheme
+from .scoring import score as score_team
+from .units import fmt_quantity
+
+def _console(**kw) -> Console:
+    c = Console(highlight=False, **kw)
+    return c if c.is_terminal else Console(highlight=False, width=160, **kw)
+
+
+out = _console()
+err = _console(stderr=True)
+PROGRESS_ROWS = 20_000  # show a progress bar from this many rows on
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):  # one place that turns kpixl errors into exit code 1
+        try:
+            return super().invoke(ctx)
+        except KpixlError as exc:
+            err.print(f"[bold red]错误 / error:[/] {exc}", markup=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kpixl")
+def main() -> None:
+    """kpixl：客服绩效考核 — 评分、方案、名单 / customer-service appraisal from the command line."""
+
+
+@main.command("schemes")
+def schemes_cmd() -> None:
+    """列出内置考核方案 / list the built-in schemes."""
+    table = Table("id", "名称", "周期", "指标数", "等级")
+    for sid in builtin_ids():
+        s = load_scheme(sid)
+        table.add_row(sid, s.name, s.period, str(len(s.indicators)), " / ".join(t.name for t in s.grades))
+    out.print(table)
+
+
+@main.command("show")
+@click.argument("scheme")
+def show_cmd(scheme: str) -> None:
+    """显示方案：指标、规范化规则、名单表头 / show a scheme's indicators, rules and roster headers."""
+    s = load_scheme(scheme)
+    out.print(f"[bold]{s.name}[/]  ({s.id})  {s.period}")
+    if s.source:
+        out.print(f"来源 / source: {s.source}")
+    if s.raters:
+        out.print("评价人 / raters: " + "、".join(f"{r} {fmt_quantity(w, '%')}" for r, w in s.raters.items()))
+    for sec in s.sections:
+        w = f" 权重 {fmt_quantity(sec.weight, '%')}" if sec.weight is not None else ""
+        table = Table(title=f"{sec.name}{w}", title_justify="left", show_lines=True)
+        for col in ("指标", "权重/分值", "类型", "规则（规范写法）", "名单列", "缺失"):
+            table.add_column(col, overflow="fold")
+        for ind in sec.indicators:
+            wp = fmt_quantity(ind.weight, "%") if ind.weight is not None else f"{fmt_number(ind.points)}分"
+            table.add_row(ind.name, wp, ind.rule.kind_zh, ind.rule.canonical(), "\n".join(ind.input_columns()),
+                          MISSING_ZH[ind.missing])
+        out.print(table)
+    if s.adjustments:
+        out.print("调整项 / adjustments:")
+        for a in s.adjustments:
+            out.print(f"  {a.name}: {a.rule.canonical()}  列: {'、'.join(a.columns())}")
+    if s.vetoes:
+        out.print("否定项 / vetoes:")
+        for v in s.vetoes:
+            out.print(f"  {v.rule.canonical()}（未达到则总分为0）  列: {v.column}")
+    grades = Table("等级", "总分下限", "奖金系数", title="等级系数 / grades", title_justify="left")
+    for t in s.grades:
+        grades.add_row(t.name, f"≥{fmt_number(t.lower)}", fmt_number(t.coefficient))
+    out.print(grades)
+    out.print("名单表头 / roster headers:")
+    out.print("  " + ", ".join(s.roster_headers()))
+    out.print("可选列 / optional: <指标>·调整得分 (评价人调整后的得分 / a rater's override)")
+    if s.notes:
+        out.print("说明 / notes:")
+        out.print(s.notes.rstrip())
+
+
+@main.command("roster")
+@click.argument("scheme")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出 .csv 或 .xlsx")
+def roster_cmd(scheme: str, out_path: str) -> None:
+    """写出空白名单（表头即方案需要的列）/ write an empty roster with the scheme's headers."""
+    s = load_scheme(scheme)
+    p = write_table(pd.DataFrame(columns=s.roster_headers()), out_path, sheet="名单")
+    out.print(f"已写出 {p}（{len(s.roster_headers())} 列）/ wrote {p}")
+
+
+@main.command("score")
+@click.argument("roster", type=click.Path(dir_okay=False))
+@click.option("--scheme", "scheme_id", required=True, help="内置方案 id 或 .yaml 文件 / built-in id or YAML file")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="结果 .csv 或 .xlsx / results file")
+@click.option("--show", "show_rows", default=20, show_default=True, help="屏幕上显示的行数 / rows to print")
+def score_cmd(roster: str, scheme_id: str, out_path: str | None, show_rows: int) -> None:
+    """为整个名单评分 / score every person of a roster."""
+    s = load_scheme(scheme_id)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("读取名单 / reading", total=3)
+        df = read_table(roster)
+        if len(df) >= PROGRESS_ROWS:
+            progress.update(task, advance=1, description=f"评分 {len(df):,} 行 / scoring")
+        results = score_team(s, df)
+        progress.update(task, advance=1, description="写出结果 / writing")
+        if out_path:
+            write_table(results, out_path, inputs=(roster,))
+        progress.update(task, advance=1)
+    _print_results(results, show_rows)
+    flagged = int((results["标记"] != "").sum())
+    out.print(f"{len(results)} 人已评分（{s.name}）；{flagged} 人有标记 / {len(results)} scored, {flagged} flagged")
+    if out_path:
+        out.print(f"结果已写出 / results written: {out_path}")
+
+
+def _print_results(results: pd.DataFrame, rows: int) -> None:
+    cols = [c for c in ("工号", "姓名", "总分", "等级", "奖金系数", "排名", "标记") if c in results.columns]
+    table = Table(*cols)
+    for _, r in results.head(rows).iterrows():
+        table.add_row(*[fmt_number(v) if isinstance(v, float) else str(v) for v in r[cols]])
+    out.print(table)
+    if len(results) > rows:
+        out.print(f"…（共 {len(results)} 行 / {len(results)} rows）")
+
+
+@main.command("explain")
+@click.option("--rule", "rule_text", required=True, help="评分标准，如 '≤30秒(5分);30-60秒(3分);>60秒(1分)'")
+@click.option("--max-points", type=float, default=None, help="该项满分（扣分类规则需要）/ the item's full points")
+@click.argument("values", nargs=-1, required=True)
+def explain_cmd(rule_text: str, max_points: float | None, values: tuple[str, ...]) -> None:
+    """解释一个值的得分 / explain the score of values under a rubric.
+
+    多输入规则用 名称=值：kpixl explain --rule '…' 未提交=1 数据错误=2
+    """
+    rule = parse_rule(rule_text, max_points=max_points)
+    out.print(f"规则 / rule: {rule.canonical()}")
+    named = dict(v.split("=", 1) for v in values if "=" in v and not v.startswith(("=", "≥", "≤", "<", ">")))
+    if rule.fields != ("",):
+        out.print(rule.explain(named))
+        return
+    for v in values:
+        out.print(f"{v}: {rule.explain(v)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

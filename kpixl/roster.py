@@ -1,0 +1,85 @@
+"""Reading and writing roster and result tables (CSV or Excel).
+
+* CSV is read as UTF-8 (with or without BOM) and, failing that, as GB18030 — what
+  Excel on Chinese Windows saves. 工号 is always text (``001`` keeps its zeros).
+* Excel files are read with python-calamine (fast) from the sheet ``团队汇总`` if the
+  workbook has one, else the first sheet.
+* Outputs are written atomically (a temp file, then a rename) and never onto the input.
+  CSV is written as UTF-8 with BOM so that Excel in China opens it correctly.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import KpixlError
+
+TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
+
+
+class FileError(KpixlError):
+    """A file that cannot be read or written."""
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a roster or results table from ``.csv``, ``.xlsx``, ``.xlsm`` or ``.xls``."""
+    p = Path(path)
+    if not p.exists():
+        raise FileError(f"找不到文件 {p} / file not found")
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    return pd.read_csv(p, dtype=TEXT_COLUMNS, encoding=encoding, skipinitialspace=True)
+                except UnicodeDecodeError:
+                    continue
+            raise FileError(f"{p}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
+        if suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+            if sheet is None:
+                from python_calamine import CalamineWorkbook
+
+                names = CalamineWorkbook.from_path(str(p)).sheet_names
+                sheet = "团队汇总" if "团队汇总" in names else names[0]
+            return pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS)
+    except FileError:
+        raise
+    except Exception as exc:  # corrupt file, wrong format, missing sheet
+        raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
+    raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
+
+
+def write_table(df: pd.DataFrame, path: str | Path, *, inputs: tuple[str | Path, ...] = (),
+                sheet: str = "评分结果") -> Path:
+    """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file."""
+    p = Path(path)
+    for src in inputs:
+        if Path(src).exists() and p.exists() and p.resolve() == Path(src).resolve():
+            raise FileError(f"不会覆盖输入文件 {p}，请换一个输出文件名 / refusing to overwrite the input file {p}")
+    suffix = p.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise FileError(f"{p}: 输出只支持 .csv 或 .xlsx / output must be .csv or .xlsx")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".kpixl-", suffix=suffix, dir=p.parent)
+    os.close(fd)
+    try:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        else:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                df.to_excel(writer, index=False, sheet_name=sheet)
+                ws = writer.sheets[sheet]
+                ws.freeze_panes = "A2"
+                for col in ws.columns:
+                    width = max(len(str(c.value or "")) for c in col[:200])
+                    ws.column_dimensions[col[0].column_letter].width = min(max(8, width * 2 + 2), 60)
+        os.replace(tmp, p)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return p
