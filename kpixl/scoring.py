@@ -189,7 +189,8 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     roster = roster.loc[~_blank_rows(roster)] if len(roster) else roster
     roster = roster.reset_index(drop=True)
     reader = _Reader(roster)
-    needed = ["工号", "姓名", *scheme.input_columns()]
+    optional = {c for a in scheme.adjustments for c in a.columns()}  # absent = nothing happened
+    needed = ["工号", "姓名", *(c for c in scheme.input_columns() if c not in optional)]
     absent = [h for h in needed if not reader.has(h)]
     if absent:
         raise RosterError(
@@ -226,7 +227,8 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
         for a in scheme.adjustments:
             inputs = {}
             for field, header in zip(a.rule.fields, a.columns(), strict=True):
-                inputs[field] = np.nan_to_num(reader.parse(header, a.rule, field))  # blank = nothing happened
+                # a blank cell or an absent column means nothing happened this period
+                inputs[field] = np.nan_to_num(reader.parse(header, a.rule, field)) if reader.has(header) else np.zeros(n)
             adj = adj + a.rule.points(inputs)
         adj = excel_round(adj, scheme.decimals)
         out["调整分"] = adj

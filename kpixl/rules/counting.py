@@ -30,11 +30,15 @@ def _clip(x: np.ndarray, floor: float | None, cap: float | None) -> np.ndarray:
     return x
 
 
-def _limits_text(floor: float | None, cap: float | None, base: float) -> list[str]:
+def _limits_text(floor: float | None, cap: float | None, default_floor: float | None) -> list[str]:
+    """The floor and cap as rubric words; a floor equal to the parser's default may stay implicit."""
     out = []
     if floor == 0:
         out.append("扣完为止")
-    elif floor is not None:
+    elif floor is None:
+        if default_floor is not None:
+            out.append("可扣为负分")
+    else:
         out.append(f"最低{pts(floor)}")
     if cap is not None:
         out.append(f"最高{pts(cap)}")
@@ -100,7 +104,7 @@ class CounterRule(Rule):
             verb = "扣" if c.delta < 0 else "加"
             per = "每1分" if self.unit == "分" else "一次"
             parts.append(f"{c.name}{per}{verb}{pts(abs(c.delta))}")
-        parts += _limits_text(self.floor, self.cap, self.base)
+        parts += _limits_text(self.floor, self.cap, 0.0 if self.base > 0 else None)
         return ";".join(parts)
 
     def explain_one(self, values: Mapping[str, float]) -> str:
@@ -163,7 +167,7 @@ class PerUnitRule(Rule):
             parts.append(f"每少{q(self.step)}扣{pts(self.down)}")
         if self.up:
             parts.append(f"每多{q(self.step)}加{pts(self.up)}")
-        parts += _limits_text(self.floor, self.cap, self.base)
+        parts += _limits_text(self.floor, self.cap, 0.0)
         return ";".join(parts)
 
     def explain_one(self, values: Mapping[str, float]) -> str:
@@ -228,7 +232,7 @@ class SteppedRule(Rule):
         sign, verb = ("≤", "超出") if self.above else ("≥", "低于")
         part = f"(不足{q(self.step)}按{q(self.step)}计)" if self.partial == "ceil" else f"(不足{q(self.step)}不计)"
         parts = [f"{sign}{q(self.limit)}({pts(self.base)})", f"每{verb}{q(self.step)}扣{pts(self.penalty)}{part}"]
-        parts += _limits_text(self.floor, None, self.base)
+        parts += _limits_text(self.floor, None, 0.0)
         return ";".join(parts)
 
     def explain_one(self, values: Mapping[str, float]) -> str:
