@@ -20,15 +20,23 @@ def _snap15(x: np.ndarray) -> np.ndarray:
 
 
 def excel_round(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
-    """ROUND(x, digits): half away from zero, after snapping to 15 significant digits."""
-    arr = np.asarray(x, dtype=float)
+    """ROUND(x, digits): half away from zero, after snapping to 15 significant digits.
+
+    The common case is one vectorised floor; only values within a hair of a tie (where
+    the 15-digit snap can matter) take the exact path.
+    """
+    arr = np.atleast_1d(np.asarray(x, dtype=float))
     scale = 10.0**digits
-    y = np.abs(_snap15(arr)) * scale
-    y = _snap15(y)
-    out = np.sign(arr) * np.floor(y + 0.5) / scale
-    out = np.where(np.isnan(arr), np.nan, out)
+    y = np.abs(arr) * scale
+    out = np.floor(y + 0.5)
+    near = np.abs(y - np.floor(y) - 0.5) < 1e-9 * np.maximum(y, 1.0)
+    if near.any():
+        ys = _snap15(np.abs(_snap15(arr[near])) * scale)
+        out[near] = np.floor(ys + 0.5)
+    out = np.sign(arr) * out / scale
+    out[np.isnan(arr)] = np.nan
     if np.ndim(x) == 0:
-        return float(out)
+        return float(out[0])
     return out
 
 

@@ -164,17 +164,25 @@ def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _F
 
 
 def _blank_rows(roster: pd.DataFrame) -> np.ndarray:
-    """Rows with nothing in them at all (trailing rows of a sheet) are not people."""
-    if roster.empty:
-        return np.zeros(0, dtype=bool)
-    blank = roster.isna().to_numpy()
-    obj = roster.select_dtypes(exclude="number")
-    if not obj.empty:
-        s = obj.astype("string").apply(lambda c: c.str.strip().fillna("") == "")
-        blank_obj = s.to_numpy(dtype=bool)
-        idx = [roster.columns.get_loc(c) for c in obj.columns]
-        blank[:, idx] |= blank_obj
-    return blank.all(axis=1)
+    """Rows with nothing in them at all (trailing rows of a sheet) are not people.
+
+    Numeric columns go first (one isna each); text is then judged only on the rows
+    that are still candidates, so a full roster costs a few vector operations.
+    """
+    blank = np.ones(len(roster), dtype=bool)
+    cols = sorted(roster.columns, key=lambda c: not pd.api.types.is_numeric_dtype(roster[c].dtype))
+    for col in cols:
+        s = roster[col]
+        if pd.api.types.is_numeric_dtype(s.dtype):
+            blank &= s.isna().to_numpy()
+        else:
+            idx = np.flatnonzero(blank)
+            sub = s.iloc[idx]
+            empty = sub.isna().to_numpy() | (sub.astype("string").str.strip() == "").fillna(True).to_numpy(dtype=bool)
+            blank[idx] = empty
+        if not blank.any():
+            break
+    return blank
 
 
 def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
@@ -186,8 +194,11 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     """
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
-    roster = roster.loc[~_blank_rows(roster)] if len(roster) else roster
-    roster = roster.reset_index(drop=True)
+    blank = _blank_rows(roster)
+    if blank.any():
+        roster = roster.loc[~blank]
+    if not isinstance(roster.index, pd.RangeIndex) or roster.index.start != 0 or roster.index.step != 1:
+        roster = roster.reset_index(drop=True)
     reader = _Reader(roster)
     optional = {c for a in scheme.adjustments for c in a.columns()}  # absent = nothing happened
     needed = ["工号", "姓名", *(c for c in scheme.input_columns() if c not in optional)]
@@ -247,7 +258,7 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     total = excel_round(raw, scheme.decimals)
 
     if reader.issues:
-        raise RosterError(reader.issues)
+        raise RosterError(sorted(reader.issues, key=lambda i: i.row))
 
     asc = scheme.grades[::-1]
     lowers = np.array([t.lower for t in asc])
@@ -257,7 +268,6 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     out["奖金系数"] = np.array([t.coefficient for t in asc])[idx]
     out["排名"] = pd.Series(total).rank(method="min", ascending=False).to_numpy(dtype="int64") if n else np.zeros(0, int)
     out["标记"] = flags.column()
-    results = pd.DataFrame(out)
     order = [normalize_header(c) for c in carried]
     order += [h for h in scheme.result_headers() if h not in order]
-    return results[order]
+    return pd.DataFrame({h: out[h] for h in order})
