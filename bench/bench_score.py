@@ -21,17 +21,19 @@ TARGET_ROWS_PER_S = 1_000_000
 def make_roster(n: int, seed: int = 1) -> pd.DataFrame:
     """A roster as pandas reads it from a CSV of numbers (rates as fractions, times in seconds)."""
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "工号": np.char.add("E", np.arange(n).astype(str)),
-        "姓名": "员工",
-        "服务规范度": rng.integers(1, 6, n).astype(float),
-        "问题解决能力": rng.integers(2, 11, n) / 2,
-        "平均响应时长": rng.integers(5, 120, n).astype(float),
-        "一次解决率": rng.integers(60, 101, n) / 100,
-        "客户满意度": rng.integers(80, 101, n) / 100,
-        "投诉率": rng.choice([0.0, 0.005, 0.01, 0.02], n),
-        "跨部门协作响应速度": rng.integers(1, 72, n).astype(float),
-    })
+    return pd.DataFrame(
+        {
+            "工号": np.char.add("E", np.arange(n).astype(str)),
+            "姓名": "员工",
+            "服务规范度": rng.integers(1, 6, n).astype(float),
+            "问题解决能力": rng.integers(2, 11, n) / 2,
+            "平均响应时长": rng.integers(5, 120, n).astype(float),
+            "一次解决率": rng.integers(60, 101, n) / 100,
+            "客户满意度": rng.integers(80, 101, n) / 100,
+            "投诉率": rng.choice([0.0, 0.005, 0.01, 0.02], n),
+            "跨部门协作响应速度": rng.integers(1, 72, n).astype(float),
+        }
+    )
 
 
 def naive(scheme: kpixl.Scheme, df: pd.DataFrame) -> list[float]:

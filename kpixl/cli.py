@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 input errors (listed), 2 usage errors.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 import pandas as pd
@@ -22,6 +21,7 @@ from .rubric import parse_rule
 from .scheme import MISSING_ZH, builtin_ids, load_scheme
 from .scoring import score as score_team
 from .units import fmt_quantity
+
 
 def _console(**kw) -> Console:
     c = Console(highlight=False, **kw)
@@ -75,8 +75,7 @@ def show_cmd(scheme: str) -> None:
             table.add_column(col, overflow="fold")
         for ind in sec.indicators:
             wp = fmt_quantity(ind.weight, "%") if ind.weight is not None else f"{fmt_number(ind.points)}分"
-            table.add_row(ind.name, wp, ind.rule.kind_zh, ind.rule.canonical(), "\n".join(ind.input_columns()),
-                          MISSING_ZH[ind.missing])
+            table.add_row(ind.name, wp, ind.rule.kind_zh, ind.rule.canonical(), "\n".join(ind.input_columns()), MISSING_ZH[ind.missing])
         out.print(table)
     if s.adjustments:
         out.print("调整项 / adjustments:")
@@ -116,8 +115,9 @@ def roster_cmd(scheme: str, out_path: str) -> None:
 def score_cmd(roster: str, scheme_id: str, out_path: str | None, show_rows: int) -> None:
     """为整个名单评分 / score every person of a roster."""
     s = load_scheme(scheme_id)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as progress:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal
+    ) as progress:
         task = progress.add_task("读取名单 / reading", total=3)
         df = read_table(roster)
         if len(df) >= PROGRESS_ROWS:

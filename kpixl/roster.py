@@ -53,8 +53,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
 
 
-def write_table(df: pd.DataFrame, path: str | Path, *, inputs: tuple[str | Path, ...] = (),
-                sheet: str = "评分结果") -> Path:
+def write_table(df: pd.DataFrame, path: str | Path, *, inputs: tuple[str | Path, ...] = (), sheet: str = "评分结果") -> Path:
     """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file."""
     p = Path(path)
     for src in inputs:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from .errors import AmbiguousEdgeError, RuleError, RubricSyntaxError
+from .errors import AmbiguousEdgeError, RubricSyntaxError, RuleError
 from .rules import (
     Band,
     BandRule,
@@ -48,7 +48,7 @@ NUM = r"-?\d+(?:\.\d+)?"
 QTY = rf"({NUM})\s*({UNIT_PATTERN})?"
 CMP = "≤≥<>="
 
-__all__ = ["parse_rule", "parse_interval", "Interval"]
+__all__ = ["Interval", "parse_interval", "parse_rule"]
 
 
 def _err(text: str, why: str, why_en: str) -> RubricSyntaxError:
@@ -103,12 +103,33 @@ class Interval:
 
 
 _WORD_OPS = [
-    ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("不得少于", "≥"), ("不得低于", "≥"), ("至少", "≥"),
-    ("未达到", "<"), ("未达", "<"), ("未满", "<"),
-    ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("不大于", "≤"), ("至多", "≤"), ("最多", "≤"),
-    ("达到", "≥"), ("满", "≥"), ("大于等于", "≥"), ("小于等于", "≤"),
-    ("低于", "<"), ("小于", "<"), ("少于", "<"), ("不足", "<"),
-    ("高于", ">"), ("大于", ">"), ("超过", ">"), ("多于", ">"),
+    ("不低于", "≥"),
+    ("不少于", "≥"),
+    ("不小于", "≥"),
+    ("不得少于", "≥"),
+    ("不得低于", "≥"),
+    ("至少", "≥"),
+    ("未达到", "<"),
+    ("未达", "<"),
+    ("未满", "<"),
+    ("不高于", "≤"),
+    ("不超过", "≤"),
+    ("不多于", "≤"),
+    ("不大于", "≤"),
+    ("至多", "≤"),
+    ("最多", "≤"),
+    ("达到", "≥"),
+    ("满", "≥"),
+    ("大于等于", "≥"),
+    ("小于等于", "≤"),
+    ("低于", "<"),
+    ("小于", "<"),
+    ("少于", "<"),
+    ("不足", "<"),
+    ("高于", ">"),
+    ("大于", ">"),
+    ("超过", ">"),
+    ("多于", ">"),
 ]
 _SUFFIX_OPS = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("内", "≤")]
 _FLIP = {">": "<", "<": ">", "≥": "≤", "≤": "≥", "=": "="}
@@ -130,7 +151,7 @@ def _comparison(s: str) -> tuple[str, _Q] | None:
         m = re.search(rf"{word}\s*{QTY}", s)
         if m:
             q = _Q(Decimal(m[1]), m[2] or "")
-            tail = s[m.end():]
+            tail = s[m.end() :]
             for suffix, sop in _SUFFIX_OPS:  # 达到80%以上 → ≥80%
                 if tail.startswith(suffix) and word in ("达到", "满"):
                     return sop, q
@@ -282,13 +303,13 @@ def _parse_levels(text: str) -> Rule:
     marks = list(re.finditer(r"(\d+|[一二三四五六七八九十])\s*级", text))
     levels: dict[int, dict] = {}
     for i, m in enumerate(marks):
-        chunk = text[m.end(): marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip(" ;,")
+        chunk = text[m.end() : marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip(" ;,")
         n = int(m[1]) if m[1].isdigit() else _CN_DIGITS[m[1]]
         entry = levels.setdefault(n, {"points": None, "desc": ""})
         pm = re.match(rf"\(?\s*({NUM})\s*分\s*\)?", chunk)
         if pm:
             entry["points"] = float(pm[1])
-            chunk = chunk[pm.end():]
+            chunk = chunk[pm.end() :]
         desc = chunk.lstrip(" :;,").strip()
         if desc:
             entry["desc"] = desc
@@ -304,12 +325,12 @@ def _parse_scale(text: str) -> Rule:
     m = re.search(rf"(?:评分|打分)\s*:?\s*({NUM})\s*(?:-|~|至|到)\s*({NUM})\s*分", text)
     if m:
         lo, hi = float(m[1]), float(m[2])
-        text = text[: m.start()] + text[m.end():]
+        text = text[: m.start()] + text[m.end() :]
     marks = list(re.finditer(rf"(?:^|;)\s*({NUM})\s*分\s*:", text))
     anchors = []
     for i, mk in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        anchors.append((float(mk[1]), text[mk.end(): end].strip(" ;")))
+        anchors.append((float(mk[1]), text[mk.end() : end].strip(" ;")))
     anchors.sort()
     values = [p for p, _ in anchors]
     if len(set(values)) != len(values):
@@ -345,9 +366,7 @@ def _full(text: str, max_points: float | None, what: str) -> float:
     if m:
         return float(m[1])
     if max_points is None:
-        raise RuleError(
-            f"「{text}」需要该项的满分（max_points 或「满分N分」）/ {what} needs the item's full points (max_points)"
-        )
+        raise RuleError(f"「{text}」需要该项的满分（max_points 或「满分N分」）/ {what} needs the item's full points (max_points)")
     return float(max_points)
 
 
@@ -462,8 +481,7 @@ def _parse_stepped(text: str, max_points: float | None) -> Rule:
     base = float(bm[1]) if bm else _full(text, max_points, "阶梯扣分规则 / a stepped rule")
     partial = "floor" if re.search(r"不足[^;]*不计", text) else "ceil"
     floor, _ = _floor_limits(text, 0.0)
-    return SteppedRule(limit=limit, step=step, penalty=float(m[4]), base=base, above=above, unit=unit,
-                       floor=floor, partial=partial)
+    return SteppedRule(limit=limit, step=step, penalty=float(m[4]), base=base, above=above, unit=unit, floor=floor, partial=partial)
 
 
 def _parse_checklist(text: str, max_points: float | None) -> Rule:
@@ -528,9 +546,7 @@ def _parse(text: str, max_points: float | None) -> Rule:
     segments = _split(text)
     if not segments:
         raise _err(text, "评分标准是空的", "the rubric is empty")
-    if re.search(rf"(扣罚|扣除|扣|减|罚|奖励|加|奖)\s*{NUM}\s*分", text) and not any(
-        re.search(rf"[{CMP}]|以上|以下|以内", s) for s in segments
-    ):
+    if re.search(rf"(扣罚|扣除|扣|减|罚|奖励|加|奖)\s*{NUM}\s*分", text) and not any(re.search(rf"[{CMP}]|以上|以下|以内", s) for s in segments):
         return _parse_counters(segments, text, max_points)
     return _parse_bands(segments, text, max_points)
 

@@ -8,6 +8,7 @@ place of every problem (``部分[0].指标[1].权重``).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -229,8 +230,7 @@ def _check_sum(weights: list[float], where: str, what: str) -> None:
     total = float(sum(Decimal(repr(w)) for w in weights))
     if abs(total - 1.0) > 1e-9:
         raise SchemeError(
-            f"{where}: {what}合计为 {fmt_quantity(total, '%')}，应为 100% / {what} weights total "
-            f"{fmt_quantity(total, '%')}, expected 100%"
+            f"{where}: {what}合计为 {fmt_quantity(total, '%')}，应为 100% / {what} weights total {fmt_quantity(total, '%')}, expected 100%"
         )
 
 
@@ -266,16 +266,21 @@ def _indicator(d: Mapping, where: str, raters: Mapping[str, float], missing: str
             listed = [x.strip() for x in listed.replace("、", ",").split(",") if x.strip()]
         for r in listed:
             if r not in raters:
-                raise SchemeError(
-                    f"{where}.评价人: 未知的评价人「{r}」（方案的评价人: {', '.join(raters) or '无'}）/ unknown rater {r!r}"
-                )
+                raise SchemeError(f"{where}.评价人: 未知的评价人「{r}」（方案的评价人: {', '.join(raters) or '无'}）/ unknown rater {r!r}")
         ind_raters = tuple(listed)
     elif raters:
         ind_raters = tuple(raters)
     return Indicator(
-        name=name, rule=rule, weight=weight, points=points, rubric=rubric or rule_text,
-        target=str(d.get("目标值", "") or ""), unit=str(d.get("单位", "") or rule.input_unit("")),
-        source=str(d.get("数据来源", "") or ""), period=str(d.get("考核周期", "") or ""), raters=ind_raters,
+        name=name,
+        rule=rule,
+        weight=weight,
+        points=points,
+        rubric=rubric or rule_text,
+        target=str(d.get("目标值", "") or ""),
+        unit=str(d.get("单位", "") or rule.input_unit("")),
+        source=str(d.get("数据来源", "") or ""),
+        period=str(d.get("考核周期", "") or ""),
+        raters=ind_raters,
         missing=_missing(d["缺失处理"], f"{where}.缺失处理") if "缺失处理" in d else missing,
         note=str(d.get("说明", "") or ""),
     )
@@ -318,7 +323,7 @@ def _grades(items: Any, where: str) -> tuple[GradeTier, ...]:
         if len(ranges) != len(tiers):
             raise SchemeError(f"{where}: 要么都写「范围」，要么都写「下限」/ give 范围 for every tier or for none")
         ranges.sort(key=lambda r: r[1])
-        for (n1, _, hi1, hc1), (n2, lo2, _, _) in zip(ranges, ranges[1:], strict=False):
+        for (n1, _, hi1, hc1), (n2, lo2, _, _) in itertools.pairwise(ranges):
             if hi1 < lo2:
                 raise SchemeError(
                     f"{where}: {fmt_quantity(hi1)}–{fmt_quantity(lo2)} 没有对应等级（{n1} 与 {n2} 之间）"
@@ -329,8 +334,7 @@ def _grades(items: Any, where: str) -> tuple[GradeTier, ...]:
     return tuple(tiers)
 
 
-TOP_KEYS = {"id", "名称", "来源", "考核周期", "说明", "缺失处理", "评价人", "校准阈值", "绩效奖金占比", "总分",
-            "部分", "调整项", "否定项", "等级"}
+TOP_KEYS = {"id", "名称", "来源", "考核周期", "说明", "缺失处理", "评价人", "校准阈值", "绩效奖金占比", "总分", "部分", "调整项", "否定项", "等级"}
 
 
 def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
@@ -405,14 +409,20 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
     decimals = int(total.get("小数位", 2))
     grades = _grades(data.get("等级"), f"{origin}.等级")
     scheme = Scheme(
-        id=sid, name=_text(data, "名称", origin), sections=tuple(sections), grades=grades, raters=raters,
-        adjustments=tuple(adjustments), vetoes=tuple(vetoes),
+        id=sid,
+        name=_text(data, "名称", origin),
+        sections=tuple(sections),
+        grades=grades,
+        raters=raters,
+        adjustments=tuple(adjustments),
+        vetoes=tuple(vetoes),
         calibration=_num(data.get("校准阈值", "20%"), f"{origin}.校准阈值", "%"),
         decimals=decimals,
         total_floor=_num(total["下限"], f"{origin}.总分.下限") if "下限" in total else None,
         total_cap=_num(total["上限"], f"{origin}.总分.上限") if "上限" in total else None,
         bonus_share=_num(data["绩效奖金占比"], f"{origin}.绩效奖金占比", "%") if "绩效奖金占比" in data else None,
-        period=str(data.get("考核周期", "") or ""), source=str(data.get("来源", "") or ""),
+        period=str(data.get("考核周期", "") or ""),
+        source=str(data.get("来源", "") or ""),
         notes=str(data.get("说明", "") or ""),
     )
     low = scheme.total_floor if scheme.total_floor is not None else 0.0
@@ -439,9 +449,7 @@ def load_scheme(source: str | Path) -> Scheme:
     else:
         ids = builtin_ids()
         if text_source not in ids:
-            raise SchemeError(
-                f"没有内置方案「{text_source}」（可用: {', '.join(ids)}）/ no built-in scheme {text_source!r}"
-            )
+            raise SchemeError(f"没有内置方案「{text_source}」（可用: {', '.join(ids)}）/ no built-in scheme {text_source!r}")
         origin = f"{text_source}.yaml"
         raw = resources.files("kpixl.schemes").joinpath(origin).read_text(encoding="utf-8")
     try:
@@ -454,8 +462,15 @@ def load_scheme(source: str | Path) -> Scheme:
 
 
 BUILTIN_ORDER = (
-    "support-center-quarterly", "kpi-pay-tier", "agent-monthly", "phone-agent-monthly", "supervisor-monthly",
-    "service-manager", "callcenter-manager", "service-staff", "online-agent",
+    "support-center-quarterly",
+    "kpi-pay-tier",
+    "agent-monthly",
+    "phone-agent-monthly",
+    "supervisor-monthly",
+    "service-manager",
+    "callcenter-manager",
+    "service-staff",
+    "online-agent",
 )
 
 

@@ -77,9 +77,7 @@ class _Reader:
         bad = rule.invalid(field, values)
         if bad.any():
             for i in np.flatnonzero(bad)[:200]:
-                self.issues.append(
-                    CellIssue(int(i) + 2, header, series.iloc[int(i)], f"超出范围，应为{rule.expected(field)} / out of range")
-                )
+                self.issues.append(CellIssue(int(i) + 2, header, series.iloc[int(i)], f"超出范围，应为{rule.expected(field)} / out of range"))
             values = np.where(bad, np.nan, values)
         return values
 
@@ -91,10 +89,14 @@ class _Reader:
         values = col.values
         bad = (values < lo) | (values > hi)
         for i in np.flatnonzero(bad)[:200]:
-            self.issues.append(CellIssue(
-                int(i) + 2, header, series.iloc[int(i)],
-                f"调整得分应在 {fmt_quantity(lo)}–{fmt_quantity(hi)} 分之间 / an override must be within the scale",
-            ))
+            self.issues.append(
+                CellIssue(
+                    int(i) + 2,
+                    header,
+                    series.iloc[int(i)],
+                    f"调整得分应在 {fmt_quantity(lo)}–{fmt_quantity(hi)} 分之间 / an override must be within the scale",
+                )
+            )
         return np.where(bad, np.nan, values)
 
 
@@ -156,8 +158,7 @@ def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _F
         flags.add(
             changed,
             lambda idx, b=before, o=over, n=ind.name: [
-                f"调整:{n} {fmt_quantity(x) if x == x else '空'}→{fmt_quantity(y)}"
-                for x, y in zip(b[idx], o[idx], strict=True)
+                f"调整:{n} {fmt_quantity(x) if x == x else '空'}→{fmt_quantity(y)}" for x, y in zip(b[idx], o[idx], strict=True)
             ],
         )
     return excel_round(points, scheme.decimals)

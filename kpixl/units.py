@@ -75,10 +75,30 @@ def normalize_text(text: str) -> str:
     """Full-width to half-width (NFKC) and the comparison signs people type, made one."""
     text = unicodedata.normalize("NFKC", str(text))
     for src, dst in (
-        ("<=", "≤"), ("=<", "≤"), (">=", "≥"), ("=>", "≥"), ("≦", "≤"), ("≧", "≥"),
-        ("⩽", "≤"), ("⩾", "≥"), ("﹤", "<"), ("﹥", ">"), ("～", "~"), ("〜", "~"),
-        ("–", "-"), ("—", "-"), ("−", "-"), ("‐", "-"), ("﹣", "-"), ("；", ";"), ("，", ","),
-        ("：", ":"), ("（", "("), ("）", ")"), ("【", "["), ("】", "]"),
+        ("<=", "≤"),
+        ("=<", "≤"),
+        (">=", "≥"),
+        ("=>", "≥"),
+        ("≦", "≤"),
+        ("≧", "≥"),
+        ("⩽", "≤"),
+        ("⩾", "≥"),
+        ("﹤", "<"),
+        ("﹥", ">"),
+        ("～", "~"),
+        ("〜", "~"),
+        ("–", "-"),
+        ("—", "-"),
+        ("−", "-"),
+        ("‐", "-"),
+        ("﹣", "-"),
+        ("；", ";"),
+        ("，", ","),
+        ("：", ":"),
+        ("（", "("),
+        ("）", ")"),
+        ("【", "["),
+        ("】", "]"),
     ):
         text = text.replace(src, dst)
     return text.strip()
@@ -93,13 +113,9 @@ def convert(number: Decimal, from_unit: str, to_unit: str, *, where: str = "") -
         # a rule with no unit accepts counts, money and points as plain numbers
         if d_from in ("count", "money", "points"):
             return number
-        raise ValueParseError(
-            f"{where}单位「{from_unit}」不适用于无单位的指标 / unit {from_unit!r} does not fit a unitless value"
-        )
+        raise ValueParseError(f"{where}单位「{from_unit}」不适用于无单位的指标 / unit {from_unit!r} does not fit a unitless value")
     if d_from != d_to:
-        raise ValueParseError(
-            f"{where}单位「{from_unit}」与指标单位「{to_unit}」不符 / unit {from_unit!r} does not match {to_unit!r}"
-        )
+        raise ValueParseError(f"{where}单位「{from_unit}」与指标单位「{to_unit}」不符 / unit {from_unit!r} does not match {to_unit!r}")
     return number * factor(from_unit) / factor(to_unit)
 
 
@@ -160,9 +176,7 @@ def parse_value(value: object, unit: str = "") -> float:
         got = got.lower()
     if unit == "%" and got != "%":
         if got:
-            raise ValueParseError(
-                f"数值 {value!r} 的单位「{got}」不是百分比 / unit {got!r} is not a percentage"
-            )
+            raise ValueParseError(f"数值 {value!r} 的单位「{got}」不是百分比 / unit {got!r} is not a percentage")
         # bare number in a percent field: |x| <= 1 is a fraction, else percentage points
         return float(number) if abs(number) <= 1 else float(number / 100)
     if got == "%" and unit != "%":

@@ -11,8 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def kpixl(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "kpixl", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "kpixl", *map(str, args)], cwd=cwd, capture_output=True, text=True, encoding="utf-8")
 
 
 def test_schemes_lists_the_nine():
@@ -34,11 +33,22 @@ def test_roster_then_score_round_trip(tmp_path, suffix):
     empty = tmp_path / f"roster{suffix}"
     assert kpixl("roster", "kpi-pay-tier", "--out", empty).returncode == 0
     df = pd.read_csv(empty) if suffix == ".csv" else pd.read_excel(empty, engine="openpyxl")
-    assert list(df.columns) == ["工号", "姓名", "部门", "岗位", "考核期间", "指标完成率·实际销售额",
-                                "指标完成率·计划销售额", "最终咨询付款转化率·最终下单付款人数",
-                                "最终咨询付款转化率·咨询人数", "客单价", "客服回复率", "客服响应时间", "出勤"]
-    filled = pd.DataFrame([["007", "小王", "", "", "2024-03", 100, 100, 45, 100, 250, "98%", 35, 0]],
-                          columns=df.columns)
+    assert list(df.columns) == [
+        "工号",
+        "姓名",
+        "部门",
+        "岗位",
+        "考核期间",
+        "指标完成率·实际销售额",
+        "指标完成率·计划销售额",
+        "最终咨询付款转化率·最终下单付款人数",
+        "最终咨询付款转化率·咨询人数",
+        "客单价",
+        "客服回复率",
+        "客服响应时间",
+        "出勤",
+    ]
+    filled = pd.DataFrame([["007", "小王", "", "", "2024-03", 100, 100, 45, 100, 250, "98%", 35, 0]], columns=df.columns)
     src = tmp_path / f"filled{suffix}"
     filled.to_csv(src, index=False, encoding="utf-8-sig") if suffix == ".csv" else filled.to_excel(src, index=False)
     out = tmp_path / f"results{suffix}"
@@ -58,8 +68,10 @@ def test_score_sample_team_prints_table(tmp_path):
 
 def test_input_errors_exit_1_and_are_listed(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("工号,姓名,服务规范度,问题解决能力,平均响应时长,一次解决率,客户满意度,投诉率,跨部门协作响应速度\n"
-                   "1,甲,4,5,28,九十,92%,0,30\n", encoding="utf-8")
+    bad.write_text(
+        "工号,姓名,服务规范度,问题解决能力,平均响应时长,一次解决率,客户满意度,投诉率,跨部门协作响应速度\n1,甲,4,5,28,九十,92%,0,30\n",
+        encoding="utf-8",
+    )
     r = kpixl("score", bad, "--scheme", "support-center-quarterly")
     assert r.returncode == 1
     assert "第2行 列「一次解决率」" in r.stderr and "九十" in r.stderr
@@ -67,8 +79,9 @@ def test_input_errors_exit_1_and_are_listed(tmp_path):
 
 def test_gbk_csv_from_chinese_excel(tmp_path):
     src = tmp_path / "gbk.csv"
-    src.write_bytes(("工号,姓名,服务规范度,问题解决能力,平均响应时长,一次解决率,客户满意度,投诉率,跨部门协作响应速度\n"
-                     "1,张三,5,5,20,95%,96%,0,10\n").encode("gbk"))
+    src.write_bytes(
+        ("工号,姓名,服务规范度,问题解决能力,平均响应时长,一次解决率,客户满意度,投诉率,跨部门协作响应速度\n1,张三,5,5,20,95%,96%,0,10\n").encode("gbk")
+    )
     r = kpixl("score", src, "--scheme", "support-center-quarterly")
     assert r.returncode == 0 and "张三" in r.stdout
 

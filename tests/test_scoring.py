@@ -7,8 +7,7 @@ import pytest
 from kpixl import RosterError, load_scheme, read_table, score
 
 SCQ = "support-center-quarterly"
-FULL = {"服务规范度": 5, "问题解决能力": 5, "平均响应时长": 20, "一次解决率": "95%", "客户满意度": "96%",
-        "投诉率": 0, "跨部门协作响应速度": 10}
+FULL = {"服务规范度": 5, "问题解决能力": 5, "平均响应时长": 20, "一次解决率": "95%", "客户满意度": "96%", "投诉率": 0, "跨部门协作响应速度": 10}
 
 
 def roster(*rows):
@@ -45,8 +44,7 @@ def test_error_policy_lists_the_blank_cell():
     s = load_scheme(SCQ)
     from dataclasses import replace
 
-    strict = replace(s, sections=tuple(
-        replace(sec, indicators=tuple(replace(i, missing="error") for i in sec.indicators)) for sec in s.sections))
+    strict = replace(s, sections=tuple(replace(sec, indicators=tuple(replace(i, missing="error") for i in sec.indicators)) for sec in s.sections))
     with pytest.raises(RosterError, match="第3行 列「客户满意度」"):
         score(strict, roster(FULL, {**FULL, "客户满意度": None}))
 
@@ -89,10 +87,18 @@ def test_headers_typed_with_full_width_or_spaces_are_found():
 
 def test_vectorised_equals_row_by_row():
     rng = np.random.default_rng(7)
-    rows = [{"服务规范度": int(rng.integers(1, 6)), "问题解决能力": float(rng.integers(2, 11) / 2),
-             "平均响应时长": int(rng.integers(0, 120)), "一次解决率": round(float(rng.uniform(0.6, 1)), 2),
-             "客户满意度": round(float(rng.uniform(0.8, 1)), 2), "投诉率": float(rng.choice([0, 0.005, 0.01, 0.02])),
-             "跨部门协作响应速度": int(rng.integers(0, 80))} for _ in range(40)]
+    rows = [
+        {
+            "服务规范度": int(rng.integers(1, 6)),
+            "问题解决能力": float(rng.integers(2, 11) / 2),
+            "平均响应时长": int(rng.integers(0, 120)),
+            "一次解决率": round(float(rng.uniform(0.6, 1)), 2),
+            "客户满意度": round(float(rng.uniform(0.8, 1)), 2),
+            "投诉率": float(rng.choice([0, 0.005, 0.01, 0.02])),
+            "跨部门协作响应速度": int(rng.integers(0, 80)),
+        }
+        for _ in range(40)
+    ]
     team = score(SCQ, roster(*rows))
     for i, r in enumerate(rows):
         alone = score(SCQ, roster(r))

@@ -8,6 +8,7 @@ Exact bands take precedence over a range that contains them (``0%(5分);<1%(3分
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ class Band:
 
     def text(self, unit: str) -> str:
         """The interval in canonical notation (without points)."""
-        q = lambda v: fmt_quantity(v, unit)  # noqa: E731
+        q = lambda v: fmt_quantity(v, unit)
         if self.exact:
             return f"={q(self.lo)}"
         if self.lo == -INF and self.hi == INF:
@@ -89,11 +90,10 @@ def check_bands(bands: tuple[Band, ...], unit: str, domain_lo: float) -> None:
     for b in exact:
         if b.lo in seen and seen[b.lo].points != b.points:
             raise RubricOverlapError(
-                f"{fmt_quantity(b.lo, unit)} 有两个分值（{pts(seen[b.lo].points)} 与 {pts(b.points)}）"
-                f" / {fmt_quantity(b.lo, unit)} has two scores"
+                f"{fmt_quantity(b.lo, unit)} 有两个分值（{pts(seen[b.lo].points)} 与 {pts(b.points)}） / {fmt_quantity(b.lo, unit)} has two scores"
             )
         seen[b.lo] = b
-    for a, b in zip(ranges, ranges[1:], strict=False):
+    for a, b in itertools.pairwise(ranges):
         if a.hi > b.lo or (a.hi == b.lo and a.hi_closed and b.lo_closed):
             lo, hi = b.lo, min(a.hi, b.hi)
             raise RubricOverlapError(
@@ -106,9 +106,7 @@ def check_bands(bands: tuple[Band, ...], unit: str, domain_lo: float) -> None:
         # the open/closed points lo..hi are uncovered unless they are one exact value
         if lo == hi and lo in exact_at:
             return
-        raise RubricGapError(
-            f"{_gap(lo, hi, unit)} 没有对应分值 / no score defined for {_gap(lo, hi, unit)}"
-        )
+        raise RubricGapError(f"{_gap(lo, hi, unit)} 没有对应分值 / no score defined for {_gap(lo, hi, unit)}")
 
     cur, cur_covered = domain_lo, False  # domain starts at cur, cur itself not yet covered
     if domain_lo == -INF:
@@ -170,9 +168,9 @@ class BandRule(Rule):
         """+1 if higher values score higher, -1 if lower values do, 0 otherwise."""
         ranges = sorted((b for b in self.bands if not b.exact), key=lambda b: b.lo)
         p = [b.points for b in ranges]
-        if all(x <= y for x, y in zip(p, p[1:], strict=False)) and p[0] != p[-1]:
+        if all(x <= y for x, y in itertools.pairwise(p)) and p[0] != p[-1]:
             return 1
-        if all(x >= y for x, y in zip(p, p[1:], strict=False)) and p[0] != p[-1]:
+        if all(x >= y for x, y in itertools.pairwise(p)) and p[0] != p[-1]:
             return -1
         return 0
 
@@ -200,7 +198,7 @@ class BandRule(Rule):
     def explain_one(self, values: Mapping[str, float]) -> str:
         v = values[""]
         b = self.band_of(v)
-        q = lambda t: fmt_quantity(t, self.unit)  # noqa: E731
+        q = lambda t: fmt_quantity(t, self.unit)
         if b is None:
             return f"{q(v)} 不在任何分档内 / {q(v)} is outside every band"
         if b.exact:

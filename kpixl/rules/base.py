@@ -98,9 +98,7 @@ class Rule(ABC):
             elif isinstance(x, (tuple, list)) and len(x) == len(fields) and not named:
                 named = dict(zip(fields, x, strict=True))
             else:
-                raise TypeError(
-                    f"此规则需要输入 {', '.join(fields)} / this rule takes the inputs {', '.join(fields)}"
-                )
+                raise TypeError(f"此规则需要输入 {', '.join(fields)} / this rule takes the inputs {', '.join(fields)}")
         missing = [f for f in fields if f not in named]
         if missing:
             raise TypeError(f"缺少输入 {', '.join(missing)} / missing inputs {', '.join(missing)}")
@@ -119,9 +117,7 @@ class Rule(ABC):
             bad = self.invalid(field, values)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
-                raise ValueParseError(
-                    f"{label}数值 {flat.iloc[i]!r} 超出范围，应为{self.expected(field)} / value out of range"
-                )
+                raise ValueParseError(f"{label}数值 {flat.iloc[i]!r} 超出范围，应为{self.expected(field)} / value out of range")
             parsed[field] = values
             shape = arr.shape
         return parsed, scalar, shape

@@ -161,7 +161,7 @@ class PerUnitRule(Rule):
         return values < 0
 
     def canonical(self) -> str:
-        q = lambda v: fmt_quantity(v, self.unit)  # noqa: E731
+        q = lambda v: fmt_quantity(v, self.unit)
         parts = [f"目标{q(self.target)}({pts(self.base)})"]
         if self.down:
             parts.append(f"每少{q(self.step)}扣{pts(self.down)}")
@@ -172,7 +172,7 @@ class PerUnitRule(Rule):
 
     def explain_one(self, values: Mapping[str, float]) -> str:
         x = values[""]
-        q = lambda v: fmt_quantity(v, self.unit)  # noqa: E731
+        q = lambda v: fmt_quantity(v, self.unit)
         got = float(self.points({"": np.array([x])})[0])
         if x < self.target:
             n = (self.target - x) / self.step
@@ -228,7 +228,7 @@ class SteppedRule(Rule):
         return values < 0 if self.unit else np.zeros(values.shape, dtype=bool)
 
     def canonical(self) -> str:
-        q = lambda v: fmt_quantity(v, self.unit)  # noqa: E731
+        q = lambda v: fmt_quantity(v, self.unit)
         sign, verb = ("≤", "超出") if self.above else ("≥", "低于")
         part = f"(不足{q(self.step)}按{q(self.step)}计)" if self.partial == "ceil" else f"(不足{q(self.step)}不计)"
         parts = [f"{sign}{q(self.limit)}({pts(self.base)})", f"每{verb}{q(self.step)}扣{pts(self.penalty)}{part}"]
@@ -237,14 +237,15 @@ class SteppedRule(Rule):
 
     def explain_one(self, values: Mapping[str, float]) -> str:
         x = values[""]
-        q = lambda v: fmt_quantity(v, self.unit)  # noqa: E731
+        q = lambda v: fmt_quantity(v, self.unit)
         n = float(self.steps(np.array([x]))[0])
         got = float(self.points({"": np.array([x])})[0])
         if n == 0:
             return f"{q(x)} {'≤' if self.above else '≥'} {q(self.limit)} → {pts(got)}"
         verb = "超出" if self.above else "低于"
         note = "（扣完为止）" if self.floor == 0 and self.base - self.penalty * n < 0 else ""
-        return f"{q(x)} {verb} {q(self.limit)} 共 {n:g} 档（每档{q(self.step)}）：扣{pts(self.penalty)}×{n:g}={pts(self.penalty * n)}，得分 {fmt_quantity(got)}{note}"
+        steps = f"{q(x)} {verb} {q(self.limit)} 共 {n:g} 档（每档{q(self.step)}）"
+        return f"{steps}：扣{pts(self.penalty)}×{n:g}={pts(self.penalty * n)}，得分 {fmt_quantity(got)}{note}"
 
 
 @dataclass(frozen=True)

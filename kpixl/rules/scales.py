@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..units import ColumnParse, fmt_quantity, normalize_text, parse_value
 from ..errors import ValueParseError
+from ..units import ColumnParse, fmt_quantity, normalize_text, parse_value
 from .base import Rule, pts
 
 
@@ -73,8 +73,29 @@ class ScaleRule(Rule):
         return f"评分 {fmt_quantity(v)} → {pts(v)}"
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-              "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "Ⅵ": 6, "Ⅶ": 7, "Ⅷ": 8, "Ⅸ": 9, "Ⅹ": 10}
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "Ⅰ": 1,
+    "Ⅱ": 2,
+    "Ⅲ": 3,
+    "Ⅳ": 4,
+    "Ⅴ": 5,
+    "Ⅵ": 6,
+    "Ⅶ": 7,
+    "Ⅷ": 8,
+    "Ⅸ": 9,
+    "Ⅹ": 10,
+}
 YES = frozenset({"是", "√", "✓", "✔", "y", "yes", "true", "达标", "满足", "完成", "已完成", "合格", "有", "规范", "1"})
 NO = frozenset({"否", "×", "✗", "✘", "x", "n", "no", "false", "未达标", "不满足", "未满足", "未完成", "不合格", "没有", "不规范", "0"})
 

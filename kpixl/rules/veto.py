@@ -40,9 +40,7 @@ class VetoRule(Rule):
 
     def require_threshold(self) -> float:
         if self.threshold is None:
-            raise RuleError(
-                f"否定项「{self.subject}」的阈值未填写（[ ]）/ the veto threshold for {self.subject!r} is not filled in"
-            )
+            raise RuleError(f"否定项「{self.subject}」的阈值未填写（[ ]）/ the veto threshold for {self.subject!r} is not filled in")
         return self.threshold
 
     def points(self, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -58,7 +56,7 @@ class VetoRule(Rule):
     def explain_one(self, values: Mapping[str, float]) -> str:
         x = values[""]
         t = self.require_threshold()
-        q = lambda v: fmt_quantity(v, self.unit)  # noqa: E731
+        q = lambda v: fmt_quantity(v, self.unit)
         if OPS[self.op](x, t):
             return f"{self.subject} {q(x)} {self.op} {q(t)} → 通过 / passes"
         return f"{self.subject} {q(x)} 未{OP_WORDS[self.op]} {q(t)} → 否决 / vetoed"
