@@ -502,13 +502,15 @@ def _parse_checklist(text: str, max_points: float | None) -> Rule:
 
 def _parse_veto(text: str) -> Rule:
     body = re.sub(r"^.*?(否定项|一票否决)\s*[,:]?\s*", "", text)
-    m = re.search(rf"(不低于|不少于|不高于|不超过|低于|高于|≥|≤|<|>|=)\s*(?:\[\s*\]|({NUM}))\s*({UNIT_PATTERN})?", body)
+    # the threshold is a number, a blank to fill in `[ ]`, or a filled-in blank `[90]`
+    m = re.search(rf"(不低于|不少于|不高于|不超过|低于|高于|≥|≤|<|>|=)\s*(?:\[\s*({NUM})?\s*\]|({NUM}))\s*({UNIT_PATTERN})?", body)
     if not m:
         raise _err(text, "否定项需要写明条件，如「不低于95%」", "a veto needs a condition, e.g. 不低于95%")
     op = {"不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤", "低于": "<", "高于": ">"}.get(m[1], m[1])
-    unit = m[3] or ""
+    unit = m[4] or ""
     subject = body[: m.start()].strip(" ,:") or "否定项"
-    threshold = to_float(Decimal(m[2]), unit) if m[2] else None
+    number = m[2] or m[3]
+    threshold = to_float(Decimal(number), unit) if number else None
     return VetoRule(subject=subject, op=op, threshold=threshold, unit=unit)
 
 

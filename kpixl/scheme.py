@@ -220,6 +220,15 @@ def _rule(text: str, where: str, max_points: float | None = None) -> Rule:
         raise SchemeError(f"{where}: {exc}") from None
 
 
+def _rule_key(d: Mapping, where: str) -> str:
+    """Adjustments and vetoes take their rule from 规则, or from 评分标准 when that is all there is."""
+    if "规则" in d:
+        return "规则"
+    if "评分标准" in d:
+        return "评分标准"
+    raise SchemeError(f"{where}: 缺少「规则」或「评分标准」/ a 规则 (rule text) is required")
+
+
 def _missing(value: Any, where: str) -> str:
     if value not in MISSING_POLICIES:
         raise SchemeError(f"{where}: 缺失处理应为 最低分/报错/按0计 / missing policy must be 最低分, 报错 or 按0计")
@@ -389,13 +398,15 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
     adjustments = []
     for k, a in enumerate(data.get("调整项") or []):
         w = f"{origin}.调整项[{k}]"
-        _known(a, {"名称", "规则", "说明"}, w)
-        adjustments.append(Adjustment(_text(a, "名称", w), _rule(_text(a, "规则", w), f"{w}.规则")))
+        _known(a, {"名称", "规则", "评分标准", "说明"}, w)
+        key = _rule_key(a, w)
+        adjustments.append(Adjustment(_text(a, "名称", w), _rule(_text(a, key, w), f"{w}.{key}")))
     vetoes = []
     for k, v in enumerate(data.get("否定项") or []):
         w = f"{origin}.否定项[{k}]"
-        _known(v, {"名称", "规则", "效果", "说明"}, w)
-        rule = _rule(_text(v, "规则", w), f"{w}.规则")
+        _known(v, {"名称", "规则", "评分标准", "效果", "说明"}, w)
+        key = _rule_key(v, w)
+        rule = _rule(_text(v, key, w), f"{w}.{key}")
         if not isinstance(rule, VetoRule):
             raise SchemeError(f"{w}.规则: 应为否定项，如「否定项:满意率不低于90%」/ expected a veto rule")
         if rule.threshold is None:

@@ -287,3 +287,9 @@ def test_parsed_rules_are_cached_and_immutable():
     assert parse_rule("≤30秒(5分);30-60秒(3分);>60秒(1分)") is a
     with pytest.raises(AttributeError):
         a.unit = "%"
+
+
+def test_veto_with_filled_in_blank():
+    r = parse_rule("否定项,交房计划完成率不低于[90]%")
+    assert r.score([0.8999, 0.90, 0.95]).tolist() == [0, 1, 1]
+    assert parse_rule("否定项,重大投诉次数不高于[0]次").score([0, 1]).tolist() == [1, 0]

@@ -382,3 +382,36 @@ def test_unknown_builtin_and_bad_yaml(tmp_path):
     bad.write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(SchemeError, match="YAML"):
         load_scheme(bad)
+
+
+def test_readme_example_scheme_loads_and_scores():
+    """The YAML example in the README is a working scheme (hand-calculated below)."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    scheme = scheme_from_dict(yaml.safe_load(re.search(r"```yaml\n(.*?)```", text, re.S)[1]), "README")
+    row = {
+        "工号": "1",
+        "姓名": "甲",
+        "平均响应时长·上级": "28秒",
+        "一次解决率·自评": "95%",
+        "一次解决率·上级": "85%",
+        "一次解决率·小组": "85%",
+        "服务规范·自评": 5,
+        "服务规范·上级": 5,
+        "服务规范·小组": 5,
+        "重大投诉": 0,
+        "奖励·表扬信": 1,
+    }
+    r = score(scheme, pd.DataFrame([row])).iloc[0]
+    # 一次解决率: 5×15% + 3×60% + 3×25% = 3.3; 业绩 = 5/5×50 + 3.3/5×50 = 83; 行为 = 100
+    assert r["一次解决率得分"] == 3.3
+    assert r["业绩考核小计"] == 83 and r["行为考核小计"] == 100
+    # 83×80% + 100×20% = 86.4, plus 表扬信 1 → 87.4 → 良好 1.2; self 5 vs 上级 3 is ≥20% of 1–5
+    assert r["总分"] == 87.4 and r["等级"] == "良好" and r["奖金系数"] == 1.2
+    assert "需校准:一次解决率" in r["标记"]
+    vetoed = score(scheme, pd.DataFrame([{**row, "重大投诉": 1}])).iloc[0]
+    assert vetoed["总分"] == 0 and "否决" in vetoed["标记"]
