@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +54,22 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
 
 
+def atomic_save(path: str | Path, save: Callable[[str], object]) -> Path:
+    """Call ``save(tmp)`` on a temp file beside ``path``, then rename it into place."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".kpixl-", suffix=p.suffix, dir=p.parent)
+    os.close(fd)
+    try:
+        save(tmp)
+        os.replace(tmp, p)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return p
+
+
 def write_table(df: pd.DataFrame, path: str | Path, *, inputs: tuple[str | Path, ...] = (), sheet: str = "评分结果") -> Path:
     """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file."""
     p = Path(path)
@@ -62,23 +79,18 @@ def write_table(df: pd.DataFrame, path: str | Path, *, inputs: tuple[str | Path,
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise FileError(f"{p}: 输出只支持 .csv 或 .xlsx / output must be .csv or .xlsx")
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kpixl-", suffix=suffix, dir=p.parent)
-    os.close(fd)
-    try:
+
+    def save(tmp: str) -> None:
         if suffix == ".csv":
             df.to_csv(tmp, index=False, encoding="utf-8-sig")
-        else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                df.to_excel(writer, index=False, sheet_name=sheet)
-                ws = writer.sheets[sheet]
-                ws.freeze_panes = "A2"
-                for col in ws.columns:
-                    width = max(len(str(c.value or "")) for c in col[:200])
-                    ws.column_dimensions[col[0].column_letter].width = min(max(8, width * 2 + 2), 60)
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+            return
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            df.to_excel(writer, index=False, sheet_name=sheet)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for col in ws.columns:
+                width = max(len(str(c.value or "")) for c in col[:200])
+                ws.column_dimensions[col[0].column_letter].width = min(max(8, width * 2 + 2), 60)
+
+    atomic_save(p, save)
     return p
