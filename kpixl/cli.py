@@ -144,6 +144,41 @@ def _print_results(results: pd.DataFrame, rows: int) -> None:
         out.print(f"…（共 {len(results)} 行 / {len(results)} rows）")
 
 
+@main.command("build")
+@click.option("--scheme", "scheme_ids", multiple=True, help="方案 id 或 .yaml（可多次；默认全部内置方案）/ scheme(s), default all built-ins")
+@click.option("--out", "out_dir", default="workbooks", show_default=True, type=click.Path(file_okay=False), help="输出目录 / folder")
+def build_cmd(scheme_ids: tuple[str, ...], out_dir: str) -> None:
+    """生成带公式的考核表工作簿 <方案id>.xlsx / write the live workbooks."""
+    from .excel.writer import build
+
+    for sid in scheme_ids or tuple(builtin_ids()):
+        path = build(sid, out_dir)
+        out.print(f"已生成 / built {path}")
+
+
+@main.command("forms")
+@click.argument("roster", type=click.Path(dir_okay=False))
+@click.option("--scheme", "scheme_id", required=True, help="内置方案 id 或 .yaml 文件 / built-in id or YAML file")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出目录 / folder for the forms")
+def forms_cmd(roster: str, scheme_id: str, out_dir: str) -> None:
+    """为名单中每个人生成预填的个人考核表 / one prefilled 考核表 per person."""
+    from .excel.forms import write_forms
+
+    paths = write_forms(load_scheme(scheme_id), read_table(roster), out_dir)
+    out.print(f"已生成 {len(paths)} 份个人考核表 → {out_dir} / wrote {len(paths)} forms")
+
+
+@main.command("pdf")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="PDF 输出目录 / folder for the PDFs")
+def pdf_cmd(files: tuple[str, ...], out_dir: str) -> None:
+    """用 LibreOffice 把考核表打印成 PDF（供签字）/ print the 考核表 of each file to PDF."""
+    from .excel.recalc import form_pdfs
+
+    for p in form_pdfs(files, out_dir):
+        out.print(f"已生成 / wrote {p}")
+
+
 @main.command("explain")
 @click.option("--rule", "rule_text", required=True, help="评分标准，如 '≤30秒(5分);30-60秒(3分);>60秒(1分)'")
 @click.option("--max-points", type=float, default=None, help="该项满分（扣分类规则需要）/ the item's full points")

@@ -116,7 +116,7 @@ def make_rows(scheme: Scheme, n: int, rng: random.Random, *, blank: float = 0.08
                 lo = rule.lowest if math.isfinite(rule.lowest) else 0
                 row[ind.override_column] = rng.choice([lo, rule.full, round((lo + rule.full) / 2, 1)])
         for v in scheme.vetoes:
-            row[v.column] = rng.choice(field_values(v.rule, "") + [None])
+            row[v.column] = rng.choice([*field_values(v.rule, ""), None])
         for a in scheme.adjustments:
             for h in a.columns():
                 row[h] = rng.choice([None, 0, 1, 2])

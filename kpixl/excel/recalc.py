@@ -101,3 +101,23 @@ def recalculate(files: Sequence[str | Path], outdir: str | Path) -> list[Path]:
 def to_pdf(files: Sequence[str | Path], outdir: str | Path) -> list[Path]:
     """PDFs of ``files`` as LibreOffice prints them (print areas, page setup, fonts)."""
     return convert(files, outdir, "pdf")
+
+
+def form_pdfs(files: Sequence[str | Path], outdir: str | Path, sheet: str = "考核表") -> list[Path]:
+    """PDFs of the ``考核表`` of each workbook, for signing: the other sheets are hidden in a
+    temporary copy (the input files are never changed)."""
+    import openpyxl
+
+    with tempfile.TemporaryDirectory(prefix="kpixl-pdf-") as tmp:
+        copies = []
+        for f in files:
+            wb = openpyxl.load_workbook(f)
+            if sheet not in wb.sheetnames:
+                raise LibreOfficeError(f"{Path(f).name}: 没有「{sheet}」工作表 / no {sheet} sheet")
+            for ws in wb.worksheets:
+                ws.sheet_state = "visible" if ws.title == sheet else "hidden"
+            wb.active = wb.sheetnames.index(sheet)
+            copy = Path(tmp) / Path(f).name
+            wb.save(copy)
+            copies.append(copy)
+        return to_pdf(copies, outdir)

@@ -415,7 +415,8 @@ def _form_rows(scheme: Scheme) -> int:
     return n
 
 
-def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> None:
+def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> dict[str, str]:
+    """Write the printed form; return where each roster column goes (header → cell)."""
     ws = wb.create_sheet(FORM, 0)
     raters = list(scheme.raters) if any(i.raters for i in scheme.indicators) else []
     in_cols = raters or ["实际值"]
@@ -428,12 +429,14 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> None:
     ws["A1"].font = Font(name=FONT_NAME, size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
+    layout: dict[str, str] = {}
     info = [("被考核人", "工号", "岗位"), ("部门", "考核期间", "考核人")]
     for r, labels in enumerate(info, 2):
         for k, label in enumerate(labels):
             c0 = 1 + k * 2 if k < 2 else 5
             ws.cell(r, c0, label).font = Font(name=FONT_NAME, bold=True, size=10)
             v = ws.cell(r, c0 + 1)
+            layout["姓名" if label == "被考核人" else label] = v.coordinate
             v.protection = UNLOCKED
             v.fill = INPUT_FILL
             v.border = BORDER
@@ -448,6 +451,7 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> None:
     all_inputs: list[str] = []
     for sec in scheme.sections:
         ws.cell(r, 1, sec.name).font = Font(name=FONT_NAME, bold=True, size=10)
+        ws.merge_cells(start_row=r, end_row=r, start_column=1, end_column=2)
         w = f"{sec.weight:.0%}" if sec.weight is not None else ""
         ws.cell(r, 3, w)
         sec_row = r
@@ -467,6 +471,7 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> None:
                     if rater is None or rater in ind.raters:
                         ref = f"{get_column_letter(first_in + k)}{r}"
                         cells[rater][f] = ref
+                        layout[ind.columns(rater)[ind.rule.fields.index(f)]] = ref
                         all_inputs.append(ref)
                         cell.protection = UNLOCKED
                         cell.fill = INPUT_FILL
@@ -480,12 +485,18 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> None:
                 r += 1
             end = r - 1
             ws.cell(start, 3, f"{ind.weight:.0%}" if ind.weight is not None else f"{ind.points:g}分")
-            ws.cell(start, 4, ind.rubric or ind.rule.canonical())
+            rubric = ind.rubric or ind.rule.canonical()
+            ws.cell(start, 4, rubric)
+            lines = max(1, -(-len(rubric) // 24), -(-len(ind.name) // 10))
+            per_row = max(15.0, 13.5 * lines / (r - start))
+            for rr in range(start, r):
+                ws.row_dimensions[rr].height = per_row
             ov = ws.cell(start, ov_col)
             ov.protection = UNLOCKED
             ov.fill = INPUT_FILL
             ovref = f"{get_column_letter(ov_col)}{start}"
             all_inputs.append(ovref)
+            layout[ind.override_column] = ovref
             pref = f"{get_column_letter(pts_col)}{start}"
             c = _Cells(inputs={ind.name: cells}, overrides={ind.name: ovref}, adjustments={}, vetoes={})
             ws[pref] = f"={comp.item(ji, ind, c)}"
@@ -514,6 +525,7 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> None:
                 ref = f"{get_column_letter(first_in)}{r}"
                 extra.adjustments[a.name][f] = ref
                 all_inputs.append(ref)
+                layout[h] = ref
                 ws[ref].protection = UNLOCKED
                 ws[ref].fill = INPUT_FILL
                 r += 1
@@ -528,6 +540,7 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> None:
             ref = f"{get_column_letter(first_in)}{r}"
             extra.vetoes[v.name] = ref
             all_inputs.append(ref)
+            layout[v.column] = ref
             ws[ref].protection = UNLOCKED
             ws[ref].fill = INPUT_FILL
             ws[ref].number_format = "0.00%" if v.rule.unit == "%" else "General"
@@ -580,6 +593,7 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> None:
     ws.oddHeader.center.text = scheme.name
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.protection.sheet = True
+    return layout
 
 
 GUIDE_TEXT = """填写说明 / how to fill in
@@ -621,16 +635,18 @@ def _write_conf(wb: Workbook) -> None:
     ws.sheet_state = "hidden"
 
 
-def build_workbook(scheme: Scheme | str, *, rows: int = TEAM_ROWS) -> Workbook:
-    """The workbook for ``scheme`` (not saved)."""
+def build_workbook(scheme: Scheme | str, *, rows: int = TEAM_ROWS, team: bool = True) -> Workbook:
+    """The workbook for ``scheme`` (not saved). ``team=False`` leaves out 团队汇总 (personal forms);
+    the form's layout (roster header → cell) is kept in ``wb.kpixl_form_layout``."""
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
     wb = Workbook()
     wb.remove(wb.active)
     lib = _library(scheme)
     comp = _Compiler(scheme, lib)
-    _write_form(wb, scheme, comp)
-    _write_team(wb, scheme, comp, rows)
+    wb.kpixl_form_layout = _write_form(wb, scheme, comp)
+    if team:
+        _write_team(wb, scheme, comp, rows)
     _write_library(wb, scheme, lib)
     _write_grades(wb, scheme)
     _write_guide(wb, scheme, rows)
