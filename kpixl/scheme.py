@@ -449,9 +449,16 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
 
 
 def load_scheme(source: str | Path) -> Scheme:
-    """Load a scheme: a built-in id (``support-center-quarterly``) or a path to a YAML file."""
+    """Load a scheme: a built-in id (``support-center-quarterly``), a path to a YAML file, or a
+    workbook made by ``kpixl build`` (its 指标库 and 等级系数 as edited in Excel)."""
     text_source = str(source)
     path = Path(text_source)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):  # a generated workbook, as HR edited its 指标库
+        from .excel.reader import read_scheme
+
+        if not path.exists():
+            raise SchemeError(f"找不到工作簿 {text_source} / workbook not found")
+        return read_scheme(path)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         if not path.exists():
             raise SchemeError(f"找不到方案文件 {text_source} / scheme file not found")

@@ -161,3 +161,44 @@ def test_form_prints_on_a4_with_cjk_font(pdfs, sid):
     assert pages == 1, f"{sid}: the form prints on {pages} pages"
     fonts = subprocess.run(["pdffonts", pdfs[sid]], capture_output=True, text=True, check=True).stdout
     assert re.search(r"CJK|Hei|Song|Ming|WenQuanYi", fonts), fonts
+
+
+# ----------------------------------------------------------------------------- round trip
+@pytest.mark.parametrize("sid", SCHEMES)
+def test_unchanged_workbook_reads_back_as_the_scheme(built, sid):
+    from kpixl.excel.reader import read_scheme
+
+    assert read_scheme(built[sid]) == k.load_scheme(sid)
+
+
+def test_edited_weight_threshold_and_tier_read_back(built, tmp_path):
+    from kpixl.excel.reader import read_scheme
+
+    wb = openpyxl.load_workbook(built["support-center-quarterly"])
+    lib = wb[LIBRARY]
+    rows = {lib.cell(r, 6).value: r for r in range(2, lib.max_row + 1)}
+    lib.cell(rows["s1.w"], 4, 0.5)  # 服务质量 40% → 50%
+    lib.cell(rows["s4.w"], 4, 0.0)  # 团队协作 10% → 0%
+    wb[GRADES].cell(3, 3, 0.9)  # 待改进 coefficient 0.8 → 0.9
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    s = read_scheme(edited)
+    assert [sec.weight for sec in s.sections] == [0.5, 0.3, 0.2, 0.0]
+    assert {t.name: t.coefficient for t in s.grades}["待改进"] == 0.9
+    lib.cell(rows["s1.w"], 4, 0.6)
+    wb.save(edited)
+    with pytest.raises(k.SchemeError, match="110%"):
+        read_scheme(edited)
+
+
+def test_score_with_an_edited_workbook_as_scheme(built, tmp_path):
+    wb = openpyxl.load_workbook(built["support-center-quarterly"])
+    grades = wb[GRADES]
+    grades.cell(5, 2, 84)  # 良好 from 80 to 84 (ascending rows: 不合格, 待改进, 合格, 良好, 优秀)
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    r = kpixl("score", "samples/team.csv", "--scheme", edited, "--out", tmp_path / "r.csv")
+    assert r.returncode == 0, r.stderr
+    res = pd.read_csv(tmp_path / "r.csv", dtype={"工号": str}).set_index("工号")
+    assert res.loc["E008", "总分"] == 82 and res.loc["E008", "等级"] == "合格"  # 82 was 良好 under the built-in
+    assert res.loc["E001", "总分"] == 85 and res.loc["E001", "等级"] == "良好"

@@ -654,6 +654,7 @@ def build_workbook(scheme: Scheme | str, *, rows: int = TEAM_ROWS, team: bool = 
     wb.calculation.fullCalcOnLoad = True  # Excel and WPS recalculate on open: no stale values
     wb.properties.creator = "kpixl"
     wb.properties.title = scheme.name
+    wb.properties.identifier = scheme.id  # read_scheme finds the scheme it was built from
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     return wb
