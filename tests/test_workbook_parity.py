@@ -66,6 +66,10 @@ def _check_team(scheme: kpixl.Scheme, recalculated: Path, rows: list[dict]) -> i
             )
             checked += 1
         assert got["等级"] == exp["等级"], f"{scheme.id} row {i + 2}"
+        # flags in the engine's words, except the two the sheet leaves to the engine (需校准, 调整 a→b)
+        overridden = any(rows[i].get(ind.override_column) is not None for ind in scheme.indicators)
+        if "需校准" not in exp["标记"] and not overridden:
+            assert (got["标记"] or "") == exp["标记"], f"{scheme.id} row {i + 2} 标记; inputs {rows[i]}"
     # rows nobody filled in stay empty
     after = [c.value for c in ws[len(rows) + 2]]
     assert all(v in (None, "") for v in after), f"{scheme.id}: an empty row shows {after}"

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..rules import ChecklistRule, ChoiceRule, CounterRule, Rule, ScaleRule
 from ..scheme import SEP, Indicator, Scheme, load_scheme
-from ..units import COUNT_UNITS
+from ..units import COUNT_UNITS, fmt_quantity
 from .formulas import field_value, indicator_formula, literal, missing_points, points, present, text_literal
 from .params import rule_params, show
 
@@ -178,19 +178,35 @@ class _Compiler:
         return f"INDEX({column},IF({total}<INDEX(kp_grade_lower,1),1,MATCH({total},kp_grade_lower,1)))"
 
     def flags(self, cells: _Cells) -> str:
+        """The 标记 text, in the engine's words and order (scoring.py), except two flags that
+        need every rater's points side by side and stay engine-only: 需校准 and the before→after
+        of an override (here: 调整:名→分)."""
         parts = []
         for ind in self.scheme.indicators:
             rule = ind.rule
-            for rater in ind.raters or (None,):
-                c = cells.inputs[ind.name][rater]
-                who = f"{SEP}{rater}" if rater else ""
-                parts.append(f'IF({present(rule, c)},"","；缺失:{ind.name}{who}")')
+            raters = ind.raters or (None,)
+            pres = {r: present(rule, cells.inputs[ind.name][r]) for r in raters}
+            if ind.missing == "zero":
+                for r in raters:
+                    who = f"{SEP}{r}" if r else ""
+                    parts.append(f'IF({pres[r]},"","；缺失:{ind.name}{who}（按0计）")')
+            elif ind.raters:
+                anyp = "OR(" + ",".join(pres.values()) + ")"
+                for r in raters:
+                    parts.append(f'IF(AND({anyp},NOT({pres[r]})),"；缺评:{ind.name}{SEP}{r}","")')
+            if ind.missing == "min":
+                cond = pres[None] if not ind.raters else "OR(" + ",".join(pres.values()) + ")"
+                low = fmt_quantity(missing_points(ind))
+                parts.append(f'IF({cond},"","；缺失:{ind.name}（按最低分{low}计）")')
             ov = cells.overrides.get(ind.name)
             if ov:
-                parts.append(f'IF({ov}="","","；调整:{ind.name}")')
-        for veto in self.scheme.vetoes:
+                parts.append(f'IF({ov}="","","；调整:{ind.name}→"&{ov})')
+        for vi, veto in enumerate(self.scheme.vetoes, 1):
             c = cells.vetoes[veto.name]
+            x = {"": field_value(veto.rule, "", c)}
+            text = veto.rule.canonical().removeprefix("否定项:")
             parts.append(f'IF({c}="","；缺失:否定项「{veto.name}」","")')
+            parts.append(f'IF({c}="","",IF({points(veto.rule, x, self.lib.ref(f"v{vi}"))}=0,"；否决:{text}未达到",""))')
         joined = "&".join(parts) if parts else '""'
         return f"MID({joined},2,1000)"
 
