@@ -94,6 +94,7 @@ def _dump(path: Path) -> dict:
 def test_build_is_deterministic(built, tmp_path):
     again = build("service-staff", tmp_path)
     assert _dump(again) == _dump(built["service-staff"])
+    assert again.read_bytes() == built["service-staff"].read_bytes()  # same bytes too: clean git diffs
 
 
 @pytest.mark.parametrize("sid", SCHEMES)

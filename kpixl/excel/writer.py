@@ -687,5 +687,24 @@ def build(scheme: Scheme | str, out: str | Path, *, rows: int = TEAM_ROWS) -> Pa
         path = path / f"{scheme.id}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = build_workbook(scheme, rows=rows)
-    atomic_save(path, wb.save)
+    atomic_save(path, lambda tmp: _save_reproducible(wb, tmp))
     return path
+
+
+def _save_reproducible(wb: Workbook, path: str) -> None:
+    """Save with fixed zip timestamps, so the same scheme gives the same bytes (clean git diffs)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            out.writestr(fixed, data)
