@@ -179,6 +179,50 @@ def pdf_cmd(files: tuple[str, ...], out_dir: str) -> None:
         out.print(f"已生成 / wrote {p}")
 
 
+@main.command("payout")
+@click.argument("results", type=click.Path(dir_okay=False))
+@click.option("--scheme", "scheme_id", required=True, help="内置方案 id、.yaml 或工作簿 / scheme")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出 .csv 或 .xlsx / payout file")
+@click.option("--base-column", default="绩效工资基数", show_default=True, help="基数所在列 / the base column")
+@click.option("--share", default=None, help="绩效奖金占比，如 20%（默认取方案的设置）/ bonus share")
+def payout_cmd(results: str, scheme_id: str, out_path: str, base_column: str, share: str | None) -> None:
+    """导出奖金：基数 × 占比 × 奖金系数 / the payout table for finance."""
+    from .payout import payout
+    from .units import parse_value
+
+    s = load_scheme(scheme_id)
+    df = read_table(results)
+    if "奖金系数" not in df.columns:  # a roster: score it first
+        df = score_team(s, df)
+    table = payout(df, s, base_column=base_column, share=parse_value(share, "%") if share else None)
+    write_table(table, out_path, inputs=(results,), sheet="奖金")
+    out.print(f"{len(table) - 1} 人，奖金合计 {fmt_number(float(table['奖金'].iloc[-1]))} 元 → {out_path} / payout written")
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--scheme", "scheme_id", default=None, help="方案（kpixl 工作簿可省略）/ scheme, optional for kpixl workbooks")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check_cmd(paths: tuple[str, ...], scheme_id: str | None, fmt: str) -> None:
+    """校验：重新计算并列出问题（文件、工作表、单元格）/ audit filled files; exit 1 on errors."""
+    import json
+
+    from .audit import ERROR, audit_file
+
+    findings = [f for p in paths for f in audit_file(p, scheme_id)]
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
+    else:
+        table = Table("级别", "文件", "工作表", "单元格", "问题")
+        for f in findings:
+            table.add_row(f.level, f.file, f.sheet, f.cell, f.message)
+        out.print(table)
+        errors = sum(f.level == ERROR for f in findings)
+        out.print(f"{errors} 个错误，{len(findings) - errors} 个提示 / {errors} error(s), {len(findings) - errors} warning(s)")
+    if any(f.level == ERROR for f in findings):
+        sys.exit(1)
+
+
 @main.command("explain")
 @click.option("--rule", "rule_text", required=True, help="评分标准，如 '≤30秒(5分);30-60秒(3分);>60秒(1分)'")
 @click.option("--max-points", type=float, default=None, help="该项满分（扣分类规则需要）/ the item's full points")

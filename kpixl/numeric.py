@@ -28,12 +28,14 @@ def excel_round(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
     arr = np.atleast_1d(np.asarray(x, dtype=float))
     scale = 10.0**digits
     y = np.abs(arr) * scale
-    out = np.floor(y + 0.5)
-    near = np.abs(y - np.floor(y) - 0.5) < 1e-9 * np.maximum(y, 1.0)
+    fl = np.floor(y)
+    frac = y - fl
+    out = fl + (frac >= 0.5)
+    near = np.abs(frac - 0.5) < 1e-9 * np.maximum(y, 1.0)
     if near.any():
         ys = _snap15(np.abs(_snap15(arr[near])) * scale)
         out[near] = np.floor(ys + 0.5)
-    out = np.sign(arr) * out / scale
+    out = np.copysign(out, arr) / scale
     out[np.isnan(arr)] = np.nan
     if np.ndim(x) == 0:
         return float(out[0])

@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -465,11 +466,21 @@ def load_scheme(source: str | Path) -> Scheme:
         origin = path.name
         raw = path.read_text(encoding="utf-8-sig")
     else:
-        ids = builtin_ids()
-        if text_source not in ids:
-            raise SchemeError(f"没有内置方案「{text_source}」（可用: {', '.join(ids)}）/ no built-in scheme {text_source!r}")
-        origin = f"{text_source}.yaml"
-        raw = resources.files("kpixl.schemes").joinpath(origin).read_text(encoding="utf-8")
+        return _builtin(text_source)
+    return _from_yaml(raw, origin)
+
+
+@lru_cache(maxsize=32)
+def _builtin(sid: str) -> Scheme:
+    """A built-in scheme, parsed once (schemes are immutable values)."""
+    ids = builtin_ids()
+    if sid not in ids:
+        raise SchemeError(f"没有内置方案「{sid}」（可用: {', '.join(ids)}）/ no built-in scheme {sid!r}")
+    origin = f"{sid}.yaml"
+    return _from_yaml(resources.files("kpixl.schemes").joinpath(origin).read_text(encoding="utf-8"), origin)
+
+
+def _from_yaml(raw: str, origin: str) -> Scheme:
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:

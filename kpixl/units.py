@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -236,6 +237,7 @@ def decimal_of(x: float) -> Decimal:
     return Decimal(repr(float(x)))
 
 
+@lru_cache(maxsize=8192)
 def fmt_quantity(x: float, unit: str = "") -> str:
     """A threshold or value in its unit, exactly: 0.9 with ``%`` → ``90%``; 30 ``秒`` → ``30秒``."""
     if x != x:

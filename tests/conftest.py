@@ -1,3 +1,10 @@
+import os
+
+# xlwings' Office.js entry points (xlwings.server) run in-process here, as xlwings' own test
+# suite runs them: server mode and the non-commercial licence key, set before xlwings loads.
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 import pandas as pd
 import pytest
 

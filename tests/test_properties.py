@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -108,3 +109,21 @@ def test_quantities_print_back_exactly(x, unit):
 
     text = fmt_quantity(x, unit)
     assert parse_value(text, unit) == x or (unit == "%" and abs(parse_value(text, unit) - x) < 1e-15)
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=band_texts(), xs=st.lists(st.floats(-5, 1200, allow_nan=False), max_size=20))
+def test_score_one_equals_vectorised_score(spec, xs):
+    """The add-in's per-cell path gives exactly what the vectorised engine gives, on every edge too."""
+    rule = parse_rule(spec[0])
+    edges = [e for b in rule.bands for e in (b.lo, b.hi) if np.isfinite(e)]
+    for v in xs + edges + [np.nextafter(e, np.inf) for e in edges] + [np.nextafter(e, -np.inf) for e in edges]:
+        v = float(v)
+        try:
+            one = rule.score_one(v)
+        except Exception as exc:
+            with pytest.raises(type(exc)):
+                rule.score([v])
+            continue
+        many = float(rule.score([v])[0])
+        assert one == many or (one != one and many != many), (spec[0], v, one, many)

@@ -33,15 +33,24 @@ def read_scheme(path: str | Path, base: Scheme | str | None = None) -> Scheme:
         if not sid:
             raise SchemeError(f"{name}: 不是 kpixl 生成的工作簿（没有方案 id）/ not a kpixl workbook")
         base = sid
-    scheme = load_scheme(base) if isinstance(base, str) else base
     if LIBRARY not in wb.sheetnames or GRADES not in wb.sheetnames:
         raise SchemeError(f"{name}: 缺少「{LIBRARY}」或「{GRADES}」工作表 / missing sheets")
-    ws = wb[LIBRARY]
+    library = [[c.value for c in row] for row in wb[LIBRARY].iter_rows()]
+    grades = [[c.value for c in row] for row in wb[GRADES].iter_rows(max_col=3)]
+    return scheme_from_tables(base, library, grades, origin=name)
+
+
+def scheme_from_tables(base: Scheme | str, library: list[list], grades: list[list], origin: str = "") -> Scheme:
+    """``base`` with the values of a 指标库 table (rows of 部分, 项目, 参数, 数值, 显示, 键) and a
+    等级系数 table (rows of 等级, 下限, 系数); header rows and blank rows are skipped."""
+    scheme = load_scheme(base) if isinstance(base, str) else base
+    name = origin or scheme.id
     values: dict[str, float] = {}
-    for r in range(2, ws.max_row + 1):
-        key = ws.cell(r, 6).value
-        if isinstance(key, str) and key:
-            values[key] = _number(ws.cell(r, 4).value, f"{name} {LIBRARY}!D{r}（{ws.cell(r, 2).value} {ws.cell(r, 3).value}）")
+    for r, row in enumerate(library, 1):
+        row = list(row) + [None] * (6 - len(row))
+        key = row[5]
+        if isinstance(key, str) and key and key != "键（勿改）":
+            values[key] = _number(row[3], f"{name} {LIBRARY} 第{r}行（{row[1]} {row[2]}）")
 
     def group(prefix: str) -> dict[str, float]:
         return {k[len(prefix) + 1 :]: v for k, v in values.items() if k.startswith(prefix + ".")}
@@ -72,13 +81,16 @@ def read_scheme(path: str | Path, base: Scheme | str | None = None) -> Scheme:
     adjustments = tuple(replace(a, rule=with_params(a.rule, group(f"a{k}"))) for k, a in enumerate(scheme.adjustments, 1))
     vetoes = tuple(replace(v, rule=with_params(v.rule, group(f"v{k}"))) for k, v in enumerate(scheme.vetoes, 1))
     raters = {r: values.get(f"r{k}.weight", w) for k, (r, w) in enumerate(scheme.raters.items(), 1)}
-    gs = wb[GRADES]
     tiers = []
-    for r in range(2, gs.max_row + 1):
-        tier, lower, coef = (gs.cell(r, c).value for c in (1, 2, 3))
+    for r, row in enumerate(grades, 1):
+        tier, lower, coef = (list(row) + [None] * 3)[:3]
         if tier is None and lower is None:
-            break
-        where = f"{name} {GRADES}!A{r}"
+            if tiers:
+                break
+            continue
+        if r == 1 and not isinstance(lower, int | float):
+            continue  # header row
+        where = f"{name} {GRADES} 第{r}行"
         tiers.append(GradeTier(str(tier), _number(lower, where), _number(coef, where)))
     if not tiers:
         raise SchemeError(f"{name} {GRADES}: 没有等级 / no grade tiers")

@@ -642,6 +642,8 @@ def _write_guide(wb: Workbook, scheme: Scheme, rows: int) -> None:
         for k, line in enumerate(notes, r + 1):
             ws.cell(k, 1, line)
     ws.column_dimensions["A"].width = 120
+    ws["B1"], ws["C1"] = "方案 id", scheme.id  # the add-in's scripts read the scheme id here
+    wb.defined_names["kp_scheme"] = DefinedName("kp_scheme", attr_text=f"{_quote(GUIDE)}!$C$1")
 
 
 def _write_conf(wb: Workbook) -> None:

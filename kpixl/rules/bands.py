@@ -46,7 +46,12 @@ class Band:
         return m
 
     def contains(self, v: float) -> bool:
-        return bool(self.mask(np.array([v]))[0])
+        """Scalar :meth:`mask`, in plain Python (the same comparisons)."""
+        if self.exact:
+            return v == self.lo
+        if self.lo > -INF and not (v >= self.lo if self.lo_closed else v > self.lo):
+            return False
+        return not (self.hi < INF and not (v <= self.hi if self.hi_closed else v < self.hi))
 
     def text(self, unit: str) -> str:
         """The interval in canonical notation (without points)."""
@@ -181,6 +186,13 @@ class BandRule(Rule):
 
     def invalid(self, field: str, values: np.ndarray) -> np.ndarray:
         return values < self.domain_lo
+
+    def invalid_one(self, x: float) -> bool:
+        return x < self.domain_lo
+
+    def points_one(self, x: float) -> float:
+        b = self.band_of(x)
+        return math.nan if b is None else b.points
 
     def expected(self, field: str = "") -> str:
         base = super().expected(field)

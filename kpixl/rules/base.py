@@ -8,6 +8,7 @@ add-in calls :meth:`Rule.score`. Nothing else describes a rule.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ValueParseError
-from ..units import ColumnParse, fmt_quantity, parse_column
+from ..units import ColumnParse, fmt_quantity, parse_column, parse_value
 
 
 def as_array(x: Any) -> tuple[np.ndarray, bool]:
@@ -133,6 +134,28 @@ class Rule(ABC):
         if scalar:
             return float(out.reshape(-1)[0])
         return out.reshape(shape)
+
+    # -- one value at a time (the add-in's per-cell path: no pandas, little numpy) -----
+    def read_one(self, value: Any) -> float:
+        """One raw value of the single input, as :meth:`parse_input` reads a column."""
+        return parse_value(value, self.input_unit(""))
+
+    def invalid_one(self, x: float) -> bool:
+        return bool(self.invalid("", np.array([x]))[0])
+
+    def points_one(self, x: float) -> float:
+        return float(self.points({"": np.array([x])})[0])
+
+    def score_one(self, value: Any) -> float:
+        """Points for one value of a single-input rule; equal to :meth:`score` on that value."""
+        if self.fields != ("",):
+            raise TypeError(f"此规则需要输入 {', '.join(self.fields)} / this rule takes the inputs {', '.join(self.fields)}")
+        x = self.read_one(value)
+        if x != x:
+            return math.nan
+        if self.invalid_one(x):
+            raise ValueParseError(f"数值 {value!r} 超出范围，应为{self.expected('')} / value out of range")
+        return self.points_one(x)
 
     def explain(self, x: Any = None, /, **named: Any) -> str:
         """One score in words: ``28秒 ≤ 30秒 → 5分``."""

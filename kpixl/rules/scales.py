@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +49,12 @@ class ScaleRule(Rule):
 
     def invalid(self, field: str, values: np.ndarray) -> np.ndarray:
         return (values < self.lo) | (values > self.hi)
+
+    def invalid_one(self, x: float) -> bool:
+        return x < self.lo or x > self.hi
+
+    def points_one(self, x: float) -> float:
+        return x
 
     def expected(self, field: str = "") -> str:
         return f"{fmt_quantity(self.lo)}–{fmt_quantity(self.hi)} 之间的分数 / a rating from {fmt_quantity(self.lo)} to {fmt_quantity(self.hi)}"
@@ -182,6 +189,9 @@ class ChoiceRule(Rule):
 
     def parse_input(self, field: str, series: pd.Series) -> ColumnParse:
         return _parse_unique(series, self.read)
+
+    def read_one(self, value: object) -> float:
+        return math.nan if value is None or (isinstance(value, str) and not value.strip()) else self.read(value)
 
     def points(self, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
         x = np.asarray(inputs[""], dtype=float)

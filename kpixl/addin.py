@@ -1,0 +1,435 @@
+"""What the Excel add-in does, as plain Python: the UDFs and the scripts, minus xlwings.
+
+``udfs/kpixl_udfs.py`` only decorates these for xlwings (classic, Server/Office.js and
+Lite). Values arrive as Excel gives them — scalars or 2-D lists, ``None`` for a blank —
+and go back the same shape. Nothing here raises into Excel: a problem becomes a
+readable string in the cell, ``#KPI! 无法识别的数值 "九十" / unreadable value``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import KpixlError, RosterError
+from .rubric import parse_rule
+from .scheme import GradeTier, Scheme, load_scheme
+from .scoring import score
+from .units import parse_value
+
+ERROR = "#KPI!"
+#: Grade table used when a formula gives none: the common 五级 table of the built-ins.
+DEFAULT_TIERS = (
+    GradeTier("优秀", 90, 1.5),
+    GradeTier("良好", 80, 1.2),
+    GradeTier("合格", 70, 1.0),
+    GradeTier("待改进", 60, 0.8),
+    GradeTier("不合格", 0, 0.5),
+)
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception as the text a cell shows."""
+    if isinstance(exc, RosterError):
+        first = exc.issues[0] if exc.issues else None
+        detail = f"第{first.row}行「{first.column}」{first.message}" if first else str(exc)
+        return f"{ERROR} {detail}"
+    if isinstance(exc, KpixlError | TypeError):  # TypeError: a rule given the wrong inputs
+        return f"{ERROR} {exc}"
+    return f"{ERROR} 内部错误 / internal error: {type(exc).__name__}: {exc}"
+
+
+def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # a cell shows the problem; Excel never sees a traceback
+            return error_text(exc)
+
+    wrapped.__name__ = fn.__name__
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
+
+
+def _grid(value: Any) -> tuple[list[list[Any]], bool]:
+    """A scalar or a (1-D or 2-D) range as rows, and whether it was a single value."""
+    if isinstance(value, list | tuple):
+        if value and isinstance(value[0], list | tuple):
+            return value if isinstance(value, list) else list(value), False
+        return [list(value)], False
+    return [[value]], True
+
+
+def _max(max_points: Any) -> float | None:
+    return None if _blank(max_points) else float(parse_value(max_points, "分"))
+
+
+def _per_cell(value: Any, fn: Callable[[Any], Any]) -> Any:
+    if not isinstance(value, list | tuple):  # one cell: the common case, kept short
+        if _blank(value):
+            return ""
+        try:
+            return fn(value)
+        except Exception as exc:
+            return error_text(exc)
+    rows, single = _grid(value)
+    out = []
+    for row in rows:
+        line = []
+        for v in row:
+            try:
+                line.append("" if _blank(v) else fn(v))
+            except Exception as exc:
+                line.append(error_text(exc))
+        out.append(line)
+    return out[0][0] if single else out
+
+
+@_guard
+def kpi_score(value: Any, rule: str, max_points: Any = None) -> Any:
+    """Points for a value (or each value of a range) under rubric text; blanks stay blank."""
+    r = parse_rule(str(rule), max_points=_max(max_points))  # cached: the same text parses once
+    return _per_cell(value, r.score_one)
+
+
+@_guard
+def kpi_explain(value: Any, rule: str, max_points: Any = None) -> Any:
+    """The sentence that explains the score of a value: ``28秒 ≤ 30秒 → 5分``."""
+    r = parse_rule(str(rule), max_points=_max(max_points))
+    return _per_cell(value, lambda v: r.explain(v))
+
+
+@_guard
+def kpi_rule(rule: str, max_points: Any = None) -> str:
+    """How kpixl reads rubric text (canonical form), or what is wrong with it."""
+    return parse_rule(str(rule), max_points=_max(max_points)).canonical()
+
+
+def _tiers(tiers: Any) -> tuple[GradeTier, ...]:
+    if _blank(tiers):
+        return DEFAULT_TIERS
+    if isinstance(tiers, str):
+        return load_scheme(tiers).grades
+    rows, _ = _grid(tiers)
+    out = []
+    for k, row in enumerate(rows, 1):
+        row = [*row, None, None, None][:3]
+        if all(_blank(v) for v in row):
+            continue
+        name, lower, coef = row
+        try:
+            lo = float(parse_value(lower, ""))
+        except KpixlError:
+            if k == 1:
+                continue  # a header row
+            raise
+        out.append(GradeTier(str(name), lo, float(parse_value(coef, "")) if not _blank(coef) else math.nan))
+    if not out:
+        raise KpixlError("等级表是空的（应为 等级、下限、系数 三列）/ the tier table is empty (grade, lower bound, coefficient)")
+    return tuple(sorted(out, key=lambda t: -t.lower))
+
+
+def _tier_of(total: float, tiers: tuple[GradeTier, ...]) -> GradeTier:
+    for t in tiers:
+        if total >= t.lower:
+            return t
+    return tiers[-1]
+
+
+@_guard
+def kpi_grade(total: Any, tiers: Any = None) -> Any:
+    """The grade (等级) of a total under a tier range (等级, 下限, 系数) or a built-in scheme id."""
+    table = _tiers(tiers)
+    return _per_cell(total, lambda v: _tier_of(parse_value(v, ""), table).name)
+
+
+@_guard
+def kpi_coef(total: Any, tiers: Any = None) -> Any:
+    """The bonus coefficient (奖金系数) of a total, as kpi_grade finds its tier."""
+    table = _tiers(tiers)
+    return _per_cell(total, lambda v: _tier_of(parse_value(v, ""), table).coefficient)
+
+
+def _weights(weights: Any) -> list[float]:
+    rows, _ = _grid(weights)
+    flat = [v for row in rows for v in row]
+    return [float(parse_value(w, "%")) if isinstance(w, str) else float(w) for w in flat]
+
+
+@_guard
+def kpi_blend(ratings: Any, weights: Any) -> Any:
+    """Rater-weighted score of each row of ratings; a blank rating is left out and the
+    other raters' weights renormalised (as the engine blends 自评/上级/小组)."""
+    w = _weights(weights)
+    rows, single = _grid(ratings)
+    out = []
+    for row in rows:
+        if len(row) != len(w):
+            raise KpixlError(f"评分有 {len(row)} 个，权重有 {len(w)} 个 / {len(row)} ratings but {len(w)} weights")
+        present = [(float(parse_value(v, "分")), wi) for v, wi in zip(row, w, strict=True) if not _blank(v)]
+        den = sum(wi for _, wi in present)
+        out.append([sum(v * wi for v, wi in present) / den if den else ""])
+    if single or len(out) == 1:
+        return out[0][0]
+    return out
+
+
+@_guard
+def kpi_calibrate(ratings: Any, threshold: Any = 0.2, scale_min: Any = 1, scale_max: Any = 5) -> Any:
+    """``需校准`` when two raters of a row differ by ≥ threshold × the scale's range (seed 000:
+    20% of 1–5), else ``""``."""
+    t = float(parse_value(threshold, "%")) if isinstance(threshold, str) else float(threshold)
+    span = float(scale_max) - float(scale_min)
+    rows, _ = _grid(ratings)
+    out = []
+    for row in rows:
+        vals = [float(parse_value(v, "分")) for v in row if not _blank(v)]
+        need = len(vals) >= 2 and max(vals) - min(vals) >= t * span - 1e-9
+        out.append(["需校准" if need else ""])
+    return out[0][0] if len(out) == 1 else out
+
+
+_NUMERIC_TYPES = {int, float, bool, type(None)}
+
+
+def frame_from_range(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """A roster as Excel hands over a range: the first row is the header."""
+    rows, _ = _grid(values)
+    if len(rows) < 1:
+        raise KpixlError("名单区域是空的 / the roster range is empty")
+    header = [str(h).strip() if not _blank(h) else "" for h in rows[0]]
+    width = len(header)
+    body = rows[1:]
+    if set(map(len, body)) - {width}:  # ragged rows are padded with blanks
+        body = [list(r[:width]) + [None] * (width - len(r)) for r in body]
+    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
+    data = {}
+    for h, col in zip(header, columns, strict=True):
+        if not h:
+            continue
+        types = set(map(type, col))
+        if h in ("工号", "姓名"):  # text, as typed: 7 → "7", never 7.0
+            data[h] = np.array(col if types <= {str} else [_id_text(v) for v in col], dtype=object)
+            continue
+        if types <= _NUMERIC_TYPES:  # numbers and blanks: one C-speed conversion
+            data[h] = np.array(col, dtype=float)
+        else:  # text in it (labels, 88%, 28秒): the engine reads each distinct value
+            data[h] = np.array(col, dtype=object)
+    return pd.DataFrame(data)
+
+
+def _id_text(v: Any) -> str | None:
+    if v is None or v == "":
+        return None
+    if type(v) is str:
+        return v
+    if isinstance(v, float):
+        return None if math.isnan(v) else str(int(v)) if v.is_integer() else str(v)
+    return str(v)
+
+
+def table_from_frame(df: pd.DataFrame) -> list[list[Any]]:
+    """A results DataFrame as a 2-D list with its header row (what a dynamic array spills)."""
+    columns = []
+    for c in df.columns:  # column by column: tolist() gives Python numbers at C speed
+        arr = df[c].to_numpy()
+        values = arr.tolist()
+        if arr.dtype.kind == "f":
+            for i in np.flatnonzero(np.isnan(arr)):
+                values[i] = ""
+        elif arr.dtype.kind == "O":
+            for i in np.flatnonzero(pd.isna(arr)):
+                values[i] = ""
+        columns.append(values)
+    return [list(df.columns), *map(list, zip(*columns, strict=True))]
+
+
+def resolve_scheme(scheme: Any, library: Any = None, grades: Any = None) -> Scheme:
+    """A built-in id (or YAML path), optionally with a workbook's 指标库 / 等级系数 ranges."""
+    if _blank(scheme):
+        raise KpixlError("请给出方案 id，如 support-center-quarterly / a scheme id is required")
+    base = load_scheme(str(scheme).strip())
+    if _blank(library) and _blank(grades):
+        return base
+    from .excel.reader import scheme_from_tables
+
+    lib_rows, _ = _grid(library) if not _blank(library) else ([], True)
+    grade_rows, _ = _grid(grades) if not _blank(grades) else ([[t.name, t.lower, t.coefficient] for t in base.grades], True)
+    return scheme_from_tables(base, lib_rows, grade_rows, origin="workbook")
+
+
+@_guard
+def kpi_team(roster: Any, scheme: Any, library: Any = None, grades: Any = None) -> Any:
+    """Score a whole roster range (header row first) in one vectorised call; the results
+    table (header row first) spills as one dynamic array."""
+    s = resolve_scheme(scheme, library, grades)
+    return table_from_frame(score(s, frame_from_range(roster)))
+
+
+# ----------------------------------------------------------------------------- scripts
+RESULTS_SHEET = "评分结果"
+PAYOUT_SHEET = "奖金系数表"
+ISSUES_SHEET = "问题清单"
+MESSAGE_SHEET = "kpixl"
+
+
+def _sheet_names(book: Any) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def scheme_of_book(book: Any) -> Scheme:
+    """The scheme of a kpixl workbook, with its 指标库 / 等级系数 as edited in the book."""
+    from .excel.writer import GRADES, GUIDE, LIBRARY
+
+    names = _sheet_names(book)
+    if GUIDE not in names:
+        raise KpixlError(f"此工作簿没有「{GUIDE}」工作表，不是 kpixl 生成的考核表 / not a kpixl workbook")
+    sid = book.sheets[GUIDE]["C1"].value
+    library = book.sheets[LIBRARY].used_range.value if LIBRARY in names else None
+    grades = book.sheets[GRADES].used_range.value if GRADES in names else None
+    return resolve_scheme(sid, library, grades)
+
+
+def roster_of_book(book: Any, scheme: Scheme) -> tuple[str, pd.DataFrame]:
+    """The people of the book: its 团队汇总 (or the active sheet), roster columns only."""
+    from .excel.writer import TEAM
+
+    sheet = book.sheets[TEAM] if TEAM in _sheet_names(book) else book.sheets.active
+    df = frame_from_range(sheet.used_range.value)
+    wanted = set(scheme.roster_headers()) | {i.override_column for i in scheme.indicators} | {"绩效工资基数"}
+    return sheet.name, df[[c for c in df.columns if c in wanted]]
+
+
+def _replace_sheet(book: Any, name: str) -> Any:
+    if name in _sheet_names(book):
+        book.sheets[name].delete()
+    return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+
+
+def _message(book: Any, text: str) -> None:
+    sheet = _replace_sheet(book, MESSAGE_SHEET)
+    sheet["A1"].value = text
+
+
+def _script(fn: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A script reports what it did (or what is wrong) in the kpixl sheet, never a traceback."""
+
+    def run(book: Any) -> str:
+        try:
+            text = fn(book)
+        except Exception as exc:
+            text = error_text(exc)
+        _message(book, text)
+        return text
+
+    run.__name__ = fn.__name__
+    run.__doc__ = fn.__doc__
+    return run
+
+
+def grade_distribution(results: pd.DataFrame, scheme: Scheme) -> list[list[Any]]:
+    counts = results["等级"].value_counts()
+    n = max(len(results), 1)
+    rows: list[list[Any]] = [["等级", "人数", "占比"]]
+    for t in scheme.grades:
+        c = int(counts.get(t.name, 0))
+        rows.append([t.name, c, c / n])
+    return rows
+
+
+@_script
+def score_book(book: Any) -> str:
+    """汇总评分: score 团队汇总 with the engine; results and the grade distribution (with a chart)."""
+    scheme = scheme_of_book(book)
+    _, roster = roster_of_book(book, scheme)
+    results = score(scheme, roster)
+    sheet = _replace_sheet(book, RESULTS_SHEET)
+    table = table_from_frame(results)
+    sheet["A1"].value = table
+    dist = grade_distribution(results, scheme)
+    col = len(table[0]) + 2
+    sheet.cells(1, col).value = dist
+    try:  # a native chart where the runtime can make one (classic xlwings); Lite keeps the table
+        chart = sheet.charts.add()
+        chart.chart_type = "column_clustered"
+        chart.set_source_data(sheet.cells(1, col).resize(len(dist), 2))
+    except Exception:
+        pass
+    return f"已评分 {len(results)} 人 → 「{RESULTS_SHEET}」/ scored {len(results)} people"
+
+
+@_script
+def payout_book(book: Any) -> str:
+    """导出奖金系数: the payout table (基数 × 占比 × 奖金系数) in a sheet, and a CSV beside a local file."""
+    from .payout import payout
+
+    scheme = scheme_of_book(book)
+    _, roster = roster_of_book(book, scheme)
+    results = score(scheme, roster)
+    if "绩效工资基数" in results.columns and scheme.bonus_share is not None:
+        table = payout(results, scheme)
+    else:
+        table = results[["工号", "姓名", "总分", "等级", "奖金系数"]]
+    sheet = _replace_sheet(book, PAYOUT_SHEET)
+    sheet["A1"].value = table_from_frame(table)
+    note = ""
+    path = _local_path(book)
+    if path is not None:
+        from .roster import write_table
+
+        csv = path.with_name(f"奖金系数_{scheme.id}.csv")
+        write_table(table, csv)
+        note = f"；CSV: {csv.name}"
+    return f"奖金系数表已生成（{len(results)} 人）{note} / payout table written"
+
+
+@_script
+def audit_book(book: Any) -> str:
+    """校验: recompute every person and list the problems, with their cells, in 问题清单."""
+    from .audit import ERROR, audit_frame
+    from .excel.writer import TEAM
+
+    scheme = scheme_of_book(book)
+    sheet = book.sheets[TEAM] if TEAM in _sheet_names(book) else book.sheets.active
+    df = frame_from_range(sheet.used_range.value)
+    findings = audit_frame(scheme, df, file=str(book.name), sheet=sheet.name)
+    out = _replace_sheet(book, ISSUES_SHEET)
+    out["A1"].value = [["级别", "工作表", "单元格", "问题"]] + [[f.level, f.sheet, f.cell, f.message] for f in findings]
+    errors = sum(f.level == ERROR for f in findings)
+    return f"校验完成：{errors} 个错误，{len(findings) - errors} 个提示 → 「{ISSUES_SHEET}」/ {errors} error(s)"
+
+
+def _local_path(book: Any) -> Any:
+    from pathlib import Path
+
+    try:
+        p = Path(str(book.fullname))
+    except Exception:
+        return None
+    return p if p.is_absolute() and p.exists() else None
+
+
+@_script
+def forms_book(book: Any) -> str:
+    """生成个人考核表: one prefilled form per person of the roster, in a folder beside the workbook."""
+    from .excel.forms import write_forms
+
+    scheme = scheme_of_book(book)
+    _, roster = roster_of_book(book, scheme)
+    path = _local_path(book)
+    if path is None:
+        raise KpixlError(
+            "此环境不能写文件（如 xlwings Lite / Excel 网页版），请在电脑上用 kpixl forms 生成 / "
+            "this runtime cannot write files; run `kpixl forms` on a computer"
+        )
+    folder = path.with_name(f"个人考核表_{path.stem}")
+    written = write_forms(scheme, roster, folder)
+    return f"已生成 {len(written)} 份个人考核表 → {folder.name} / wrote {len(written)} forms"

@@ -1,0 +1,71 @@
+"""The payout table for finance: 奖金 = 基数 × 绩效奖金占比 × 奖金系数, to the cent as Excel rounds.
+
+Text cells that a spreadsheet would read as a formula (starting with ``= + - @``, tab or
+CR) are neutralised with a leading apostrophe, so a name like ``=HYPERLINK(…)`` in a
+roster cannot run when finance opens the file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import CellIssue, RosterError
+from .numeric import excel_round
+from .scheme import Scheme, normalize_header
+from .units import parse_column
+
+BASE_COLUMN = "绩效工资基数"
+_INJECTION = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that would start a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_INJECTION):
+        return "'" + value
+    return value
+
+
+def payout(results: pd.DataFrame, scheme: Scheme, *, base_column: str = BASE_COLUMN, share: float | None = None) -> pd.DataFrame:
+    """The payout table from ``kpixl.score`` results (which carry the roster's base column).
+
+    Columns: 工号, 姓名, (部门), (考核期间), 总分, 等级, 奖金系数, <base_column>, 绩效奖金占比, 奖金, 方案;
+    the last row is the 合计 (totals). Raises RosterError naming any missing or unreadable base.
+    """
+    share = scheme.bonus_share if share is None else share
+    if share is None:
+        raise RosterError(
+            [CellIssue(1, "绩效奖金占比", None, "方案没有「绩效奖金占比」，请用 --share 给出 / the scheme has no bonus share; give --share")]
+        )
+    cols = {normalize_header(c): c for c in results.columns}
+    if base_column not in cols:
+        raise RosterError([CellIssue(1, base_column, None, f"缺少「{base_column}」列（每人的绩效工资基数）/ the base column is missing")])
+    for need in ("工号", "姓名", "总分", "等级", "奖金系数"):
+        if need not in cols:
+            raise RosterError([CellIssue(1, need, None, "结果表缺少此列 / the results lack this column")])
+    base = parse_column(results[cols[base_column]], "元")
+    issues = [CellIssue(int(i) + 2, base_column, results[cols[base_column]].iloc[int(i)], base.messages[int(i)]) for i in base.bad_rows]
+    blank = np.isnan(base.values) & ~np.isin(np.arange(len(results)), base.bad_rows)
+    issues += [CellIssue(int(i) + 2, base_column, None, "基数为空 / the base is blank") for i in np.flatnonzero(blank)]
+    if issues:
+        raise RosterError(sorted(issues, key=lambda i: i.row))
+    coef = results[cols["奖金系数"]].to_numpy(dtype=float)
+    bonus = excel_round(base.values * share * coef, 2)
+    out = pd.DataFrame({"工号": results[cols["工号"]].to_numpy(), "姓名": results[cols["姓名"]].to_numpy()})
+    for extra in ("部门", "考核期间"):
+        if extra in cols:
+            out[extra] = results[cols[extra]].to_numpy()
+    out["总分"] = results[cols["总分"]].to_numpy()
+    out["等级"] = results[cols["等级"]].to_numpy()
+    out["奖金系数"] = coef
+    out[base_column] = base.values
+    out["绩效奖金占比"] = share
+    out["奖金"] = bonus
+    out["方案"] = scheme.id
+    total = {c: "" for c in out.columns}
+    total.update({"工号": "合计", "姓名": f"{len(out)} 人", base_column: float(np.sum(base.values)), "奖金": float(excel_round(np.sum(bonus), 2))})
+    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = [neutralise(v) for v in out[c]]
+    return out
