@@ -147,13 +147,22 @@ def _print_results(results: pd.DataFrame, rows: int) -> None:
 @main.command("build")
 @click.option("--scheme", "scheme_ids", multiple=True, help="方案 id 或 .yaml（可多次；默认全部内置方案）/ scheme(s), default all built-ins")
 @click.option("--out", "out_dir", default="workbooks", show_default=True, type=click.Path(file_okay=False), help="输出目录 / folder")
-def build_cmd(scheme_ids: tuple[str, ...], out_dir: str) -> None:
+@click.option(
+    "--edition",
+    type=click.Choice(["standard", "addin", "all"]),
+    default="standard",
+    show_default=True,
+    help="standard: .xlsx；addin: 带 xlwings VBA 的 .xlsm / .xlsm with xlwings' VBA",
+)
+def build_cmd(scheme_ids: tuple[str, ...], out_dir: str, edition: str) -> None:
     """生成带公式的考核表工作簿 <方案id>.xlsx / write the live workbooks."""
     from .excel.writer import build
 
+    editions = ["standard", "addin"] if edition == "all" else [edition]
     for sid in scheme_ids or tuple(builtin_ids()):
-        path = build(sid, out_dir)
-        out.print(f"已生成 / built {path}")
+        for ed in editions:
+            path = build(sid, out_dir, edition=ed)
+            out.print(f"已生成 / built {path}")
 
 
 @main.command("forms")

@@ -72,7 +72,8 @@ def test_sheets_headers_names_and_print_setup(built, sid):
     assert {"被考核人", "工号", "岗位", "部门", "考核期间", "考核人", "总分", "等级", "奖金系数"} <= texts
     assert any("被考核人确认" in t for t in texts) and any("复核人" in t for t in texts)
     assert form["A1"].value == scheme.name and form["A1"].font.name == "宋体"
-    assert wb["xlwings.conf"]["A1"].value == "UDF Modules"
+    conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows() if r[0].value}
+    assert conf["UDF Modules"] == "kpixl_udfs"
 
 
 def _dump(path: Path) -> dict:
@@ -203,3 +204,48 @@ def test_score_with_an_edited_workbook_as_scheme(built, tmp_path):
     res = pd.read_csv(tmp_path / "r.csv", dtype={"工号": str}).set_index("工号")
     assert res.loc["E008", "总分"] == 82 and res.loc["E008", "等级"] == "合格"  # 82 was 良好 under the built-in
     assert res.loc["E001", "总分"] == 85 and res.loc["E001", "等级"] == "良好"
+
+
+# ----------------------------------------------------------------------------- the add-in edition
+def test_addin_edition_keeps_xlwings_vba_and_names_the_udf_module(tmp_path, built):
+    import zipfile
+
+    r = kpixl("build", "--scheme", "service-staff", "--edition", "addin", "--out", tmp_path)
+    assert r.returncode == 0, r.stderr
+    path = tmp_path / "service-staff.xlsm"
+    z = zipfile.ZipFile(path)
+    assert "xl/vbaProject.bin" in z.namelist()  # xlwings' RunPython / ImportPythonUDFs
+    assert "macroEnabled" in z.read("[Content_Types].xml").decode()
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    assert wb.sheetnames == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "xlwings.conf"]
+    conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows() if r[0].value}
+    assert conf["UDF Modules"] == "kpixl_udfs" and wb["xlwings.conf"].sheet_state == "hidden"
+    assert wb[FORM].sheet_properties.codeName == "Sheet1"  # the template's sheet module stays attached
+    standard = _dump(built["service-staff"])
+    edition = _dump(path)
+    for sheet in (FORM, TEAM, LIBRARY, GRADES):  # the same formulas, validations and print setup
+        assert edition[sheet] == standard[sheet], sheet
+    assert edition["names"] == standard["names"]
+
+
+def test_addin_edition_recalculates_in_libreoffice(tmp_path):
+    from kpixl.excel.recalc import recalculate
+
+    try:
+        find_soffice()
+    except k.KpixlError as exc:
+        pytest.fail(f"LibreOffice is required: {exc}")
+    path = build("support-center-quarterly", tmp_path / "ed", edition="addin")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[TEAM]
+    col = {c.value: c.column for c in ws[1]}
+    row = {"工号": "000", "姓名": "样例", "服务规范度": 4, "问题解决能力": 5, "平均响应时长": 28, "一次解决率": 0.88,
+           "一次解决率·调整得分": 4, "客户满意度": 0.92, "投诉率": 0, "跨部门协作响应速度": 30}  # fmt: skip
+    for h, v in row.items():
+        ws.cell(2, col[h], v)
+    (tmp_path / "in").mkdir()
+    wb.save(tmp_path / "in" / "filled.xlsm")
+    out = recalculate([tmp_path / "in" / "filled.xlsm"], tmp_path / "out")[0]
+    got = openpyxl.load_workbook(out, data_only=True)[TEAM]
+    values = dict(zip([c.value for c in got[1]], [c.value for c in got[2]], strict=False))
+    assert values["总分"] == 85 and values["等级"] == "良好"  # seed 000's sample person, hand-calculated

@@ -431,9 +431,11 @@ def _form_rows(scheme: Scheme) -> int:
     return n
 
 
-def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler) -> dict[str, str]:
-    """Write the printed form; return where each roster column goes (header → cell)."""
-    ws = wb.create_sheet(FORM, 0)
+def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler, ws=None) -> dict[str, str]:
+    """Write the printed form (into ``ws`` if given); return where each roster column goes."""
+    if ws is None:
+        ws = wb.create_sheet(FORM, 0)
+    ws.title = FORM
     raters = list(scheme.raters) if any(i.raters for i in scheme.indicators) else []
     in_cols = raters or ["实际值"]
     heads = ["序号", "考核项目", "权重/分值", "目标值/评分标准", *in_cols, "调整得分", "得分", "备注"]
@@ -646,29 +648,71 @@ def _write_guide(wb: Workbook, scheme: Scheme, rows: int) -> None:
     wb.defined_names["kp_scheme"] = DefinedName("kp_scheme", attr_text=f"{_quote(GUIDE)}!$C$1")
 
 
-def _write_conf(wb: Workbook) -> None:
-    ws = wb.create_sheet(CONF)
-    ws["A1"], ws["B1"] = "UDF Modules", UDF_MODULE
-    ws["A2"], ws["B2"] = "Show Console", "False"
+#: xlwings' settings sheet, in the order of its own quickstart template; the add-in module set.
+CONF_ROWS = (
+    ("Interpreter_Win", None),
+    ("Interpreter_Mac", None),
+    ("PYTHONPATH", None),
+    ("Conda Path", None),
+    ("Conda Env", None),
+    ("UDF Modules", UDF_MODULE),
+    ("Debug UDFs", False),
+    ("Use UDF Server", False),
+    ("Show Console", False),
+)
+
+
+def _write_conf(wb: Workbook, ws=None) -> None:
+    if ws is None:
+        ws = wb.create_sheet(CONF)
+    ws.title = CONF
+    for r in range(1, ws.max_row + 1):
+        for c in range(1, ws.max_column + 1):
+            ws.cell(r, c).value = None
+    for r, (key, value) in enumerate(CONF_ROWS, 1):
+        ws.cell(r, 1, key)
+        ws.cell(r, 2, value)
     ws.sheet_state = "hidden"
 
 
-def build_workbook(scheme: Scheme | str, *, rows: int = TEAM_ROWS, team: bool = True) -> Workbook:
+def _xlwings_template() -> Path:
+    """xlwings' own standalone quickstart workbook (its VBA: RunPython, ImportPythonUDFs)."""
+    import xlwings
+
+    path = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    if not path.exists():
+        from ..errors import KpixlError
+
+        raise KpixlError(f"找不到 xlwings 的模板 {path.name}（请安装 xlwings）/ xlwings quickstart template not found")
+    return path
+
+
+def build_workbook(scheme: Scheme | str, *, rows: int = TEAM_ROWS, team: bool = True, addin: bool = False) -> Workbook:
     """The workbook for ``scheme`` (not saved). ``team=False`` leaves out 团队汇总 (personal forms);
-    the form's layout (roster header → cell) is kept in ``wb.kpixl_form_layout``."""
+    ``addin=True`` builds on xlwings' quickstart template with its VBA kept (save as .xlsm).
+    The form's layout (roster header → cell) is kept in ``wb.kpixl_form_layout``."""
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
-    wb = Workbook()
-    wb.remove(wb.active)
+    form_ws = conf_ws = None
+    if addin:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(_xlwings_template(), keep_vba=True)
+        form_ws, conf_ws = wb.worksheets[0], wb.worksheets[-1]  # reused: their VBA modules stay attached
+    else:
+        wb = Workbook()
+        wb.remove(wb.active)
     lib = _library(scheme)
     comp = _Compiler(scheme, lib)
-    wb.kpixl_form_layout = _write_form(wb, scheme, comp)
+    wb.kpixl_form_layout = _write_form(wb, scheme, comp, form_ws)
     if team:
         _write_team(wb, scheme, comp, rows)
     _write_library(wb, scheme, lib)
     _write_grades(wb, scheme)
     _write_guide(wb, scheme, rows)
-    _write_conf(wb)
+    _write_conf(wb, conf_ws)
+    if conf_ws is not None:  # keep the template's order: the settings sheet last
+        wb.move_sheet(conf_ws, len(wb.worksheets) - 1 - wb.worksheets.index(conf_ws))
     wb.calculation.fullCalcOnLoad = True  # Excel and WPS recalculate on open: no stale values
     wb.properties.creator = "kpixl"
     wb.properties.title = scheme.name
@@ -678,17 +722,20 @@ def build_workbook(scheme: Scheme | str, *, rows: int = TEAM_ROWS, team: bool = 
     return wb
 
 
-def build(scheme: Scheme | str, out: str | Path, *, rows: int = TEAM_ROWS) -> Path:
-    """Write ``<out>`` (a file path, or a directory to write ``<scheme-id>.xlsx`` into)."""
+def build(scheme: Scheme | str, out: str | Path, *, rows: int = TEAM_ROWS, edition: str = "standard") -> Path:
+    """Write ``<out>`` (a file path, or a directory to write ``<scheme-id>.xlsx`` into).
+
+    ``edition="addin"`` writes ``<scheme-id>.xlsm`` on xlwings' quickstart template instead."""
     from ..roster import atomic_save
 
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
+    suffix = ".xlsm" if edition == "addin" else ".xlsx"
     path = Path(out)
-    if path.suffix.lower() != ".xlsx":
-        path = path / f"{scheme.id}.xlsx"
+    if path.suffix.lower() != suffix:
+        path = path / f"{scheme.id}{suffix}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = build_workbook(scheme, rows=rows)
+    wb = build_workbook(scheme, rows=rows, addin=edition == "addin")
     atomic_save(path, lambda tmp: _save_reproducible(wb, tmp))
     return path
 
