@@ -241,3 +241,14 @@ def test_script_on_a_foreign_book_says_so():
     }
     message = _written(run_script("汇总评分", xw.Book(json=data)), "kpixl")[0][0]
     assert "不是 kpixl 生成的考核表" in message
+
+
+def test_vba_facing_names_and_descriptions_are_ascii():
+    """Classic xlwings writes these into a VBA module: non-ASCII breaks on code page 936 Windows."""
+    meta = custom_functions_meta(kpixl_udfs)
+    for f in meta["functions"]:
+        texts = [f["name"], f.get("description") or "", *(p["name"] for p in f["parameters"]), *(p.get("description") or "" for p in f["parameters"])]
+        for t in texts:
+            assert t.isascii(), (f["name"], t)
+    for alias in ("make_forms", "score_team", "export_payout", "audit"):
+        assert callable(getattr(kpixl_udfs, alias))

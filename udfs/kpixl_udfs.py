@@ -6,6 +6,12 @@ xlwings add-in: "Import Functions", RunPython), xlwings Server / Office.js and x
 Everything here is a thin wrapper over :mod:`kpixl.addin`, which holds the logic.
 
 Excel shows the functions upper-case: =KPI_SCORE(B5, "≤30秒(5分);30-60秒(3分);>60秒(1分)").
+
+Function names, argument names and their descriptions are ASCII on purpose: classic xlwings'
+"Import Functions" writes them into a VBA module, and non-ASCII text there is what breaks on
+Chinese-locale Windows (code page 936; see xlwings issues #2335, #2563). Chinese help is in
+the README. Script names are Chinese for xlwings Lite's buttons, with ASCII aliases below for
+VBA's RunPython.
 """
 
 from __future__ import annotations
@@ -18,70 +24,70 @@ from kpixl import addin
 
 
 @xw.func
-@xw.arg("value", ndim=2, doc="实际值（单元格或区域）/ a value or a range")
-@xw.arg("rule", doc="评分标准，如 ≤30秒(5分);30-60秒(3分);>60秒(1分)")
-@xw.arg("max_points", doc="该项满分（扣分类规则需要）/ full points, for deductions")
+@xw.arg("value", ndim=2, doc="a value or a range of values")
+@xw.arg("rule", doc="rubric text, e.g. <=30s(5);30-60s(3);>60s(1)")
+@xw.arg("max_points", doc="full points of the item, for deductions")
 def kpi_score(value, rule, max_points=None):
-    """按评分标准计算得分；区域进、同形状区域出 / points under rubric text."""
+    """Points of a value (or of each value of a range) under rubric text."""
     return addin.kpi_score(value, rule, max_points)
 
 
 @xw.func
-@xw.arg("value", ndim=2, doc="实际值 / a value or a range")
-@xw.arg("rule", doc="评分标准 / rubric text")
-@xw.arg("max_points", doc="该项满分 / full points")
+@xw.arg("value", ndim=2, doc="a value or a range of values")
+@xw.arg("rule", doc="rubric text, e.g. <=30s(5);30-60s(3);>60s(1)")
+@xw.arg("max_points", doc="full points of the item, for deductions")
 def kpi_explain(value, rule, max_points=None):
-    """用一句话解释得分 / the sentence that explains a score."""
+    """The sentence that explains the score of a value."""
     return addin.kpi_explain(value, rule, max_points)
 
 
 @xw.func
-@xw.arg("rule", doc="评分标准 / rubric text")
-@xw.arg("max_points", doc="该项满分 / full points")
+@xw.arg("rule", doc="rubric text, e.g. <=30s(5);30-60s(3);>60s(1)")
+@xw.arg("max_points", doc="full points of the item, for deductions")
 def kpi_rule(rule, max_points=None):
-    """kpixl 对评分标准的理解（规范写法），或其中的错误 / the canonical reading, or the error."""
+    """How kpixl reads rubric text (canonical form), or what is wrong with it."""
     return addin.kpi_rule(rule, max_points)
 
 
 @xw.func
-@xw.arg("total", ndim=2, doc="总分 / total(s)")
-@xw.arg("tiers", ndim=2, doc="等级表（等级、下限、系数）或方案 id / tier range or scheme id")
+@xw.arg("total", ndim=2, doc="a total or a range of totals")
+@xw.arg("tiers", ndim=2, doc="tier range (grade, lower bound, coefficient) or a scheme id")
 def kpi_grade(total, tiers=None):
-    """总分对应的等级 / the grade of a total."""
+    """The grade of a total."""
     return addin.kpi_grade(total, _id_or_range(tiers))
 
 
 @xw.func
-@xw.arg("total", ndim=2, doc="总分 / total(s)")
-@xw.arg("tiers", ndim=2, doc="等级表或方案 id / tier range or scheme id")
+@xw.arg("total", ndim=2, doc="a total or a range of totals")
+@xw.arg("tiers", ndim=2, doc="tier range (grade, lower bound, coefficient) or a scheme id")
 def kpi_coef(total, tiers=None):
-    """总分对应的奖金系数 / the bonus coefficient of a total."""
+    """The bonus coefficient of a total."""
     return addin.kpi_coef(total, _id_or_range(tiers))
 
 
 @xw.func
-@xw.arg("ratings", ndim=2, doc="各评价人的评分（每行一人）/ one row of ratings per person")
-@xw.arg("weights", ndim=2, doc="评价人权重，如 15%,60%,25% / rater weights")
+@xw.arg("ratings", ndim=2, doc="one row of ratings per person, one column per rater")
+@xw.arg("weights", ndim=2, doc="rater weights, e.g. 15%, 60%, 25%")
 def kpi_blend(ratings, weights):
-    """按评价人权重加权（缺评自动归一）/ rater-weighted score."""
+    """Rater-weighted score; a blank rating is left out and the weights renormalised."""
     return addin.kpi_blend(ratings, weights)
 
 
 @xw.func
-@xw.arg("ratings", ndim=2, doc="各评价人的评分 / ratings")
-@xw.arg("threshold", doc="相差阈值，默认 20% / threshold")
+@xw.arg("ratings", ndim=2, doc="one row of ratings per person")
+@xw.arg("threshold", doc="share of the scale range, default 20%")
 def kpi_calibrate(ratings, threshold=0.2, scale_min=1, scale_max=5):
-    """评价人相差 ≥ 阈值 × 分值范围时返回「需校准」/ the calibration flag."""
+    """The calibration flag when two raters differ by at least threshold x range."""
     return addin.kpi_calibrate(ratings, threshold, scale_min, scale_max)
 
 
 @xw.func
-@xw.arg("roster", ndim=2, doc="名单区域（含表头）/ roster range with its header row")
-@xw.arg("scheme", doc="方案 id / scheme id")
-@xw.arg("library", ndim=2, doc="可选：本工作簿的指标库区域 / optional 指标库 range")
-@xw.arg("grades", ndim=2, doc="可选：等级系数区域 / optional 等级系数 range")
+@xw.arg("roster", ndim=2, doc="roster range with its header row")
+@xw.arg("scheme", doc="built-in scheme id")
+@xw.arg("library", ndim=2, doc="optional: this workbook's indicator library range")
+@xw.arg("grades", ndim=2, doc="optional: this workbook's grade table range")
 def kpi_team(roster, scheme, library=None, grades=None):
-    """整个名单一次评分，结果表作为动态数组溢出 / score a whole roster; the results spill."""
+    """Score a whole roster in one call; the results table spills."""
     return addin.kpi_team(roster, scheme, library, grades)
 
 
