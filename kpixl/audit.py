@@ -1,20 +1,21 @@
-"""Audit a filled 团队汇总 (or any roster with stated results): what is wrong, where.
+"""Audit filled forms and team sheets: what is wrong, and where (file, sheet, cell).
 
-Every person is recomputed with the engine — stated totals are never trusted — and each
-finding names the sheet, the cell and what was expected. Levels: ``错误`` (error: the
-numbers or the inputs are wrong) and ``提示`` (warning: missing inputs, overrides,
-calibration, vetoes, as flagged by the engine).
+Every person is recomputed with the engine — stated totals are never trusted. Levels:
+``错误`` (error: a number, an input or the file is wrong; ``kpixl check`` exits 1) and
+``提示`` (warning: missing inputs, overrides, calibration, vetoes, missing signatures).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from .errors import RosterError, SchemeError
+from .numeric import fmt_number
 from .scheme import Scheme, normalize_header
 from .scoring import score
 
@@ -34,6 +35,23 @@ class Finding:
         return asdict(self)
 
 
+@dataclass
+class Stated:
+    """Where one person was read from, and what the file itself states."""
+
+    file: str
+    sheet: str
+    cells: dict[str, str]  # roster header → cell
+    values: dict[str, object] = field(default_factory=dict)  # 总分 / 等级 / 奖金系数 as stated
+    result_cells: dict[str, str] = field(default_factory=dict)
+    overwritten: list[str] = field(default_factory=list)  # result cells holding a typed value, not a formula
+    signatures: dict[str, tuple[object, str]] | None = None  # 签字·… / 日期·… of a form: (value, cell)
+
+
+def _show(v: object) -> str:
+    return fmt_number(float(v)) if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool) else str(v)
+
+
 def _num(v: object) -> float | None:
     if v is None or (isinstance(v, str) and not v.strip()):
         return None
@@ -44,70 +62,112 @@ def _num(v: object) -> float | None:
     return None if math.isnan(x) else x
 
 
-def audit_frame(scheme: Scheme, df: pd.DataFrame, *, file: str = "", sheet: str = "团队汇总") -> list[Finding]:
-    """Findings for a table whose first row is the header (row 1) and people from row 2."""
-    cols = {normalize_header(c): k for k, c in enumerate(df.columns, 1)}
-    roster_cols = [c for c in df.columns if normalize_header(c) in set(scheme.roster_headers()) | {i.override_column for i in scheme.indicators}]
-    people = df[roster_cols].copy()
-    keep = ~people.drop(columns=[c for c in ("工号", "姓名") if c in people.columns]).isna().all(axis=1)
-    if "工号" in people.columns:
-        keep |= people["工号"].notna()
-    people = people[keep]
+def audit_people(scheme: Scheme, people: pd.DataFrame, stated: list[Stated], *, period: str | None = None) -> tuple[pd.DataFrame, list[Finding]]:
+    """Recompute everyone and list the findings; results carry a 文件 column.
+
+    People whose inputs cannot be read are reported (with their cells) and left out of the
+    results; everyone else is scored.
+    """
     findings: list[Finding] = []
+    people = people.reset_index(drop=True)
 
-    def where(row: int, header: str) -> str:
-        k = cols.get(header)
-        return f"{get_column_letter(k)}{row}" if k else f"第{row}行"
+    def at(k: int, header: str) -> str:
+        return stated[k].cells.get(header, "")
 
     if "工号" in people.columns:
-        ids = people["工号"].astype("string").str.strip()
-        for i in ids[ids.duplicated(keep=False) & ids.notna()].index:
-            findings.append(Finding(ERROR, file, sheet, where(int(i) + 2, "工号"), f"工号 {ids[i]} 重复 / duplicate 工号"))
+        ids = people["工号"].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())
+        for k in np.flatnonzero(ids.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()):
+            s = stated[k]
+            findings.append(Finding(ERROR, s.file, s.sheet, at(k, "工号"), f"工号 {ids[k]} 重复 / duplicate 工号"))
+    keep = np.ones(len(people), dtype=bool)
     try:
-        results = score(scheme, people.reset_index(drop=True))
+        results = score(scheme, people)
     except RosterError as exc:
         for issue in exc.issues:
-            row = int(people.index[issue.row - 2]) + 2 if issue.row >= 2 and issue.row - 2 < len(people) else issue.row
-            findings.append(Finding(ERROR, file, sheet, where(row, issue.column), f"{issue.column}: {issue.message}"))
-        return findings
-    for k, idx in enumerate(people.index):
-        row = int(idx) + 2
-        got = results.iloc[k]
-        for header in ("总分", "等级", "奖金系数"):
-            if header not in df.columns:
-                continue
-            stated = df.iloc[int(idx)][header]
-            if stated is None or (isinstance(stated, float) and math.isnan(stated)) or stated == "":
-                continue
-            if header == "等级":
-                differs = str(stated).strip() != got[header]
+            k = issue.row - 2
+            if 0 <= k < len(stated):
+                s = stated[k]
+                findings.append(Finding(ERROR, s.file, s.sheet, at(k, issue.column), f"{issue.column}: {issue.message}"))
+                keep[k] = False
             else:
-                s = _num(stated)
-                differs = s is None or abs(s - float(got[header])) > 1e-9
+                findings.append(Finding(ERROR, "", "", issue.column, issue.message))
+        if not keep.any() or keep.all():
+            return pd.DataFrame(), findings
+        results = score(scheme, people[keep].reset_index(drop=True))
+    kept = np.flatnonzero(keep)
+    if len(results) != len(kept):  # empty rows were dropped by the engine: nothing to compare
+        raise SchemeError("内部错误：人数不一致 / internal error: row count mismatch")
+    for j, k in enumerate(kept):
+        s = stated[k]
+        got = results.iloc[j]
+        for header in ("总分", "等级", "奖金系数"):
+            if header not in s.values:
+                continue
+            v = s.values[header]
+            if header == "等级":
+                differs = str(v).strip() != got[header]
+            else:
+                x = _num(v)
+                differs = x is None or abs(x - float(got[header])) > 1e-9
             if differs:
-                text = f"{header}填写为 {stated}，按评分标准应为 {got[header]} / stated {stated}, recomputed {got[header]}"
-                findings.append(Finding(ERROR, file, sheet, where(row, header), text))
+                shown, want = _show(v), _show(got[header])
+                text = f"{header}填写为 {shown}，按评分标准应为 {want} / stated {shown}, recomputed {want}"
+                findings.append(Finding(ERROR, s.file, s.sheet, s.result_cells.get(header, ""), text))
+        for header in s.overwritten:
+            text = f"「{header}」的公式被改成了数值（只应填写黄色格子）/ a formula was overwritten by a typed value"
+            findings.append(Finding(ERROR, s.file, s.sheet, s.result_cells.get(header, ""), text))
+        if s.signatures is not None:
+            for key, (v, ref) in s.signatures.items():
+                if v is None or (isinstance(v, str) and not v.strip()):
+                    what, who = key.split("·", 1)
+                    findings.append(
+                        Finding(WARNING, s.file, s.sheet, ref, f"缺少{who}的{what} / missing {'signature' if what == '签字' else 'date'}")
+                    )
         for flag in filter(None, str(got["标记"]).split("；")):
-            findings.append(Finding(WARNING, file, sheet, f"第{row}行", flag))
+            findings.append(Finding(WARNING, s.file, s.sheet, at(k, "工号") or "", flag))
+    if "考核期间" in results.columns:
+        periods = results["考核期间"].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())
+        if period is not None:
+            for j, p in enumerate(periods):
+                if p != period:
+                    s = stated[kept[j]]
+                    text = f"考核期间为「{p}」，应为「{period}」/ period does not match"
+                    findings.append(Finding(ERROR, s.file, s.sheet, at(kept[j], "考核期间"), text))
+        elif periods[periods != ""].nunique() > 1:
+            counts = ", ".join(f"{p}×{n}" for p, n in periods[periods != ""].value_counts().items())
+            findings.append(Finding(WARNING, "", "", "", f"考核期间不一致：{counts} / several periods in one collection"))
+    results.insert(2, "文件", [stated[k].file for k in kept])
+    return results, findings
+
+
+def audit_frame(scheme: Scheme, df: pd.DataFrame, *, file: str = "", sheet: str = "团队汇总", period: str | None = None) -> list[Finding]:
+    """Findings for a table whose first row is the header (row 1) and people from row 2."""
+    cols = {normalize_header(c): k for k, c in enumerate(df.columns, 1)}
+    wanted = set(scheme.roster_headers()) | {i.override_column for i in scheme.indicators}
+    roster_cols = [c for c in df.columns if normalize_header(c) in wanted]
+    people = df[roster_cols]
+    inputs = people.drop(columns=[c for c in ("工号", "姓名") if c in people.columns])
+    keep = ~inputs.isna().all(axis=1) | (people["工号"].notna() if "工号" in people.columns else False)
+    stated = []
+    for idx in np.flatnonzero(keep.to_numpy()):
+        row = int(idx) + 2
+        values = {h: df.iloc[int(idx)][h] for h in ("总分", "等级", "奖金系数") if h in df.columns}
+        values = {h: v for h, v in values.items() if not (v is None or (isinstance(v, float) and math.isnan(v)) or v == "")}
+        cells = {normalize_header(c): f"{get_column_letter(cols[normalize_header(c)])}{row}" for c in df.columns}
+        stated.append(Stated(file, sheet, cells, values, {h: cells[h] for h in ("总分", "等级", "奖金系数") if h in cells}))
+    _, findings = audit_people(scheme, people[keep.to_numpy()], stated, period=period)
     return findings
 
 
-def audit_file(path: str, scheme: Scheme | str | None = None) -> list[Finding]:
-    """Audit one file: a kpixl workbook (its scheme read from it) or a roster/results table."""
+def audit_file(path: str, scheme: Scheme | str | None = None, *, period: str | None = None) -> list[Finding]:
+    """Audit one CSV/xlsx roster or results table (a team sheet made elsewhere)."""
     from pathlib import Path
 
     from .roster import read_table
     from .scheme import load_scheme
 
-    p = Path(path)
     if scheme is None:
-        if p.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise SchemeError(f"{p.name}: 请用 --scheme 指定方案 / give --scheme for a {p.suffix} file")
-        from .excel.reader import read_scheme
-
-        scheme = read_scheme(p)
-    elif isinstance(scheme, str):
+        raise SchemeError(f"{Path(path).name}: 请用 --scheme 指定方案 / give --scheme for this file")
+    if isinstance(scheme, str):
         scheme = load_scheme(scheme)
-    df = read_table(p)
-    sheet = "团队汇总" if p.suffix.lower() in (".xlsx", ".xlsm") else p.name
-    return audit_frame(scheme, df, file=p.name, sheet=sheet)
+    return audit_frame(scheme, read_table(path), file=Path(path).name, sheet=Path(path).name, period=period)

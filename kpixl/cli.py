@@ -194,10 +194,19 @@ def pdf_cmd(files: tuple[str, ...], out_dir: str) -> None:
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出 .csv 或 .xlsx / payout file")
 @click.option("--base-column", default="绩效工资基数", show_default=True, help="基数所在列 / the base column")
 @click.option("--share", default=None, help="绩效奖金占比，如 20%（默认取方案的设置）/ bonus share")
-def payout_cmd(results: str, scheme_id: str, out_path: str, base_column: str, share: str | None) -> None:
+@click.option("--max-share", "limits", multiple=True, help="强制分布上限，如 优秀=20%（只报告）/ e.g. 优秀=20%, reported only")
+def payout_cmd(results: str, scheme_id: str, out_path: str, base_column: str, share: str | None, limits: tuple[str, ...]) -> None:
     """导出奖金：基数 × 占比 × 奖金系数 / the payout table for finance."""
-    from .payout import payout
+    from .errors import KpixlError
+    from .payout import distribution_check, payout
     from .units import parse_value
+
+    caps = {}
+    for item in limits:
+        grade, sep, value = item.partition("=")
+        if not sep:
+            raise KpixlError(f"--max-share 应写成 等级=比例，如 优秀=20%，而不是 {item!r} / expected GRADE=SHARE")
+        caps[grade.strip()] = parse_value(value, "%")
 
     s = load_scheme(scheme_id)
     df = read_table(results)
@@ -205,31 +214,75 @@ def payout_cmd(results: str, scheme_id: str, out_path: str, base_column: str, sh
         df = score_team(s, df)
     table = payout(df, s, base_column=base_column, share=parse_value(share, "%") if share else None)
     write_table(table, out_path, inputs=(results,), sheet="奖金")
+    for warning in distribution_check(df, caps):
+        out.print(f"[yellow]提示 / note:[/] {warning}")
     out.print(f"{len(table) - 1} 人，奖金合计 {fmt_number(float(table['奖金'].iloc[-1]))} 元 → {out_path} / payout written")
 
 
+def _findings_table(findings) -> Table:
+    table = Table("级别", "文件", "工作表", "单元格", "问题")
+    for f in findings:
+        table.add_row(f.level, f.file, f.sheet, f.cell, f.message)
+    return table
+
+
 @main.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--scheme", "scheme_id", default=None, help="方案（kpixl 工作簿可省略）/ scheme, optional for kpixl workbooks")
+@click.option("--period", default=None, help="应有的考核期间，如 2024Q1 / the expected period")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check_cmd(paths: tuple[str, ...], scheme_id: str | None, fmt: str) -> None:
-    """校验：重新计算并列出问题（文件、工作表、单元格）/ audit filled files; exit 1 on errors."""
+def check_cmd(paths: tuple[str, ...], scheme_id: str | None, period: str | None, fmt: str) -> None:
+    """校验：重新计算并列出问题（文件、工作表、单元格）/ audit filled files; exit 1 on errors.
+
+    PATH 可以是文件、文件夹、通配符或 zip；CSV 名单需要 --scheme。
+    """
     import json
 
     from .audit import ERROR, audit_file
+    from .collect import check
 
-    findings = [f for p in paths for f in audit_file(p, scheme_id)]
+    tables = [p for p in paths if p.lower().endswith((".csv", ".txt"))]
+    books = [p for p in paths if p not in tables]
+    findings = [f for p in tables for f in audit_file(p, scheme_id, period=period)]
+    if books:
+        findings += check(books, scheme_id, period=period)[0].findings
     if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:
-        table = Table("级别", "文件", "工作表", "单元格", "问题")
-        for f in findings:
-            table.add_row(f.level, f.file, f.sheet, f.cell, f.message)
-        out.print(table)
+        out.print(_findings_table(findings))
         errors = sum(f.level == ERROR for f in findings)
         out.print(f"{errors} 个错误，{len(findings) - errors} 个提示 / {errors} error(s), {len(findings) - errors} warning(s)")
     if any(f.level == ERROR for f in findings):
         sys.exit(1)
+
+
+@main.command("collect")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="汇总工作簿 .xlsx / summary workbook")
+@click.option("--scheme", "scheme_id", default=None, help="方案（kpixl 工作簿可省略）/ scheme, optional for kpixl workbooks")
+@click.option("--period", default=None, help="应有的考核期间 / the expected period")
+def collect_cmd(paths: tuple[str, ...], out_path: str, scheme_id: str | None, period: str | None) -> None:
+    """收集填好的考核表：重新计算、校验、写出汇总 / collect filled forms into one summary."""
+    from .audit import ERROR, audit_people
+    from .collect import gather, write_summary
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("读取 / reading", total=None)
+        g = gather(paths, scheme_id, progress=lambda k, n: progress.update(task, completed=k, total=n))
+    if g.scheme is None or not g.people:
+        out.print(_findings_table(g.findings))
+        out.print("没有读到任何人员 / no people found")
+        sys.exit(1)
+    results, findings = audit_people(g.scheme, pd.DataFrame(g.people), g.stated, period=period)
+    g.findings += findings
+    write_summary(g, results, out_path, inputs=paths)
+    _print_results(results, 20)
+    errors = sum(f.level == ERROR for f in g.findings)
+    out.print(
+        f"读取 {g.files_read} 个文件，{len(results)} 人；{errors} 个错误，{len(g.findings) - errors} 个提示（见「问题清单」）→ {out_path} / "
+        f"{g.files_read} file(s), {len(results)} people, {errors} error(s)"
+    )
 
 
 @main.command("explain")

@@ -66,6 +66,20 @@ def payout(results: pd.DataFrame, scheme: Scheme, *, base_column: str = BASE_COL
     total.update({"工号": "合计", "姓名": f"{len(out)} 人", base_column: float(np.sum(base.values)), "奖金": float(excel_round(np.sum(bonus), 2))})
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     for c in out.columns:
-        if out[c].dtype == object:
-            out[c] = [neutralise(v) for v in out[c]]
+        if not pd.api.types.is_numeric_dtype(out[c].dtype):
+            out[c] = pd.Series([neutralise(v) for v in out[c]], dtype=object)
+    return out
+
+
+def distribution_check(results: pd.DataFrame, limits: dict[str, float]) -> list[str]:
+    """Forced-distribution limits (e.g. 优秀 ≤ 20%) checked and reported — never applied."""
+    n = len(results)
+    out = []
+    for grade, limit in limits.items():
+        count = int((results["等级"] == grade).sum())
+        if n and count / n > limit + 1e-12:
+            out.append(
+                f"「{grade}」有 {count} 人，占 {count / n:.1%}，超过规定的 {limit:.0%}（未作调整，请人工处理）/ "
+                f"{grade}: {count} of {n} exceed the {limit:.0%} limit (reported, not applied)"
+            )
     return out

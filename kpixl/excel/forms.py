@@ -99,6 +99,8 @@ def write_forms(scheme: Scheme | str, roster: pd.DataFrame, out_dir: str | Path)
     template = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
     sheet_part = "xl/worksheets/sheet1.xml"  # 考核表 is the first sheet
     xml = template.read(sheet_part).decode("utf-8")
+    values = _person_values(scheme, roster)
+    layout = {h: ref for h, ref in layout.items() if h in values}  # roster columns only
     styles = {}
     for ref in layout.values():
         m = re.search(rf'<c r="{ref}"( s="\d+")?(?: t="n")?\s*/>', xml)
@@ -106,7 +108,6 @@ def write_forms(scheme: Scheme | str, roster: pd.DataFrame, out_dir: str | Path)
             raise RuntimeError(f"form template has no empty cell {ref}")
         styles[ref] = (m.group(0), m.group(1) or "")
     parts = [(i, template.read(i.filename)) for i in template.infolist() if i.filename != sheet_part]
-    values = _person_values(scheme, roster)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -114,7 +115,7 @@ def write_forms(scheme: Scheme | str, roster: pd.DataFrame, out_dir: str | Path)
     for k in range(len(roster)):
         person_xml = xml
         for header, ref in layout.items():
-            v = values.get(header, [None] * len(roster))[k]
+            v = values[header][k]
             if v is None:
                 continue
             empty, style = styles[ref]

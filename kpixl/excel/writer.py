@@ -37,6 +37,7 @@ GRADES = "等级系数"
 GUIDE = "填写说明"
 CONF = "xlwings.conf"
 TEAM_ROWS = 300
+SIGNERS = ("被考核人确认", "考核人", "复核人")
 FONT_NAME = "宋体"  # SimSun: on every Chinese Windows; LibreOffice substitutes a CJK font (Noto CJK)
 UDF_MODULE = "kpixl_udfs"
 FIXED_TIME = _dt.datetime(2026, 1, 1)
@@ -576,6 +577,7 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler, ws=None) -> dict[
     ):
         ws.cell(r, pts_col - 1, label).font = Font(name=FONT_NAME, bold=True, size=11)
         c = ws.cell(r, pts_col)
+        layout[label] = c.coordinate  # stated results, for audits of returned forms
         c.value = f'=IF({any_input},"",{formula})'
         c.font = Font(name=FONT_NAME, bold=True, size=11)
         c.fill = RESULT_FILL
@@ -583,10 +585,15 @@ def _write_form(wb: Workbook, scheme: Scheme, comp: _Compiler, ws=None) -> dict[
         r += 1
     table_end = r - 1
     r += 1
-    for k, label in enumerate(("被考核人确认", "考核人", "复核人")):
+    for k, label in enumerate(SIGNERS):
         c0 = 1 + k * 3
         ws.cell(r, c0, f"{label}（签字）：").font = Font(name=FONT_NAME, size=10)
         ws.cell(r + 1, c0, "日期：").font = Font(name=FONT_NAME, size=10)
+        for rr, key in ((r, "签字"), (r + 1, "日期")):  # typed or signed by hand on the print
+            cell = ws.cell(rr, c0 + 1)
+            cell.protection = UNLOCKED
+            cell.border = Border(bottom=_THIN)
+            layout[f"{key}{SEP}{label}"] = cell.coordinate
     last_row = r + 1
     for row in ws.iter_rows(min_row=hr + 1, max_row=table_end, max_col=ncol):
         for c in row:

@@ -1,0 +1,149 @@
+"""kpixl collect / check on returned forms: recompute, audit with cells, summarise, survive bad files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from test_cli import kpixl
+
+import kpixl as k
+from kpixl import collect
+from kpixl.excel.writer import FORM, TEAM, build
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEME = "support-center-quarterly"
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("forms") / "forms"
+    r = kpixl("forms", "samples/team.csv", "--scheme", SCHEME, "--out", out)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def test_collect_forms_into_a_summary(forms, tmp_path):
+    before = _digest(forms)
+    out = tmp_path / "summary.xlsx"
+    r = kpixl("collect", forms, "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert _digest(forms) == before  # inputs untouched
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "汇总" and "等级分布" in wb.sheetnames and "问题清单" in wb.sheetnames
+    assert {"客户支持一部", "客户支持二部"} <= set(wb.sheetnames)  # one sheet per 部门
+    summary = pd.read_excel(out, sheet_name="汇总", dtype={"工号": str}, engine="calamine")
+    expected = k.score(SCHEME, k.read_table(ROOT / "samples" / "team.csv"))
+    got = summary.set_index("工号").loc[expected["工号"]]
+    assert got["总分"].tolist() == expected["总分"].tolist()
+    assert got["排名"].tolist() == expected["排名"].tolist()  # ties share a rank
+    assert got.loc["E001", "总分"] == 85 and got.loc["E001", "文件"].endswith("E001_王晓燕.xlsx")
+    assert len(wb["等级分布"]._charts) == 2  # grade distribution and score histogram, native charts
+    issues = pd.read_excel(out, sheet_name="问题清单", engine="calamine")
+    assert (issues["问题"].str.contains("缺少考核人的签字")).sum() == 12
+
+
+def _edit(src: Path, dst: Path, edit) -> Path:
+    wb = openpyxl.load_workbook(src)
+    edit(wb[FORM])
+    wb.save(dst)
+    return dst
+
+
+def _form_cell(ws, label: str) -> str:
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value == label:
+                return ws.cell(c.row, c.column + 1).coordinate
+    raise AssertionError(label)
+
+
+def test_check_finds_a_typed_total_like_seed_000(forms, tmp_path):
+    """Seed 000's form states 88 where its items give 85: the typed total replaced the formula."""
+    src = forms / "E001_王晓燕.xlsx"
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    ws = openpyxl.load_workbook(src)[FORM]
+    total = _form_cell(ws, "总分")
+    _edit(src, folder / "E001.xlsx", lambda ws: ws.__setitem__(total, 88))
+    r = kpixl("check", folder, "--format", "json")
+    assert r.returncode == 1, r.stdout + r.stderr
+    findings = json.loads(r.stdout)
+    wrong = [f for f in findings if f["level"] == "错误"]
+    assert {f["cell"] for f in wrong} == {total}
+    assert any("总分填写为 88，按评分标准应为 85" in f["message"] for f in wrong)
+    assert any("公式被改成了数值" in f["message"] for f in wrong)
+    assert all(f["file"].endswith("E001.xlsx") and f["sheet"] == FORM for f in wrong)
+
+
+def test_check_input_errors_duplicates_and_period(forms, tmp_path):
+    folder = tmp_path / "two"
+    folder.mkdir()
+    src = forms / "E002_李明.xlsx"
+    ws = openpyxl.load_workbook(src)[FORM]
+    layout = collect._form_layout(SCHEME)
+    _edit(src, folder / "a.xlsx", lambda ws: ws.__setitem__(layout["服务规范度"], "很好"))
+    _edit(src, folder / "b.xlsx", lambda ws: ws.__setitem__(layout["考核期间"], "2024Q2"))
+    assert ws[layout["工号"]].value == "E002"
+    r = kpixl("check", folder, "--period", "2024Q1", "--format", "json")
+    assert r.returncode == 1
+    findings = json.loads(r.stdout)
+    by_file = {}
+    for f in findings:
+        if f["level"] == "错误":
+            by_file.setdefault(Path(f["file"]).name, []).append(f)
+    assert any(f["cell"] == layout["服务规范度"] and "很好" in f["message"] for f in by_file["a.xlsx"])
+    assert any(f["cell"] == layout["工号"] and "重复" in f["message"] for f in by_file["a.xlsx"] + by_file["b.xlsx"])
+    assert any(f["cell"] == layout["考核期间"] and "2024Q2" in f["message"] for f in by_file["b.xlsx"])
+
+
+def test_bad_files_are_one_line_each_and_the_run_goes_on(forms, tmp_path, monkeypatch):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name in ("E003_张伟.xlsx", "E004_刘洋.xlsx"):
+        (folder / name).write_bytes((forms / name).read_bytes())
+    (folder / "corrupt.xlsx").write_bytes(b"PK\x03\x04 this is not a real zip")
+    (folder / "protected.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)  # an encrypted package is OLE
+    (folder / "notes.xlsx").write_bytes("不是表格".encode())
+    bomb = folder / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 1024 * 1024))
+    monkeypatch.setattr(collect, "MAX_UNCOMPRESSED", 1024 * 1024)
+    g, results = collect.check([folder])
+    assert g.files_read == 2 and len(results) == 2
+    problems = {Path(f.file).name: f.message for f in g.findings if f.level == "错误"}
+    assert "损坏" in problems["corrupt.xlsx"]
+    assert "密码" in problems["protected.xlsx"]
+    assert "不是 xlsx" in problems["notes.xlsx"]
+    assert "压缩炸弹" in problems["bomb.xlsx"]
+
+
+def test_collect_reads_zip_archives_and_team_sheets(forms, tmp_path):
+    archive = tmp_path / "returned.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for p in sorted(forms.iterdir())[:3]:
+            z.write(p, f"部门A/{p.name}")
+    team = build(SCHEME, tmp_path / "wb")
+    wb = openpyxl.load_workbook(team)
+    ws = wb[TEAM]
+    col = {c.value: c.column for c in ws[1]}
+    roster = k.read_table(ROOT / "samples" / "team.csv").iloc[5:8]
+    for r, (_, row) in enumerate(roster.iterrows(), 2):
+        for h, v in row.items():
+            if h in col and not (isinstance(v, float) and v != v):
+                ws.cell(r, col[h], v)
+    wb.save(tmp_path / "team.xlsx")
+    g, results = collect.check([archive, tmp_path / "team.xlsx"])
+    assert g.files_read == 4 and len(results) == 6
+    assert sorted(results["工号"]) == ["E001", "E002", "E003", "E006", "E007", "E008"]
+    assert any("!部门A/" in f for f in results["文件"])
