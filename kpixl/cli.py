@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 input errors (listed), 2 usage errors.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 import pandas as pd
@@ -282,6 +283,54 @@ def collect_cmd(paths: tuple[str, ...], out_path: str, scheme_id: str | None, pe
     out.print(
         f"读取 {g.files_read} 个文件，{len(results)} 人；{errors} 个错误，{len(g.findings) - errors} 个提示（见「问题清单」）→ {out_path} / "
         f"{g.files_read} file(s), {len(results)} people, {errors} error(s)"
+    )
+
+
+@main.command("history")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--scheme", "scheme_id", required=True, help="方案（含多期规则）/ scheme with period rules")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出 .xlsx 或 .csv / output")
+@click.option("--published", default=None, help="成绩通报日期 YYYY-MM-DD（整改截止日由此计算，默认今天）/ publication date")
+def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published: str | None) -> None:
+    """多期规则：连续排名奖励、后几名整改、连续优秀晋升 / rules over several periods."""
+    import datetime as dt
+
+    from .errors import KpixlError
+    from .history import history, report_table
+    from .roster import atomic_save
+
+    s = load_scheme(scheme_id)
+    frames = []
+    for p in paths:
+        df = read_table(p)
+        if "总分" not in df.columns:
+            df = score_team(s, df)
+        if "考核期间" not in df.columns or df["考核期间"].isna().all():
+            df["考核期间"] = Path(p).stem  # one file per period, named after it
+        frames.append(df)
+    try:
+        day = dt.date.fromisoformat(published) if published else None
+    except ValueError:
+        raise KpixlError(f"--published 应为 YYYY-MM-DD，而不是 {published!r} / expected a date") from None
+    report = history(s, pd.concat(frames, ignore_index=True), published=day)
+    if out_path.lower().endswith(".csv"):
+        write_table(report_table(report), out_path, inputs=paths)
+    else:
+
+        def save(tmp: str) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                for name, frame in (("奖励", report.rewards), ("整改", report.improvement), ("优先晋升", report.promotion)):
+                    frame.to_excel(xw, sheet_name=name, index=False)
+                notes = ["期间 / periods: " + "、".join(report.periods), *report.notes]
+                pd.DataFrame({"说明": notes}).to_excel(xw, sheet_name="说明", index=False)
+
+        atomic_save(out_path, save)
+    out.print(f"期间 / periods: {'、'.join(report.periods)}")
+    for note in report.notes:
+        out.print(f"[yellow]提示 / note:[/] {note}")
+    out.print(
+        f"奖励 {len(report.rewards)} 人，整改 {len(report.improvement)} 人，优先晋升 {len(report.promotion)} 人 → {out_path} / "
+        f"{len(report.rewards)} rewarded, {len(report.improvement)} to improve, {len(report.promotion)} promoted"
     )
 
 

@@ -182,11 +182,15 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
         seen_ids.setdefault(sid, src.name)
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(src.data))
-            s = fixed or load_scheme(sid)
+            s = fixed or _book_scheme(book, sid)
             if g.scheme is None:
                 g.scheme = s
             elif s.id != g.scheme.id:
                 g.findings.append(_problem(src.name, f"方案为 {s.id}，与其他文件（{g.scheme.id}）不同，已跳过 / a different scheme, skipped"))
+                continue
+            elif s != g.scheme:
+                text = "「指标库」或「等级系数」与其他文件不同（有人改了权重、分档或系数），已跳过 / edited scheme differs, skipped"
+                g.findings.append(Finding(ERROR, src.name, "指标库", "", text))
                 continue
             if TEAM in book.sheet_names:
                 _read_team(g, src, z, book, s)
@@ -201,6 +205,19 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
         except Exception as exc:  # corrupt inside: one line, and the run goes on
             g.findings.append(_problem(src.name, f"无法读取（{type(exc).__name__}: {exc}）/ cannot read the file"))
     return g
+
+
+def _book_scheme(book, sid: str) -> Scheme:
+    """The scheme as this workbook has it: its 指标库 and 等级系数 (validated: weights, tiers)."""
+    from .excel.reader import scheme_from_tables
+    from .excel.writer import GRADES, LIBRARY
+
+    base = load_scheme(sid)
+    if LIBRARY not in book.sheet_names or GRADES not in book.sheet_names:
+        return base
+    library = book.get_sheet_by_name(LIBRARY).to_python(skip_empty_area=False)
+    grades = book.get_sheet_by_name(GRADES).to_python(skip_empty_area=False)
+    return scheme_from_tables(base, library, [r[:3] for r in grades], origin=sid)
 
 
 def _read_team(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -125,6 +125,18 @@ class Veto:
 
 
 @dataclass(frozen=True)
+class PeriodRules:
+    """Rules over several periods (seed 002 六、考核结果的运用; seed 000 晋升). Amounts are settings."""
+
+    reward_periods: int = 0  # 连续 N 期综合排名前列 → 奖励
+    reward_amounts: tuple[float, ...] = ()  # 第1名, 第2名, … (ties all rewarded)
+    bottom_count: int = 0  # 每期后 N 名 → 整改方案
+    bottom_due_days: int = 4  # 通报下发后 N 天内
+    promote_grade: str = ""  # 连续 N 期该等级 → 优先晋升
+    promote_periods: int = 0
+
+
+@dataclass(frozen=True)
 class Scheme:
     id: str
     name: str
@@ -141,6 +153,7 @@ class Scheme:
     period: str = ""
     source: str = ""
     notes: str = ""
+    period_rules: PeriodRules | None = None
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -345,6 +358,41 @@ def _grades(items: Any, where: str) -> tuple[GradeTier, ...]:
 
 
 TOP_KEYS = {"id", "名称", "来源", "考核周期", "说明", "缺失处理", "评价人", "校准阈值", "绩效奖金占比", "总分", "部分", "调整项", "否定项", "等级"}
+TOP_KEYS |= {"多期规则"}
+
+
+def _count(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SchemeError(f"{where}: 应为正整数，实际为 {value!r} / expected a positive whole number")
+    return value
+
+
+def _period_rules(data: Any, where: str) -> PeriodRules | None:
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        raise SchemeError(f"{where}: 应为「奖励 / 整改 / 晋升」设置 / expected 奖励, 整改 and/or 晋升 settings")
+    _known(data, {"奖励", "整改", "晋升"}, where)
+    rules = PeriodRules()
+    if "奖励" in data:
+        r = data["奖励"] or {}
+        _known(r, {"连续期数", "金额"}, f"{where}.奖励")
+        amounts = r.get("金额")
+        if not isinstance(amounts, list) or not amounts:
+            raise SchemeError(f"{where}.奖励.金额: 应为各名次的金额列表，如 [500, 300, 200] / a list of amounts by rank")
+        rules = replace(rules, reward_periods=_count(r.get("连续期数"), f"{where}.奖励.连续期数"),
+                        reward_amounts=tuple(_num(a, f"{where}.奖励.金额", "元") for a in amounts))  # fmt: skip
+    if "整改" in data:
+        r = data["整改"] or {}
+        _known(r, {"后几名", "期限天数"}, f"{where}.整改")
+        rules = replace(rules, bottom_count=_count(r.get("后几名"), f"{where}.整改.后几名"),
+                        bottom_due_days=_count(r.get("期限天数", 4), f"{where}.整改.期限天数"))  # fmt: skip
+    if "晋升" in data:
+        r = data["晋升"] or {}
+        _known(r, {"等级", "连续期数"}, f"{where}.晋升")
+        rules = replace(rules, promote_grade=_text(r, "等级", f"{where}.晋升"),
+                        promote_periods=_count(r.get("连续期数"), f"{where}.晋升.连续期数"))  # fmt: skip
+    return rules
 
 
 def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
@@ -436,7 +484,11 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
         period=str(data.get("考核周期", "") or ""),
         source=str(data.get("来源", "") or ""),
         notes=str(data.get("说明", "") or ""),
+        period_rules=_period_rules(data.get("多期规则"), f"{origin}.多期规则"),
     )
+    pr = scheme.period_rules
+    if pr and pr.promote_grade and pr.promote_grade not in {t.name for t in grades}:
+        raise SchemeError(f"{origin}.多期规则.晋升.等级: 没有等级「{pr.promote_grade}」/ unknown grade {pr.promote_grade!r}")
     low = scheme.total_floor if scheme.total_floor is not None else 0.0
     if grades[-1].lower > low:
         raise SchemeError(

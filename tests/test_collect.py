@@ -147,3 +147,20 @@ def test_collect_reads_zip_archives_and_team_sheets(forms, tmp_path):
     assert g.files_read == 4 and len(results) == 6
     assert sorted(results["工号"]) == ["E001", "E002", "E003", "E006", "E007", "E008"]
     assert any("!部门A/" in f for f in results["文件"])
+
+
+def test_edited_weights_in_a_returned_file_are_reported(forms, tmp_path):
+    from kpixl.excel.writer import LIBRARY
+
+    folder = tmp_path / "edited"
+    folder.mkdir()
+    (folder / "ok.xlsx").write_bytes((forms / "E005_陈静.xlsx").read_bytes())
+    wb = openpyxl.load_workbook(forms / "E006_杨帆.xlsx")
+    lib = wb[LIBRARY]
+    row = next(r for r in range(2, lib.max_row + 1) if lib.cell(r, 6).value == "s1.w")
+    lib.cell(row, 4, 0.5)  # 服务质量 40% → 50%: the dimension weights now total 110%
+    wb.save(folder / "bad.xlsx")
+    g, results = collect.check([folder])
+    assert len(results) == 1
+    bad = [f for f in g.findings if f.file.endswith("bad.xlsx")]
+    assert bad and "110%" in bad[0].message

@@ -83,7 +83,7 @@ def scheme_from_tables(base: Scheme | str, library: list[list], grades: list[lis
     raters = {r: values.get(f"r{k}.weight", w) for k, (r, w) in enumerate(scheme.raters.items(), 1)}
     tiers = []
     for r, row in enumerate(grades, 1):
-        tier, lower, coef = (list(row) + [None] * 3)[:3]
+        tier, lower, coef = (None if v == "" else v for v in (list(row) + [None] * 3)[:3])
         if tier is None and lower is None:
             if tiers:
                 break
