@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _timing import best_of
 from rosters import make_rows
 
 import kpixl
@@ -24,22 +24,13 @@ from kpixl import addin
 RULE = "≤30秒(5分);30-60秒(3分);>60秒(1分)"
 
 
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
     scheme = kpixl.load_scheme("support-center-quarterly")
     df = pd.DataFrame(make_rows(scheme, 10_000, random.Random(3), blank=0.02, override=0.02))
     grid = [list(df.columns)] + [[None if (isinstance(v, float) and v != v) else v for v in row] for row in df.itertuples(index=False)]
     out = addin.kpi_team(grid[:50], scheme.id)
     assert isinstance(out, list), out
-    t_team = best(lambda: addin.kpi_team(grid, scheme.id))
+    t_team = best_of(lambda: addin.kpi_team(grid, scheme.id))
     ok = "OK" if t_team <= 0.05 else "ABOVE TARGET"
     print(f"KPI_TEAM 10,000 rows        {t_team * 1000:7.1f} ms   target ≤ 50 ms   [{ok}]")
 
@@ -51,7 +42,7 @@ def main() -> None:
         for v in values:
             addin.kpi_score(v, RULE)
 
-    t_calls = best(calls)
+    t_calls = best_of(calls)
     ok = "OK" if t_calls <= 1.0 else "ABOVE TARGET"
     print(f"KPI_SCORE 100,000 calls     {t_calls:7.3f} s    target ≤ 1 s     [{ok}]")
 

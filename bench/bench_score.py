@@ -8,10 +8,10 @@ to a naive per-row loop measured in the same run (rule.score called cell by cell
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 import kpixl
 
@@ -48,15 +48,6 @@ def naive(scheme: kpixl.Scheme, df: pd.DataFrame) -> list[float]:
             total += sub * (sec.weight or 1)
         totals.append(kpixl.excel_round(total, 2))
     return totals
-
-
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:

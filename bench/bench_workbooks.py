@@ -15,7 +15,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -24,7 +23,7 @@ from rosters import make_rows
 import kpixl
 from kpixl.excel.forms import write_forms
 from kpixl.excel.recalc import recalculate
-from kpixl.excel.writer import TEAM, build
+from kpixl.excel.writer import build, fill_team
 
 
 def main() -> None:
@@ -53,16 +52,7 @@ def main() -> None:
 
         rows = make_rows(scheme, args.team_rows, rng, blank=0.02, override=0.02)
         path = build(scheme, t / "big" / f"{sid}.xlsx", rows=args.team_rows)
-        wb = openpyxl.load_workbook(path)
-        ws = wb[TEAM]
-        col = {c.value: c.column for c in ws[1]}
-        for r, row in enumerate(rows, 2):
-            for h, v in row.items():
-                if v is not None:
-                    ws.cell(r, col[h], v)
-        filled = t / "in" / f"{sid}.xlsx"
-        filled.parent.mkdir()
-        wb.save(filled)
+        filled = fill_team(path, rows, t / "in" / f"{sid}.xlsx")
         t0 = time.perf_counter()
         recalculate([filled], t / "out")
         t_lo = time.perf_counter() - t0

@@ -196,7 +196,12 @@ def pdf_cmd(files: tuple[str, ...], out_dir: str) -> None:
 @click.option("--base-column", default="绩效工资基数", show_default=True, help="基数所在列 / the base column")
 @click.option("--share", default=None, help="绩效奖金占比，如 20%（默认取方案的设置）/ bonus share")
 @click.option("--max-share", "limits", multiple=True, help="强制分布上限，如 优秀=20%（只报告）/ e.g. 优秀=20%, reported only")
-def payout_cmd(results: str, scheme_id: str, out_path: str, base_column: str, share: str | None, limits: tuple[str, ...]) -> None:
+@click.option(
+    "--roster", "roster_path", default=None, type=click.Path(dir_okay=False, exists=True), help="基数取自此名单（按工号）/ base from this roster"
+)
+def payout_cmd(
+    results: str, scheme_id: str, out_path: str, base_column: str, share: str | None, limits: tuple[str, ...], roster_path: str | None
+) -> None:
     """导出奖金：基数 × 占比 × 奖金系数 / the payout table for finance."""
     from .errors import KpixlError
     from .payout import distribution_check, payout
@@ -213,6 +218,10 @@ def payout_cmd(results: str, scheme_id: str, out_path: str, base_column: str, sh
     df = read_table(results)
     if "奖金系数" not in df.columns:  # a roster: score it first
         df = score_team(s, df)
+    if roster_path:  # results of collected forms do not carry the base: join it by 工号
+        from .payout import join_base
+
+        df = join_base(df, read_table(roster_path), base_column)
     table = payout(df, s, base_column=base_column, share=parse_value(share, "%") if share else None)
     write_table(table, out_path, inputs=(results,), sheet="奖金")
     for warning in distribution_check(df, caps):

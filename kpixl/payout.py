@@ -83,3 +83,17 @@ def distribution_check(results: pd.DataFrame, limits: dict[str, float]) -> list[
                 f"{grade}: {count} of {n} exceed the {limit:.0%} limit (reported, not applied)"
             )
     return out
+
+
+def join_base(results: pd.DataFrame, roster: pd.DataFrame, base_column: str = BASE_COLUMN) -> pd.DataFrame:
+    """``results`` with ``base_column`` taken from ``roster`` by 工号 (people missing there stay blank
+    and are then reported by :func:`payout`)."""
+    cols = {normalize_header(c): c for c in roster.columns}
+    for need in ("工号", base_column):
+        if need not in cols:
+            raise RosterError([CellIssue(1, need, None, "名单缺少此列 / the roster lacks this column")])
+    base = roster.set_index(roster[cols["工号"]].astype(str).str.strip())[cols[base_column]]
+    base = base[~base.index.duplicated(keep="first")]
+    out = results.drop(columns=[c for c in results.columns if normalize_header(c) == base_column])
+    out[base_column] = out["工号"].astype(str).str.strip().map(base).to_numpy()
+    return out

@@ -22,7 +22,7 @@ from rosters import make_rows
 
 import kpixl
 from kpixl.excel.recalc import find_soffice, recalculate
-from kpixl.excel.writer import FORM, TEAM, build
+from kpixl.excel.writer import FORM, TEAM, build, fill_team
 
 SCHEMES = kpixl.builtin_ids()
 
@@ -33,17 +33,6 @@ def soffice() -> str:
         return find_soffice()
     except kpixl.KpixlError as exc:
         pytest.fail(f"LibreOffice is required for the parity tests: {exc}")
-
-
-def _fill_team(src: Path, dst: Path, rows: list[dict]) -> None:
-    wb = openpyxl.load_workbook(src)
-    ws = wb[TEAM]
-    col = {c.value: c.column for c in ws[1]}
-    for r, row in enumerate(rows, 2):
-        for h, v in row.items():
-            if v is not None:
-                ws.cell(r, col[h], v)
-    wb.save(dst)
 
 
 def _is_error(v: object) -> bool:
@@ -83,7 +72,7 @@ def _run_team(tmp: Path, rosters: dict[str, list[dict]]) -> int:
     for sid, rows in rosters.items():
         built = build(sid, tmp / "wb")
         dst = tmp / "in" / f"{sid}.xlsx"
-        _fill_team(built, dst, rows)
+        fill_team(built, rows, dst)
         inputs.append(dst)
     outs = recalculate(inputs, tmp / "out")
     return sum(_check_team(kpixl.load_scheme(sid), out, rosters[sid]) for sid, out in zip(rosters, outs, strict=True))
@@ -121,7 +110,7 @@ def test_hand_checked_row_in_libreoffice(soffice, tmp_path):
     built = build("support-center-quarterly", tmp_path / "wb")
     dst = tmp_path / "in" / "one.xlsx"
     dst.parent.mkdir()
-    _fill_team(built, dst, [row])
+    fill_team(built, [row], dst)
     out = recalculate([dst], tmp_path / "out")[0]
     ws = openpyxl.load_workbook(out, data_only=True)[TEAM]
     got = dict(zip([c.value for c in ws[1]], [c.value for c in ws[2]], strict=False))

@@ -747,6 +747,29 @@ def build(scheme: Scheme | str, out: str | Path, *, rows: int = TEAM_ROWS, editi
     return path
 
 
+def fill_team(workbook: str | Path, rows: list[dict], out: str | Path) -> Path:
+    """A copy of a generated workbook with people written into 团队汇总 (header → value per row);
+    ``None`` leaves a cell blank. The source workbook is not changed."""
+    from openpyxl import load_workbook
+
+    from ..roster import FileError, atomic_save
+
+    src, dst = Path(workbook), Path(out)
+    if dst.exists() and dst.resolve() == src.resolve():
+        raise FileError(f"不会覆盖 {src}，请换一个输出文件名 / refusing to overwrite the source workbook")
+    wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    ws = wb[TEAM]
+    col = {c.value: c.column for c in ws[1]}
+    unknown = sorted({h for row in rows for h in row} - set(col))
+    if unknown:
+        raise FileError(f"「{TEAM}」没有这些列：{', '.join(unknown)} / unknown columns")
+    for r, row in enumerate(rows, 2):
+        for h, v in row.items():
+            if v is not None:
+                ws.cell(r, col[h], v)
+    return atomic_save(dst, wb.save)
+
+
 def _save_reproducible(wb: Workbook, path: str) -> None:
     """Save with fixed zip timestamps, so the same scheme gives the same bytes (clean git diffs)."""
     import io
