@@ -155,14 +155,17 @@ def _print_results(results: pd.DataFrame, rows: int) -> None:
     show_default=True,
     help="standard: .xlsx；addin: 带 xlwings VBA 的 .xlsm / .xlsm with xlwings' VBA",
 )
-def build_cmd(scheme_ids: tuple[str, ...], out_dir: str, edition: str) -> None:
+@click.option("--rows", default=300, show_default=True, help="团队汇总的行数 / rows in 团队汇总")
+def build_cmd(scheme_ids: tuple[str, ...], out_dir: str, edition: str, rows: int) -> None:
     """生成带公式的考核表工作簿 <方案id>.xlsx / write the live workbooks."""
     from .excel.writer import build
 
+    if rows < 1:
+        raise click.BadParameter("至少 1 行 / at least 1 row", param_hint="--rows")
     editions = ["standard", "addin"] if edition == "all" else [edition]
     for sid in scheme_ids or tuple(builtin_ids()):
         for ed in editions:
-            path = build(sid, out_dir, edition=ed)
+            path = build(sid, out_dir, edition=ed, rows=rows)
             out.print(f"已生成 / built {path}")
 
 

@@ -111,6 +111,10 @@ def test_build_cli(tmp_path):
     r = kpixl("build", "--scheme", "kpi-pay-tier", "--scheme", "online-agent", "--out", tmp_path)
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kpi-pay-tier.xlsx", "online-agent.xlsx"]
+    r = kpixl("build", "--scheme", "kpi-pay-tier", "--rows", "20", "--out", tmp_path / "small")
+    assert r.returncode == 0, r.stderr
+    assert openpyxl.load_workbook(tmp_path / "small" / "kpi-pay-tier.xlsx")[TEAM].max_row == 21
+    assert kpixl("build", "--rows", "0", "--out", tmp_path / "none").returncode == 2
 
 
 def test_safe_filenames():
