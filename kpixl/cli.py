@@ -346,6 +346,74 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
     )
 
 
+@main.command("metrics")
+@click.argument("logs", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--period", default=None, help="考核期间，如 2024-03、2024Q1 或 2024-03-01..2024-03-15 / period")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="名单 .csv 或 .xlsx / roster out")
+@click.option("--scheme", "scheme_id", default=None, help="按此方案的表头输出 / headers of this scheme")
+@click.option("--map", "maps", multiple=True, help="列映射，如 agent=坐席编号 / column mapping FIELD=HEADER")
+@click.option("--repeat-hours", default=72.0, show_default=True, help="FCR：同一客户多少小时内再来算未解决 / FCR repeat window")
+@click.option("--csat", "csat_mode", type=click.Choice(["top2", "mean"]), default="top2", show_default=True)
+@click.option("--sl", "sl_seconds", default=20.0, show_default=True, help="服务水平的 X 秒 / service level threshold")
+@click.option("--abandon", "abandon_mode", type=click.Choice(["against", "ignore", "short"]), default="against", show_default=True)
+@click.option("--short-abandon", default=5.0, show_default=True, help="短放弃秒数（--abandon short）/ short-abandon seconds")
+@click.option("--target", "targets", multiple=True, help="日均接待目标，如 新员工=50 / daily target by 岗位")
+@click.option("--default-target", type=float, default=None, help="其余人的日均接待目标 / target for everyone else")
+@click.option("--roster", "roster_path", default=None, type=click.Path(dir_okay=False, exists=True), help="名单（取岗位）/ roster for 岗位")
+def metrics_cmd(
+    logs: tuple[str, ...],
+    period: str | None,
+    out_path: str,
+    scheme_id: str | None,
+    maps: tuple[str, ...],
+    repeat_hours: float,
+    csat_mode: str,
+    sl_seconds: float,
+    abandon_mode: str,
+    short_abandon: float,
+    targets: tuple[str, ...],
+    default_target: float | None,
+    roster_path: str | None,
+) -> None:
+    """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
+    from .errors import KpixlError
+    from .metrics import Options, compute, to_roster
+
+    def pairs(items: tuple[str, ...], what: str) -> dict[str, str]:
+        out_ = {}
+        for item in items:
+            k, sep, v = item.partition("=")
+            if not sep:
+                raise KpixlError(f"{what} 应写成 名称=值，而不是 {item!r} / expected NAME=VALUE")
+            out_[k.strip()] = v.strip()
+        return out_
+
+    o = Options(
+        period=period, repeat_hours=repeat_hours, csat=csat_mode, sl_seconds=sl_seconds, abandon_mode=abandon_mode,
+        short_abandon_seconds=short_abandon, targets={k: float(v) for k, v in pairs(targets, "--target").items()},
+        default_target=default_target,
+    )  # fmt: skip
+    frames = [read_table(p) for p in logs]
+    log = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    result = compute(log, o, mapping=pairs(maps, "--map"))
+    roles = None
+    if roster_path:
+        r = read_table(roster_path)
+        if "工号" in r.columns and "岗位" in r.columns:
+            roles = dict(zip(r["工号"].astype(str), r["岗位"].astype(str), strict=True))
+    roster = to_roster(result, load_scheme(scheme_id) if scheme_id else None, o, roles)
+    write_table(roster, out_path, inputs=logs, sheet="名单")
+    for problem in result.problems[:20]:
+        out.print(f"[yellow]已排除 / excluded:[/] {problem}")
+    if len(result.problems) > 20:
+        out.print(f"… 另有 {len(result.problems) - 20} 行被排除 / {len(result.problems) - 20} more rows excluded")
+    if result.team:
+        t = result.team
+        sl, ab = f"{t['service_level']:.1%}", f"{t['abandon_rate']:.1%}"
+        out.print(f"服务水平 {sl}（{sl_seconds:g} 秒内接起），放弃率 {ab} / service level {sl}, abandonment {ab}")
+    out.print(f"{len(roster)} 名客服 → {out_path}（{len(result.problems)} 行已排除）/ {len(roster)} agents written")
+
+
 @main.command("explain")
 @click.option("--rule", "rule_text", required=True, help="评分标准，如 '≤30秒(5分);30-60秒(3分);>60秒(1分)'")
 @click.option("--max-points", type=float, default=None, help="该项满分（扣分类规则需要）/ the item's full points")
