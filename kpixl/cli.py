@@ -360,6 +360,13 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
 @click.option("--target", "targets", multiple=True, help="日均接待目标，如 新员工=50 / daily target by 岗位")
 @click.option("--default-target", type=float, default=None, help="其余人的日均接待目标 / target for everyone else")
 @click.option("--roster", "roster_path", default=None, type=click.Path(dir_okay=False, exists=True), help="名单（取岗位）/ roster for 岗位")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "pandas", "duckdb"]),
+    default="auto",
+    show_default=True,
+    help="auto：Parquet 或大于 100 MB 的日志用 DuckDB / DuckDB for Parquet or logs over 100 MB",
+)
 def metrics_cmd(
     logs: tuple[str, ...],
     period: str | None,
@@ -374,6 +381,7 @@ def metrics_cmd(
     targets: tuple[str, ...],
     default_target: float | None,
     roster_path: str | None,
+    engine: str,
 ) -> None:
     """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
     from .errors import KpixlError
@@ -393,9 +401,15 @@ def metrics_cmd(
         short_abandon_seconds=short_abandon, targets={k: float(v) for k, v in pairs(targets, "--target").items()},
         default_target=default_target,
     )  # fmt: skip
-    frames = [read_table(p) for p in logs]
-    log = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    result = compute(log, o, mapping=pairs(maps, "--map"))
+    big = any(Path(p).suffix.lower() == ".parquet" for p in logs) or sum(Path(p).stat().st_size for p in logs) > 100 * 2**20
+    if engine == "duckdb" or (engine == "auto" and big):
+        from .metrics_sql import compute_duckdb
+
+        result = compute_duckdb(list(logs), o, mapping=pairs(maps, "--map"))
+    else:
+        frames = [read_table(p) for p in logs]
+        log = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        result = compute(log, o, mapping=pairs(maps, "--map"))
     roles = None
     if roster_path:
         r = read_table(roster_path)

@@ -27,6 +27,7 @@ number and left out; it never stops the run.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -89,6 +90,18 @@ LABELS = {
     "valid_share": "有效服务占比",
 }
 
+#: timestamp formats both engines accept, tried in this order
+TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+)
+
 TRUE = {"1", "是", "y", "yes", "true", "t", "已解决", "解决", "√", "放弃", "投诉"}
 FALSE = {"0", "否", "n", "no", "false", "f", "未解决", "", "×", "nan", "none"}
 
@@ -136,6 +149,20 @@ def _flag(series: pd.Series) -> np.ndarray:
     return out
 
 
+def parse_times(raw: pd.Series) -> pd.Series:
+    """Timestamps in one of :data:`TIME_FORMATS` (datetimes pass through); anything else → NaT."""
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        return raw
+    text = raw.map(lambda v: v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, dt.datetime) else v).astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+    for fmt in TIME_FORMATS:
+        todo = out.isna() & text.notna()
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    return out
+
+
 def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """[start, end) of ``2024-03``, ``2024Q1``, ``2024`` or ``2024-03-01..2024-03-15``."""
     p = period.strip()
@@ -169,7 +196,7 @@ def compute(log: pd.DataFrame, options: Options | None = None, *, mapping: dict[
         if key not in cols:
             return pd.Series(pd.NaT, index=log.index)
         raw = log[cols[key]]
-        parsed = pd.to_datetime(raw, errors="coerce")
+        parsed = parse_times(raw)
         unreadable = parsed.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
         for i in np.flatnonzero(unreadable.to_numpy())[:200]:
             problems.append(f"第{line[i]}行「{cols[key]}」: 无法识别的时间 {raw.iloc[i]!r} / unreadable timestamp")

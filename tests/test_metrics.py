@@ -123,3 +123,95 @@ def test_end_to_end_log_to_scored_team(tmp_path):
     # A: FRT 40 s → 4 points; 操作规范 and 二次跟进完成率 are not in any log: scored as missing and flagged
     assert res.loc["A", "首次响应时间得分"] == 4 and "缺失:操作规范" in res.loc["A", "标记"]
     assert not math.isnan(res.loc["A", "总分"])
+
+
+# ----------------------------------------------------------------------------- the DuckDB path
+def _same(a, b) -> None:
+    assert a.problems == b.problems
+    assert a.team.keys() == b.team.keys()
+    for k in a.team:
+        assert a.team[k] == pytest.approx(b.team[k], nan_ok=True)
+    pa, pb = a.per_agent.reset_index(drop=True), b.per_agent.reset_index(drop=True)
+    assert list(pa.columns) == list(pb.columns)
+    for c in pa.columns:
+        if pa[c].dtype.kind in "fi":
+            assert pa[c].to_numpy(dtype=float) == pytest.approx(pb[c].to_numpy(dtype=float), nan_ok=True), c
+        else:
+            assert pa[c].tolist() == pb[c].tolist(), c
+
+
+@pytest.mark.parametrize(
+    ("make", "options", "mapping"),
+    [
+        (chat_log, Options(period="2024-03"), {}),
+        (chat_log, Options(period="2024-03", csat="mean", repeat_hours=12), {}),
+        (calls, Options(abandon_mode="short"), {"agent": "坐席"}),
+        (calls, Options(abandon_mode="ignore", sl_seconds=10), {"agent": "坐席"}),
+    ],
+)
+def test_duckdb_equals_pandas_on_the_hand_computed_logs(tmp_path, make, options, mapping):
+    from kpixl.metrics_sql import compute_duckdb
+
+    path = tmp_path / "log.csv"
+    make().to_csv(path, index=False)
+    _same(compute(pd.read_csv(path, dtype=str), options, mapping=mapping), compute_duckdb([path], options, mapping=mapping))
+
+
+def _random_log(seed: int, n: int = 400) -> pd.DataFrame:
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        start = pd.Timestamp(2024, 2, 27) + pd.Timedelta(minutes=rng.randrange(60 * 24 * 40))
+        first = start + pd.Timedelta(seconds=rng.randrange(-30, 300))
+        end = start + pd.Timedelta(seconds=rng.randrange(-60, 3600))
+        fmt = rng.choice(["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M"])
+        rows.append(
+            {
+                "客服工号": rng.choice(["A", "B", "C", "", None]) if rng.random() < 0.9 else None,
+                "会话ID": f"s{rng.randrange(n)}",
+                "客户ID": f"c{rng.randrange(n // 4)}" if rng.random() < 0.9 else None,
+                "会话开始": start.strftime(fmt) if rng.random() < 0.97 else rng.choice(["坏", "", None]),
+                "首次回复": first.strftime(fmt) if rng.random() < 0.9 else None,
+                "结束": end.strftime(fmt) if rng.random() < 0.9 else "x",
+                "是否解决": rng.choice(["是", "否", "", "1", "0"]),
+                "满意度评分": rng.choice(["5", "4", "3", "1", "", None]),
+                "推荐评分": rng.choice(["10", "9", "7", "3", None]),
+                "是否投诉": rng.choice(["是", "否", None]),
+                "是否放弃": rng.choice(["否"] * 8 + ["是"]),
+                "是否测试": rng.choice(["否"] * 15 + ["是"]),
+                "排队时长": str(rng.randrange(0, 60)) if rng.random() < 0.8 else None,
+                "回复次数": str(rng.randrange(1, 6)) if rng.random() < 0.8 else None,
+                "平均回复时长": str(rng.randrange(1, 120)) if rng.random() < 0.8 else None,
+                "首次回复为机器人": rng.choice(["否"] * 6 + ["是"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("period", [None, "2024-03"])
+def test_duckdb_equals_pandas_on_random_logs(tmp_path, seed, period):
+    from kpixl.metrics_sql import compute_duckdb
+
+    path = tmp_path / "log.csv"
+    _random_log(seed).to_csv(path, index=False)
+    options = Options(period=period, abandon_mode="short")
+    _same(compute(pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None}), options), compute_duckdb([path], options))
+
+
+def test_cli_duckdb_engine_on_parquet(tmp_path):
+    import duckdb
+
+    csv = tmp_path / "log.csv"
+    chat_log().to_csv(csv, index=False)
+    parquet = tmp_path / "log.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv}', all_varchar=true)) TO '{parquet}' (FORMAT PARQUET)")
+    outs = {}
+    for name, src, engine in (("pd", csv, "pandas"), ("db", parquet, "auto")):
+        out = tmp_path / f"{name}.csv"
+        r = kpixl("metrics", src, "--period", "2024-03", "--engine", engine, "--out", out)
+        assert r.returncode == 0, r.stdout + r.stderr
+        outs[name] = pd.read_csv(out, dtype={"工号": str})
+    pd.testing.assert_frame_equal(outs["pd"], outs["db"], check_dtype=False)
