@@ -386,6 +386,7 @@ def metrics_cmd(
     """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
     from .errors import KpixlError
     from .metrics import Options, compute, to_roster
+    from .units import parse_value
 
     def pairs(items: tuple[str, ...], what: str) -> dict[str, str]:
         out_ = {}
@@ -398,7 +399,7 @@ def metrics_cmd(
 
     o = Options(
         period=period, repeat_hours=repeat_hours, csat=csat_mode, sl_seconds=sl_seconds, abandon_mode=abandon_mode,
-        short_abandon_seconds=short_abandon, targets={k: float(v) for k, v in pairs(targets, "--target").items()},
+        short_abandon_seconds=short_abandon, targets={k: parse_value(v, "") for k, v in pairs(targets, "--target").items()},
         default_target=default_target,
     )  # fmt: skip
     big = any(Path(p).suffix.lower() == ".parquet" for p in logs) or sum(Path(p).stat().st_size for p in logs) > 100 * 2**20

@@ -215,3 +215,10 @@ def test_cli_duckdb_engine_on_parquet(tmp_path):
         assert r.returncode == 0, r.stdout + r.stderr
         outs[name] = pd.read_csv(out, dtype={"工号": str})
     pd.testing.assert_frame_equal(outs["pd"], outs["db"], check_dtype=False)
+
+
+def test_bad_target_is_a_clear_error(tmp_path):
+    log = tmp_path / "log.csv"
+    chat_log().to_csv(log, index=False)
+    r = kpixl("metrics", log, "--target", "新员工=五十", "--out", tmp_path / "r.csv")
+    assert r.returncode == 1 and "五十" in r.stdout + r.stderr and "Traceback" not in r.stderr
