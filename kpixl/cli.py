@@ -145,6 +145,17 @@ def _print_results(results: pd.DataFrame, rows: int) -> None:
         out.print(f"…（共 {len(results)} 行 / {len(results)} rows）")
 
 
+def _pairs(items: tuple[str, ...], option: str, shape_zh: str, shape_en: str) -> dict[str, str]:
+    """NAME=VALUE options (--max-share 优秀=20%, --target 新员工=50, --map agent=坐席编号) as a dict."""
+    out_: dict[str, str] = {}
+    for item in items:
+        k, sep, v = item.partition("=")
+        if not sep:
+            raise KpixlError(f"{option} 应写成 {shape_zh}，而不是 {item!r} / expected {shape_en}")
+        out_[k.strip()] = v.strip()
+    return out_
+
+
 @main.command("build")
 @click.option("--scheme", "scheme_ids", multiple=True, help="方案 id 或 .yaml（可多次；默认全部内置方案）/ scheme(s), default all built-ins")
 @click.option("--out", "out_dir", default="workbooks", show_default=True, type=click.Path(file_okay=False), help="输出目录 / folder")
@@ -206,16 +217,10 @@ def payout_cmd(
     results: str, scheme_id: str, out_path: str, base_column: str, share: str | None, limits: tuple[str, ...], roster_path: str | None
 ) -> None:
     """导出奖金：基数 × 占比 × 奖金系数 / the payout table for finance."""
-    from .errors import KpixlError
     from .payout import distribution_check, payout
     from .units import parse_value
 
-    caps = {}
-    for item in limits:
-        grade, sep, value = item.partition("=")
-        if not sep:
-            raise KpixlError(f"--max-share 应写成 等级=比例，如 优秀=20%，而不是 {item!r} / expected GRADE=SHARE")
-        caps[grade.strip()] = parse_value(value, "%")
+    caps = {g: parse_value(v, "%") for g, v in _pairs(limits, "--max-share", "等级=比例，如 优秀=20%", "GRADE=SHARE").items()}
 
     s = load_scheme(scheme_id)
     df = read_table(results)
@@ -307,7 +312,6 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
     """多期规则：连续排名奖励、后几名整改、连续优秀晋升 / rules over several periods."""
     import datetime as dt
 
-    from .errors import KpixlError
     from .history import history, report_table
     from .roster import atomic_save
 
@@ -384,33 +388,24 @@ def metrics_cmd(
     engine: str,
 ) -> None:
     """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
-    from .errors import KpixlError
     from .metrics import Options, compute, to_roster
     from .units import parse_value
 
-    def pairs(items: tuple[str, ...], what: str) -> dict[str, str]:
-        out_ = {}
-        for item in items:
-            k, sep, v = item.partition("=")
-            if not sep:
-                raise KpixlError(f"{what} 应写成 名称=值，而不是 {item!r} / expected NAME=VALUE")
-            out_[k.strip()] = v.strip()
-        return out_
-
+    daily_targets = {k: parse_value(v, "") for k, v in _pairs(targets, "--target", "岗位=目标，如 新员工=50", "ROLE=TARGET").items()}
     o = Options(
         period=period, repeat_hours=repeat_hours, csat=csat_mode, sl_seconds=sl_seconds, abandon_mode=abandon_mode,
-        short_abandon_seconds=short_abandon, targets={k: parse_value(v, "") for k, v in pairs(targets, "--target").items()},
+        short_abandon_seconds=short_abandon, targets=daily_targets,
         default_target=default_target,
     )  # fmt: skip
     big = any(Path(p).suffix.lower() == ".parquet" for p in logs) or sum(Path(p).stat().st_size for p in logs) > 100 * 2**20
     if engine == "duckdb" or (engine == "auto" and big):
         from .metrics_sql import compute_duckdb
 
-        result = compute_duckdb(list(logs), o, mapping=pairs(maps, "--map"))
+        result = compute_duckdb(list(logs), o, mapping=_pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER"))
     else:
         frames = [read_table(p) for p in logs]
         log = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        result = compute(log, o, mapping=pairs(maps, "--map"))
+        result = compute(log, o, mapping=_pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER"))
     roles = None
     if roster_path:
         r = read_table(roster_path)

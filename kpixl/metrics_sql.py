@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import KpixlError
-from .metrics import FALSE, TIME_FORMATS, TRUE, MetricsResult, Options, _find, period_bounds
+from .metrics import TIME_FORMATS, TRUE, MetricsResult, Options, _find, period_bounds
 
 
 def _q(name: str) -> str:
@@ -60,7 +60,6 @@ def compute_duckdb(paths: list[str | Path], options: Options | None = None, *, m
             raise KpixlError(f"日志缺少「{need}」列 / the log needs a {need} column")
     fmts = "[" + ", ".join(_s(f) for f in TIME_FORMATS) + "]"
     true = ", ".join(_s(v) for v in sorted(TRUE))
-    false = "[" + ", ".join(_s(v) for v in sorted(FALSE)) + "]"
 
     def text(key: str) -> str:
         return f"trim(CAST({_q(cols[key])} AS VARCHAR))" if key in cols else "CAST(NULL AS VARCHAR)"
@@ -80,7 +79,7 @@ def compute_duckdb(paths: list[str | Path], options: Options | None = None, *, m
     def num(key: str) -> str:
         return f"TRY_CAST({_q(cols[key])} AS DOUBLE)" if key in cols else "CAST(NULL AS DOUBLE)"
 
-    del false  # blanks and "否" are simply not TRUE: the same as the pandas path for every metric here
+    # as in the pandas path, a flag is set only by a TRUE word; blanks and "否" leave it unset
     con.execute(
         f"""CREATE TEMP TABLE t AS SELECT * EXCLUDE (created_raw, first_raw, ended_raw),
             (created IS NULL AND coalesce(created_raw, '') <> '') AS u_created,
