@@ -23,13 +23,21 @@ TARGET_S = 10.0
 
 
 def make_log(path: Path, rows: int) -> None:
+    """A month of chat sessions as an export would hold them: 300 agents; about a fifth of
+    the customers come back (some within 72 h); one session id in a thousand exported twice;
+    CSAT as text with blanks and 未评价; one timestamp in ten thousand unreadable."""
+    fmt = "(strftime(TIMESTAMP '2024-03-01' + to_seconds(({x}) % 2678400), '%Y-%m-%d %H:%M:%S'))"
+    created = fmt.format(x="i * 7")
+    first = fmt.format(x="i * 7 + 5 + i % 90")
     duckdb.sql(
         f"""COPY (SELECT
-            'A' || (i % 300)::VARCHAR AS 客服工号, 's' || i::VARCHAR AS 会话ID, 'c' || (i % {max(rows // 3, 1)})::VARCHAR AS 客户ID,
-            strftime(TIMESTAMP '2024-03-01' + to_seconds((i * 7) % 2678400), '%Y-%m-%d %H:%M:%S') AS 会话开始,
-            strftime(TIMESTAMP '2024-03-01' + to_seconds((i * 7) % 2678400 + 5 + i % 90), '%Y-%m-%d %H:%M:%S') AS 首次回复,
+            'A' || (i % 300)::VARCHAR AS 客服工号,
+            's' || (CASE WHEN i % 1000 = 999 THEN i - 1 ELSE i END)::VARCHAR AS 会话ID,
+            'c' || ((i * 2654435761) % {max(rows * 8 // 10, 1)})::VARCHAR AS 客户ID,
+            CASE WHEN i % 10000 = 5 THEN '2024-03-xx' ELSE {created} END AS 会话开始,
+            {first} AS 首次回复,
             CASE WHEN i % 5 = 0 THEN '否' ELSE '是' END AS 是否解决,
-            CASE WHEN i % 3 = 0 THEN NULL ELSE 1 + i % 5 END AS 满意度评分,
+            CASE WHEN i % 3 = 0 THEN NULL WHEN i % 7 = 0 THEN '未评价' ELSE (1 + i % 5)::VARCHAR END AS 满意度评分,
             CASE WHEN i % 97 = 0 THEN '是' ELSE '否' END AS 是否投诉,
             1 + i % 6 AS 回复次数, 5 + i % 60 AS 平均回复时长
         FROM range({rows}) t(i)) TO '{path}' (FORMAT PARQUET)"""

@@ -364,6 +364,20 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
 @click.option("--target", "targets", multiple=True, help="日均接待目标，如 新员工=50 / daily target by 岗位")
 @click.option("--default-target", type=float, default=None, help="其余人的日均接待目标 / target for everyone else")
 @click.option("--roster", "roster_path", default=None, type=click.Path(dir_okay=False, exists=True), help="名单（取岗位）/ roster for 岗位")
+@click.option("--frt", "frt_mode", type=click.Choice(["calendar", "business"]), default="calendar", show_default=True,
+              help="首次响应时间按自然时间或工作时间计 / FRT in calendar or business time")  # fmt: skip
+@click.option("--business-hours", default="09:00-18:00", show_default=True, help="工作时间，如 09:00-12:00,13:30-18:00 / business hours")
+@click.option("--workdays", default="1-5", show_default=True, help="工作日（1=周一 … 7=周日）/ working weekdays")
+@click.option("--holiday", "holidays", multiple=True, help="节假日，如 2024-10-01..2024-10-07 / holidays")
+@click.option("--workday", "extra_workdays", multiple=True, help="调休上班日，如 2024-10-12 / make-up working days")
+@click.option("--problems", "problems_path", default=None, type=click.Path(dir_okay=False), help="排除的行写入此文件 / excluded rows list")
+@click.option(
+    "--presence",
+    "presence_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="坐席在线记录（登录/登出或在线时长），用于占用率 / agent presence export, for occupancy",
+)
 @click.option(
     "--engine",
     type=click.Choice(["auto", "pandas", "duckdb"]),
@@ -385,43 +399,63 @@ def metrics_cmd(
     targets: tuple[str, ...],
     default_target: float | None,
     roster_path: str | None,
+    frt_mode: str,
+    business_hours: str,
+    workdays: str,
+    holidays: tuple[str, ...],
+    extra_workdays: tuple[str, ...],
+    presence_paths: tuple[str, ...],
+    problems_path: str | None,
     engine: str,
 ) -> None:
     """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
-    from .metrics import Options, compute, to_roster
+    from .metrics import BusinessHours, Options, add_occupancy, compute, read_log, staffed_seconds, to_roster
     from .units import parse_value
 
     daily_targets = {k: parse_value(v, "") for k, v in _pairs(targets, "--target", "岗位=目标，如 新员工=50", "ROLE=TARGET").items()}
+    hours = BusinessHours.parse(business_hours, workdays, holidays, extra_workdays) if frt_mode == "business" else None
     o = Options(
         period=period, repeat_hours=repeat_hours, csat=csat_mode, sl_seconds=sl_seconds, abandon_mode=abandon_mode,
         short_abandon_seconds=short_abandon, targets=daily_targets,
-        default_target=default_target,
+        default_target=default_target, business_hours=hours,
     )  # fmt: skip
+    mapping = _pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER")
     big = any(Path(p).suffix.lower() == ".parquet" for p in logs) or sum(Path(p).stat().st_size for p in logs) > 100 * 2**20
     if engine == "duckdb" or (engine == "auto" and big):
         from .metrics_sql import compute_duckdb
 
-        result = compute_duckdb(list(logs), o, mapping=_pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER"))
+        result = compute_duckdb(list(logs), o, mapping=mapping)
     else:
-        frames = [read_table(p) for p in logs]
+        read = [read_log(p) for p in logs]
+        frames, origins = [f for f, _ in read], [origin for _, origin in read]
         log = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        result = compute(log, o, mapping=_pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER"))
+        result = compute(log, o, mapping=mapping, origins=origins)
+    problems = list(result.problems)
+    if presence_paths:
+        staffed = pd.Series(dtype=float)
+        for p in presence_paths:
+            seconds, found = staffed_seconds(read_log(p)[0], period, name=Path(p).name)
+            staffed = staffed.add(seconds, fill_value=0)
+            problems += found
+        result = add_occupancy(result, staffed)
     roles = None
     if roster_path:
         r = read_table(roster_path)
         if "工号" in r.columns and "岗位" in r.columns:
             roles = dict(zip(r["工号"].astype(str), r["岗位"].astype(str), strict=True))
     roster = to_roster(result, load_scheme(scheme_id) if scheme_id else None, o, roles)
-    write_table(roster, out_path, inputs=logs, sheet="名单")
-    for problem in result.problems[:20]:
+    write_table(roster, out_path, inputs=(*logs, *presence_paths), sheet="名单")
+    if problems_path:
+        write_table(pd.DataFrame({"问题 / problem": problems}), problems_path, inputs=(*logs, *presence_paths), sheet="问题清单")
+    for problem in problems[:20]:
         out.print(f"[yellow]已排除 / excluded:[/] {problem}")
-    if len(result.problems) > 20:
-        out.print(f"… 另有 {len(result.problems) - 20} 行被排除 / {len(result.problems) - 20} more rows excluded")
+    if len(problems) > 20:
+        out.print(f"… 另有 {len(problems) - 20} 条，用 --problems 文件 保存清单 / {len(problems) - 20} more: --problems FILE lists them")
     if result.team:
         t = result.team
         sl, ab = f"{t['service_level']:.1%}", f"{t['abandon_rate']:.1%}"
         out.print(f"服务水平 {sl}（{sl_seconds:g} 秒内接起），放弃率 {ab} / service level {sl}, abandonment {ab}")
-    out.print(f"{len(roster)} 名客服 → {out_path}（{len(result.problems)} 行已排除）/ {len(roster)} agents written")
+    out.print(f"{len(roster)} 名客服 → {out_path}（{result.excluded} 行已排除）/ {len(roster)} agents written, {result.excluded} rows excluded")
 
 
 @main.command("explain")

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -71,6 +73,7 @@ FEEDS: dict[str, tuple[str, ...]] = {
     "complaint_rate": ("投诉率", "客户投诉率"),
     "reply_rate": ("客服回复率", "回复率"),
     "daily": ("日均接待量·实际接待量", "日均接待量"),
+    "occupancy": ("占用率", "坐席占用率", "座席占用率"),
     "target": ("日均接待量·目标接待量",),
 }
 
@@ -88,6 +91,19 @@ LABELS = {
     "daily": "日均接待量",
     "target": "目标接待量",
     "valid_share": "有效服务占比",
+    "occupancy": "占用率",
+    "work_h": "处理时长(小时)",
+    "staffed_h": "在线时长(小时)",
+}
+
+#: canonical field → headers of an agent presence (login) export, for occupancy
+PRESENCE_ALIASES: dict[str, tuple[str, ...]] = {
+    "agent": ALIASES["agent"],
+    "login_at": ("登录时间", "上线时间", "签入时间", "login_at", "login_time"),
+    "logout_at": ("登出时间", "下线时间", "签出时间", "logout_at", "logout_time"),
+    "online_seconds": ("在线时长", "登录时长", "签入时长", "online_seconds", "staffed_seconds"),
+    "aux_seconds": ("小休时长", "示忙时长", "离席时长", "aux_seconds", "break_seconds"),
+    "date": ("日期", "date"),
 }
 
 #: timestamp formats both engines accept, tried in this order
@@ -96,14 +112,116 @@ TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M",
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
     "%Y-%m-%d",
     "%Y/%m/%d",
 )
 
-TRUE = {"1", "是", "y", "yes", "true", "t", "已解决", "解决", "√", "放弃", "投诉"}
-FALSE = {"0", "否", "n", "no", "false", "f", "未解决", "", "×", "nan", "none"}
+#: characters stripped from both ends of every text value (both engines): space, tab (exports
+#: put one before long ids so that Excel keeps them as text) and the full-width space
+WS = " \t\u3000"
+#: yes/no words of flag columns (compared after stripping and lower-casing); blanks are "no"
+TRUE = frozenset({"1", "1.0", "是", "y", "yes", "true", "t", "已解决", "解决", "√", "放弃", "投诉", "有"})
+FALSE = frozenset({"0", "0.0", "否", "n", "no", "false", "f", "未解决", "×", "无", "没有"})
+#: values that mean "no value" in a number column (a CSAT of 未评价 is not rated, not unreadable)
+BLANK = frozenset({"", "-", "--", "—", "/", "n/a", "na", "nan", "none", "null", "未评价", "未评分", "无"})
+
+#: the order problems are reported in: flag columns, then number columns (both engines)
+FLAG_KEYS = ("abandoned", "test", "resolved", "complaint", "first_reply_by_bot")
+NUMBER_KEYS = ("csat", "nps", "replies", "avg_reply_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "queue_seconds")
+#: problems of one kind listed per run (the count of excluded rows is always complete)
+MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """Business hours for FRT: daily windows, working weekdays, holidays and make-up working days
+    (调休上班). Time outside the windows does not count."""
+
+    windows: tuple[tuple[float, float], ...] = ((9 * 3600.0, 18 * 3600.0),)
+    weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})  # ISO: Monday = 1
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+
+    @classmethod
+    def parse(
+        cls, hours: str = "09:00-18:00", weekdays: str = "1-5", holidays: tuple[str, ...] = (), workdays: tuple[str, ...] = ()
+    ) -> BusinessHours:
+        """``hours`` like ``09:00-12:00,13:30-18:00``; ``weekdays`` like ``1-5`` or ``1-6`` or
+        ``1,2,3,4,5``; ``holidays``/``workdays`` dates or ranges ``2024-10-01..2024-10-07``."""
+        windows = []
+        for part in re.split(r"[,，;；]", hours):
+            m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*[-–~～]\s*(\d{1,2}):(\d{2})\s*", part)
+            if not m:
+                raise KpixlError(f"无法识别的工作时间 {part!r}（应如 09:00-18:00）/ business hours like 09:00-18:00")
+            a, b = int(m[1]) * 3600 + int(m[2]) * 60, int(m[3]) * 3600 + int(m[4]) * 60
+            if not a < b <= 24 * 3600:
+                raise KpixlError(f"工作时间 {part!r} 的结束应晚于开始 / the window must end after it starts")
+            windows.append((float(a), float(b)))
+        windows.sort()
+        if any(windows[i][1] > windows[i + 1][0] for i in range(len(windows) - 1)):
+            raise KpixlError(f"工作时间 {hours!r} 的时段重叠 / the windows overlap")
+        days: set[int] = set()
+        for part in re.split(r"[,，]", weekdays):
+            m = re.fullmatch(r"\s*([1-7])\s*(?:-\s*([1-7]))?\s*", part)
+            if not m:
+                raise KpixlError(f"无法识别的工作日 {part!r}（1=周一 … 7=周日，如 1-5）/ weekdays like 1-5")
+            days.update(range(int(m[1]), int(m[2] or m[1]) + 1))
+        return cls(tuple(windows), frozenset(days), frozenset(_dates(holidays, "--holiday")), frozenset(_dates(workdays, "--workday")))
+
+    @property
+    def day_seconds(self) -> float:
+        return sum(b - a for a, b in self.windows)
+
+    def calendar(self, first: dt.date, last: dt.date) -> pd.DataFrame:
+        """One row per day from ``first`` to ``last``: is it a working day, and the business
+        seconds elapsed before it (counted from ``first``)."""
+        days = pd.date_range(first, last, freq="D")
+        work = np.array([(d.isoweekday() in self.weekdays or d.date() in self.workdays) and d.date() not in self.holidays for d in days])
+        cum = np.concatenate([[0.0], np.cumsum(work * self.day_seconds)[:-1]])
+        return pd.DataFrame({"day": days.date, "work": work, "cum": cum})
+
+    def within_day(self, seconds: np.ndarray) -> np.ndarray:
+        """Business seconds from midnight to ``seconds`` after it."""
+        return sum(np.clip(seconds - a, 0, b - a) for a, b in self.windows)
+
+    def elapsed(self, start: pd.Series, end: pd.Series) -> np.ndarray:
+        """Business seconds between two timestamp columns (NaN where either is missing)."""
+        out = np.full(len(start), np.nan)
+        ok = (start.notna() & end.notna()).to_numpy()
+        if not ok.any():
+            return out
+        s, e = start[ok], end[ok]
+        d0 = min(s.min(), e.min()).normalize()
+        cal = self.calendar(d0.date(), max(s.max(), e.max()).date())
+        work, cum = cal["work"].to_numpy(), cal["cum"].to_numpy()
+
+        def clock(ts: pd.Series) -> np.ndarray:
+            day = ts.dt.normalize()
+            k = ((day - d0).dt.days).to_numpy()
+            return cum[k] + np.where(work[k], self.within_day((ts - day).dt.total_seconds().to_numpy()), 0.0)
+
+        out[ok] = clock(e) - clock(s)
+        return out
+
+
+def _dates(items: tuple[str, ...], option: str) -> set[dt.date]:
+    out: set[dt.date] = set()
+    for item in items:
+        for part in re.split(r"[,，\s]+", item.strip()):
+            if not part:
+                continue
+            try:
+                a, _, b = part.partition("..")
+                lo = dt.date.fromisoformat(a)
+                hi = dt.date.fromisoformat(b) if b else lo
+            except ValueError:
+                raise KpixlError(f"{option}: 无法识别的日期 {part!r}（应如 2024-10-01 或 2024-10-01..2024-10-07）/ expected a date") from None
+            out.update(lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1))
+    return out
 
 
 @dataclass
@@ -116,13 +234,15 @@ class Options:
     short_abandon_seconds: float = 5.0
     targets: dict[str, float] = field(default_factory=dict)  # 岗位 → daily target
     default_target: float | None = None
+    business_hours: BusinessHours | None = None  # FRT in business hours instead of calendar time
 
 
 @dataclass
 class MetricsResult:
     per_agent: pd.DataFrame  # 工号, 姓名, 考核期间, metric columns, 样本数 columns
     team: dict[str, float]  # service level, abandonment, …
-    problems: list[str]  # located, one per excluded row
+    problems: list[str]  # located, one per excluded row (at most MAX_LISTED of each kind)
+    excluded: int = 0  # rows left out, all of them
 
 
 def _find(columns: list[str], mapping: dict[str, str]) -> dict[str, str]:
@@ -141,19 +261,103 @@ def _find(columns: list[str], mapping: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def _flag(series: pd.Series) -> np.ndarray:
-    text = series.astype("string").str.strip().str.lower().fillna("")
+@dataclass(frozen=True)
+class Origin:
+    """Where rows came from, so a problem names its file and line: ``rows`` rows of ``name``,
+    the first on line ``first`` (CSV/xlsx, header on line 1) or numbered as records (Parquet)."""
+
+    name: str
+    rows: int
+    first: int = 2
+    records: bool = False
+
+
+def locator(origins: list[Origin] | None, first_line: int = 2) -> Callable[[int], str]:
+    """A function from a row's position in the concatenated log to 「file 第N行」."""
+    if not origins:
+        return lambda i: f"第{i + first_line}行"
+    starts = np.cumsum([0] + [o.rows for o in origins])
+
+    def where(i: int) -> str:
+        k = int(np.searchsorted(starts, i, side="right")) - 1
+        o = origins[k]
+        local = i - int(starts[k])
+        label = f"第{local + 1}条记录" if o.records else f"第{local + o.first}行"
+        return f"{o.name} {label}" if len(origins) > 1 else label
+
+    return where
+
+
+def read_log(path: str | Path) -> tuple[pd.DataFrame, Origin]:
+    """A log file as text columns (CSV: every value as written, so 工号 001 stays 001; xlsx:
+    as the cells hold them; Parquet: as typed) and its :class:`Origin`."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding=encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+            except Exception as exc:
+                raise KpixlError(f"{p.name}: 无法读取（{exc}）/ cannot read the file") from None
+        else:
+            raise KpixlError(f"{p.name}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
+        return df.replace({"": None}), Origin(p.name, len(df))
+    if suffix == ".parquet":
+        import duckdb
+
+        df = duckdb.sql(f"SELECT * FROM read_parquet('{str(p).replace(chr(39), chr(39) * 2)}')").df()
+        return df, Origin(p.name, len(df), records=True)
+    from .roster import read_table
+
+    df = read_table(p)
+    return df, Origin(p.name, len(df))
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Text with integral numbers written without ``.0`` (an xlsx 工号 1001 is read as 1001.0)."""
+    if pd.api.types.is_float_dtype(series.dtype):
+        v = series.to_numpy(dtype=float)
+        whole = np.isfinite(v) & (v == np.round(v))
+        text = series.astype("string")
+        text[whole] = pd.Series(v[whole].astype(np.int64), index=series.index[whole]).astype("string")
+        return text
+    return series.astype("string").str.strip(WS)
+
+
+def _flag(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A yes/no column: (set, unreadable). Blanks are "no"; a word neither yes nor no is unreadable."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.fillna(False).to_numpy(dtype=bool), np.zeros(len(series), dtype=bool)
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        v = series.to_numpy(dtype=float, na_value=np.nan)
+        return v == 1, ~(np.isnan(v) | (v == 0) | (v == 1))
+    text = series.astype("string").str.strip(WS).str.lower().fillna("")
     yes = text.isin(TRUE).to_numpy()
-    no = text.isin(FALSE).to_numpy()
-    out = np.where(yes, 1.0, np.where(no, 0.0, np.nan))
-    return out
+    no = text.isin(FALSE | BLANK).to_numpy()
+    return yes, ~(yes | no)
+
+
+def _number(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A number column: (values, unreadable). Blanks and 未评价 are missing (NaN), not unreadable."""
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        v = series.to_numpy(dtype=float, na_value=np.nan)
+        bad = np.isinf(v)
+        return np.where(bad, np.nan, v), bad
+    text = series.astype("string").str.strip(WS)
+    v = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    blank = (text.isna() | text.str.lower().isin(BLANK)).to_numpy()
+    bad = (np.isnan(v) & ~blank) | np.isinf(v)
+    return np.where(bad, np.nan, v), bad
 
 
 def parse_times(raw: pd.Series) -> pd.Series:
     """Timestamps in one of :data:`TIME_FORMATS` (datetimes pass through); anything else → NaT."""
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return raw
-    text = raw.map(lambda v: v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, dt.datetime) else v).astype("string").str.strip()
+    text = raw.map(lambda v: v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, dt.datetime) else v).astype("string").str.strip(WS)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
     for fmt in TIME_FORMATS:
         todo = out.isna() & text.notna()
@@ -180,51 +384,72 @@ def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     raise KpixlError(f"无法识别的考核期间 {period!r}（如 2024-03、2024Q1）/ unreadable period")
 
 
-def compute(log: pd.DataFrame, options: Options | None = None, *, mapping: dict[str, str] | None = None, first_line: int = 2) -> MetricsResult:
-    """Metrics per agent (and team service level) from a session log."""
+def compute(
+    log: pd.DataFrame,
+    options: Options | None = None,
+    *,
+    mapping: dict[str, str] | None = None,
+    first_line: int = 2,
+    origins: list[Origin] | None = None,
+) -> MetricsResult:
+    """Metrics per agent (and team service level) from a session log.
+
+    ``origins`` says which rows came from which file (see :func:`read_log`), so that problems
+    name the file and its line; without it rows are numbered from ``first_line``.
+    """
     o = options or Options()
     cols = _find(list(log.columns), mapping or {})
     for need in ("agent", "created_at"):
         if need not in cols:
             raise KpixlError(f"日志缺少「{ALIASES[need][0]}」列（或 {ALIASES[need][-2]}）/ the log needs a {need} column")
     n = len(log)
-    line = np.arange(n) + first_line
+    where = locator(origins, first_line)
     problems: list[str] = []
     bad = np.zeros(n, dtype=bool)
 
+    def report(mask: np.ndarray, message: Callable[[int], str]) -> None:
+        problems.extend(message(int(i)) for i in np.flatnonzero(mask)[:MAX_LISTED])
+
     def times(key: str) -> pd.Series:
         if key not in cols:
-            return pd.Series(pd.NaT, index=log.index)
+            return pd.Series(pd.NaT, index=log.index, dtype="datetime64[us]")
         raw = log[cols[key]]
         parsed = parse_times(raw)
-        unreadable = parsed.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
-        for i in np.flatnonzero(unreadable.to_numpy())[:200]:
-            problems.append(f"第{line[i]}行「{cols[key]}」: 无法识别的时间 {raw.iloc[i]!r} / unreadable timestamp")
-        bad[unreadable.to_numpy()] = True
+        unreadable = (parsed.isna() & raw.notna() & (raw.astype("string").str.strip(WS) != "")).to_numpy()
+        report(unreadable, lambda i: f"{where(i)}「{cols[key]}」: 无法识别的时间 {raw.iloc[i]!r} / unreadable timestamp")
+        bad[unreadable] = True
         return parsed
 
-    def numbers(key: str) -> np.ndarray:
-        if key not in cols:
-            return np.full(n, np.nan)
-        return pd.to_numeric(log[cols[key]], errors="coerce").to_numpy(dtype=float)
-
     created, first, ended = times("created_at"), times("first_reply_at"), times("ended_at")
+    flags: dict[str, np.ndarray] = {}
+    for key in FLAG_KEYS:
+        flags[key] = np.zeros(n, dtype=bool)
+        if key in cols:
+            flags[key], unreadable = _flag(log[cols[key]])
+            raw = log[cols[key]]
+            report(unreadable, lambda i, k=key, r=raw: f"{where(i)}「{cols[k]}」: 无法识别的是/否 {r.iloc[i]!r} / not a yes/no value")
+            bad |= unreadable
+    nums: dict[str, np.ndarray] = {}
+    for key in NUMBER_KEYS:
+        nums[key] = np.full(n, np.nan)
+        if key in cols:
+            nums[key], unreadable = _number(log[cols[key]])
+            raw = log[cols[key]]
+            report(unreadable, lambda i, k=key, r=raw: f"{where(i)}「{cols[k]}」: 无法识别的数值 {r.iloc[i]!r} / not a number")
+            bad |= unreadable
+    abandoned, test, resolved = flags["abandoned"], flags["test"], flags["resolved"]
+
     missing_start = created.isna().to_numpy() & ~bad
-    for i in np.flatnonzero(missing_start)[:200]:
-        problems.append(f"第{line[i]}行: 没有会话开始时间 / no start time")
+    report(missing_start, lambda i: f"{where(i)}: 没有会话开始时间 / no start time")
     bad |= missing_start
-    agent = log[cols["agent"]].astype("string").str.strip()
-    abandoned = _flag(log[cols["abandoned"]]) == 1 if "abandoned" in cols else np.zeros(n, dtype=bool)
+    agent = _text(log[cols["agent"]])
     no_agent = (agent.isna() | (agent == "")).to_numpy() & ~abandoned & ~bad
-    for i in np.flatnonzero(no_agent)[:200]:
-        problems.append(f"第{line[i]}行: 没有客服工号 / no agent")
+    report(no_agent, lambda i: f"{where(i)}: 没有客服工号 / no agent")
     bad |= no_agent
     reply_early = (first < created).to_numpy() & ~bad
-    for i in np.flatnonzero(reply_early)[:200]:
-        problems.append(f"第{line[i]}行: 首次回复早于会话开始 / reply before the session started")
+    report(reply_early, lambda i: f"{where(i)}: 首次回复早于会话开始 / reply before the session started")
     end_early = (ended < created).to_numpy() & ~bad
-    for i in np.flatnonzero(end_early)[:200]:
-        problems.append(f"第{line[i]}行: 结束早于开始 / ended before it started")
+    report(end_early, lambda i: f"{where(i)}: 结束早于开始 / ended before it started")
     bad |= reply_early | end_early
 
     in_period = np.ones(n, dtype=bool)
@@ -233,54 +458,59 @@ def compute(log: pd.DataFrame, options: Options | None = None, *, mapping: dict[
         start, end = period_bounds(o.period)
         in_period = ((created >= start) & (created < end)).to_numpy()
     use = in_period & ~bad
-    test = _flag(log[cols["test"]]) == 1 if "test" in cols else np.zeros(n, dtype=bool)
     dup = np.zeros(n, dtype=bool)
     if "session" in cols:
-        sid = log[cols["session"]].astype("string")
+        sid = _text(log[cols["session"]])
         dup = (sid.duplicated(keep="first") & sid.notna()).to_numpy()
     valid = use & ~test & ~dup
     handled = valid & ~abandoned
-    received = valid.copy()
 
-    frame = pd.DataFrame({"agent": agent.to_numpy(), "handled": handled, "received": received & ~abandoned})
-    frt = (first - created).dt.total_seconds().to_numpy()
-    if "first_reply_by_bot" in cols:
-        frt = np.where(_flag(log[cols["first_reply_by_bot"]]) == 1, np.nan, frt)
+    frame = pd.DataFrame({"agent": agent.to_numpy(), "handled": handled})
+    if o.business_hours is not None:
+        frt = o.business_hours.elapsed(created, first)
+    else:
+        frt = (first - created).dt.total_seconds().to_numpy()
+    frt = np.where(flags["first_reply_by_bot"], np.nan, frt)
     frame["frt"] = np.where(handled, frt, np.nan)
-    replies = numbers("replies")
-    avg_reply = numbers("avg_reply_seconds")
+    replies, avg_reply = nums["replies"], nums["avg_reply_seconds"]
     w = np.where(np.isnan(replies), 1.0, replies)
     frame["art_num"] = np.where(handled & ~np.isnan(avg_reply), avg_reply * w, 0.0)
     frame["art_den"] = np.where(handled & ~np.isnan(avg_reply), w, 0.0)
-    talk, hold, acw = numbers("talk_seconds"), numbers("hold_seconds"), numbers("acw_seconds")
     has_aht = "talk_seconds" in cols
-    frame["aht_sum"] = np.where(handled, np.nan_to_num(talk) + np.nan_to_num(hold) + np.nan_to_num(acw), 0.0)
-    resolved = _flag(log[cols["resolved"]]) == 1 if "resolved" in cols else np.zeros(n, dtype=bool)
+    if has_aht:
+        work = np.nan_to_num(nums["talk_seconds"]) + np.nan_to_num(nums["hold_seconds"]) + np.nan_to_num(nums["acw_seconds"])
+    else:  # a chat's handling time is its length
+        work = (ended - created).dt.total_seconds().to_numpy()
+    frame["work"] = np.where(handled & ~np.isnan(work), work, 0.0)
+    frame["work_n"] = handled & ~np.isnan(work)
     repeat = np.zeros(n, dtype=bool)
     if "customer" in cols:
         # a later contact from the same customer within the window makes the earlier one not first-contact resolved
-        cust = log[cols["customer"]].astype("string")
-        order = pd.DataFrame({"c": cust, "t": created, "i": np.arange(n)})[valid].sort_values(["c", "t"])
-        nxt = order.groupby("c")["t"].shift(-1)
-        gap = (nxt - order["t"]).dt.total_seconds() / 3600
-        repeat[order["i"].to_numpy()[(gap <= o.repeat_hours).to_numpy()]] = True
+        cust = _text(log[cols["customer"]])
+        mask = valid & cust.notna().to_numpy()
+        # (contacts at the same instant are repeats of each other)
+        order = pd.DataFrame({"c": cust, "t": created, "i": np.arange(n)})[mask].sort_values(["c", "t"])
+        by = order.groupby("c")["t"]
+        gap = (by.shift(-1) - order["t"]).dt.total_seconds() / 3600
+        tie = (by.shift(1) == order["t"]).to_numpy()
+        repeat[order["i"].to_numpy()[(gap <= o.repeat_hours).to_numpy() | tie]] = True
     frame["fcr"] = handled & resolved & ~repeat
-    csat = numbers("csat")
+    csat = nums["csat"]
     rated = handled & ~np.isnan(csat)
     frame["rated"] = rated
     frame["csat_top2"] = rated & (csat >= 4)
     frame["csat_sum"] = np.where(rated, csat, 0.0)
-    nps = numbers("nps")
+    nps = nums["nps"]
     nps_rated = handled & ~np.isnan(nps)
     frame["nps_n"] = nps_rated
     frame["nps_pro"] = nps_rated & (nps >= 9)
     frame["nps_det"] = nps_rated & (nps <= 6)
-    frame["complaint"] = handled & ((_flag(log[cols["complaint"]]) == 1) if "complaint" in cols else False)
-    frame["replied"] = (received & ~abandoned) & first.notna().to_numpy()
+    frame["complaint"] = handled & flags["complaint"]
+    frame["replied"] = handled & first.notna().to_numpy()
     frame["day"] = np.where(handled, created.dt.strftime("%Y-%m-%d").to_numpy(dtype=object), None)
-    frame["name"] = log[cols["agent_name"]].astype("string").to_numpy() if "agent_name" in cols else None
+    frame["name"] = _text(log[cols["agent_name"]]).to_numpy() if "agent_name" in cols else None
 
-    part = frame[frame["handled"] | frame["received"]]
+    part = frame[frame["handled"]]
     g = part.groupby("agent", sort=True)
     out = pd.DataFrame(index=g.size().index)
     h = g["handled"].sum()
@@ -293,7 +523,7 @@ def compute(log: pd.DataFrame, options: Options | None = None, *, mapping: dict[
     out["frt_n"] = g["frt"].count()
     out["art"] = ratio(g["art_num"].sum(), g["art_den"].sum())
     if has_aht:
-        out["aht"] = ratio(g["aht_sum"].sum(), h)
+        out["aht"] = ratio(g["work"].sum(), h)
     out["fcr"] = ratio(g["fcr"].sum(), h)
     if o.csat == "mean":
         out["csat"] = ratio(g["csat_sum"].sum(), g["rated"].sum())
@@ -304,26 +534,23 @@ def compute(log: pd.DataFrame, options: Options | None = None, *, mapping: dict[
     if "nps" in cols:
         out["nps"] = ratio((g["nps_pro"].sum() - g["nps_det"].sum()) * 100, g["nps_n"].sum())
     out["complaint_rate"] = ratio(g["complaint"].sum(), h)
-    out["reply_rate"] = ratio(g["replied"].sum(), g["received"].sum())
-    days = g["day"].nunique()
-    out["daily"] = ratio(h, days)
-    out["valid_share"] = np.nan
+    out["reply_rate"] = ratio(g["replied"].sum(), h)
+    out["daily"] = ratio(h, g["day"].nunique())
     total_in_period = pd.Series(use).groupby(agent.to_numpy()).sum()
-    valid_by_agent = pd.Series(valid & ~abandoned).groupby(agent.to_numpy()).sum()
-    out["valid_share"] = ratio(valid_by_agent.reindex(out.index), total_in_period.reindex(out.index))
+    out["valid_share"] = ratio(h, total_in_period.reindex(out.index))
+    out["work_s"] = g["work"].sum().astype(float)
     names = part.dropna(subset=["name"]).groupby("agent")["name"].first() if "agent_name" in cols else None
     result = out.reset_index().rename(columns={"agent": "工号"})
     result.insert(1, "姓名", [names.get(a, "") if names is not None else "" for a in result["工号"]])
     result.insert(2, "考核期间", period_label)
 
-    team = _service_level(log, cols, use & ~test & ~dup, abandoned, o)
-    return MetricsResult(result, team, problems)
+    team = _service_level(nums["queue_seconds"] if "queue_seconds" in cols else None, valid, abandoned, o)
+    return MetricsResult(result, team, problems, int(bad.sum()))
 
 
-def _service_level(log: pd.DataFrame, cols: dict[str, str], offered_rows: np.ndarray, abandoned: np.ndarray, o: Options) -> dict[str, float]:
-    if "queue_seconds" not in cols:
+def _service_level(wait: np.ndarray | None, offered_rows: np.ndarray, abandoned: np.ndarray, o: Options) -> dict[str, float]:
+    if wait is None:
         return {}
-    wait = pd.to_numeric(log[cols["queue_seconds"]], errors="coerce").to_numpy(dtype=float)
     rows = offered_rows & ~np.isnan(wait)
     answered = rows & ~abandoned
     abandons = rows & abandoned
@@ -342,6 +569,91 @@ def _service_level(log: pd.DataFrame, cols: dict[str, str], offered_rows: np.nda
         "abandon_rate": float(aband_num / aband_den) if aband_den else float("nan"),
         "offered": float(offered),
     }
+
+
+def staffed_seconds(presence: pd.DataFrame, period: str | None = None, *, name: str = "", first_line: int = 2) -> tuple[pd.Series, list[str]]:
+    """Seconds each agent was available for work, from a presence export: logged-in time
+    (登录/登出 times clipped to the period, or an 在线时长 column, with 日期 to select the period)
+    less 小休/示忙 time. Returns (seconds by 工号, located problems; those rows left out)."""
+    from .units import parse_column
+
+    cols: dict[str, str] = {}
+    norm = {normalize_header(c).lower(): c for c in presence.columns}
+    for key, aliases in PRESENCE_ALIASES.items():
+        found = [norm[a.lower()] for a in aliases if a.lower() in norm]
+        if found:
+            cols[key] = found[0]
+    label = f"在线记录 {name} " if name else "在线记录 "
+    if "agent" not in cols or not ({"login_at", "logout_at"} <= cols.keys() or "online_seconds" in cols):
+        raise KpixlError(
+            f"{label.strip()}: 需要「客服工号」以及「登录时间」「登出时间」或「在线时长」列 / "
+            "the presence file needs an agent column and login/logout times or online seconds"
+        )
+    n = len(presence)
+    problems: list[str] = []
+    bad = np.zeros(n, dtype=bool)
+
+    def report(mask: np.ndarray, message: Callable[[int], str]) -> None:
+        problems.extend(f"{label}第{i + first_line}行{message(int(i))}" for i in np.flatnonzero(mask)[:MAX_LISTED])
+
+    agent = _text(presence[cols["agent"]])
+    no_agent = (agent.isna() | (agent == "")).to_numpy()
+    report(no_agent, lambda i: ": 没有客服工号 / no agent")
+    bad |= no_agent
+    start, end = period_bounds(period) if period else (None, None)
+    if "online_seconds" in cols:
+        parsed = parse_column(presence[cols["online_seconds"]], "秒")
+        seconds = parsed.values.copy()
+        unreadable = np.zeros(n, dtype=bool)
+        unreadable[parsed.bad_rows] = True
+        report(unreadable & ~bad, lambda i: f"「{cols['online_seconds']}」: {parsed.messages[i]}")
+        bad |= unreadable
+        if "date" in cols and period:
+            day = parse_times(presence[cols["date"]])
+            undated = (day.isna() & presence[cols["date"]].notna()).to_numpy()
+            report(undated & ~bad, lambda i: f"「{cols['date']}」: 无法识别的日期 {presence[cols['date']].iloc[i]!r} / unreadable date")
+            bad |= undated
+            seconds = np.where(((day >= start) & (day < end)).to_numpy(), seconds, 0.0)
+    else:
+        login, logout = parse_times(presence[cols["login_at"]]), parse_times(presence[cols["logout_at"]])
+        for key, ts in (("login_at", login), ("logout_at", logout)):
+            raw = presence[cols[key]]
+            unreadable = (ts.isna() & raw.notna() & (raw.astype("string").str.strip(WS) != "")).to_numpy()
+            report(unreadable & ~bad, lambda i, k=key, r=raw: f"「{cols[k]}」: 无法识别的时间 {r.iloc[i]!r} / unreadable timestamp")
+            bad |= unreadable
+        open_ended = (login.isna() | logout.isna()).to_numpy() & ~bad
+        report(open_ended, lambda i: ": 缺少登录或登出时间 / no login or logout time")
+        bad |= open_ended
+        backwards = (logout < login).to_numpy() & ~bad
+        report(backwards, lambda i: ": 登出早于登录 / logout before login")
+        bad |= backwards
+        if period:  # the part of each login inside the period
+            login, logout = login.clip(lower=start), logout.clip(upper=end)
+        seconds = np.clip((logout - login).dt.total_seconds().to_numpy(), 0, None)
+    if "aux_seconds" in cols:
+        aux = parse_column(presence[cols["aux_seconds"]], "秒")
+        unreadable = np.zeros(n, dtype=bool)
+        unreadable[aux.bad_rows] = True
+        report(unreadable & ~bad, lambda i: f"「{cols['aux_seconds']}」: {aux.messages[i]}")
+        bad |= unreadable
+        seconds = seconds - np.nan_to_num(aux.values)
+    seconds = np.where(bad, np.nan, seconds)
+    by_agent = pd.Series(seconds[~bad], index=agent[~bad].to_numpy()).groupby(level=0).sum()
+    return by_agent, problems
+
+
+def add_occupancy(result: MetricsResult, staffed: pd.Series) -> MetricsResult:
+    """占用率 = handling time ÷ available time, per agent (NaN where no presence is known).
+
+    Handling time is what the engines sum in ``work_s``: talk + hold + after-call work for
+    calls, the session's length (end − start) for chats — concurrent chats can take a chat
+    agent's occupancy above 100%."""
+    df = result.per_agent.copy()
+    avail = df["工号"].map(staffed).astype(float)
+    df["occupancy"] = df["work_s"] / avail.where(avail > 0)
+    df["work_h"] = df["work_s"] / 3600
+    df["staffed_h"] = avail / 3600
+    return MetricsResult(df, result.team, result.problems, result.excluded)
 
 
 def to_roster(result: MetricsResult, scheme: Scheme | None, o: Options | None = None, roles: dict[str, str] | None = None) -> pd.DataFrame:

@@ -163,20 +163,20 @@ def _random_log(seed: int, n: int = 400) -> pd.DataFrame:
     rng = random.Random(seed)
     rows = []
     for _ in range(n):
-        start = pd.Timestamp(2024, 2, 27) + pd.Timedelta(minutes=rng.randrange(60 * 24 * 40))
+        start = pd.Timestamp(2024, 2, 27) + pd.Timedelta(minutes=rng.randrange(60 * 24 * 40) // rng.choice([1, 1, 720]))
         first = start + pd.Timedelta(seconds=rng.randrange(-30, 300))
         end = start + pd.Timedelta(seconds=rng.randrange(-60, 3600))
         fmt = rng.choice(["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M"])
         rows.append(
             {
                 "客服工号": rng.choice(["A", "B", "C", "", None]) if rng.random() < 0.9 else None,
-                "会话ID": f"s{rng.randrange(n)}",
-                "客户ID": f"c{rng.randrange(n // 4)}" if rng.random() < 0.9 else None,
+                "会话ID": f"s{rng.randrange(n)}" + rng.choice(["", "", "", " ", "\t"]),
+                "客户ID": rng.choice(["", "", "\t", "\u3000"]) + f"c{rng.randrange(n // 4)}" if rng.random() < 0.9 else None,
                 "会话开始": start.strftime(fmt) if rng.random() < 0.97 else rng.choice(["坏", "", None]),
                 "首次回复": first.strftime(fmt) if rng.random() < 0.9 else None,
                 "结束": end.strftime(fmt) if rng.random() < 0.9 else "x",
-                "是否解决": rng.choice(["是", "否", "", "1", "0"]),
-                "满意度评分": rng.choice(["5", "4", "3", "1", "", None]),
+                "是否解决": rng.choice(["是", "否", "", "1", "0", " 是", "YES", "已处理"]),
+                "满意度评分": rng.choice(["5", "4", "3", "1", "", None, " 4 ", "未评价", "五星", "inf"]),
                 "推荐评分": rng.choice(["10", "9", "7", "3", None]),
                 "是否投诉": rng.choice(["是", "否", None]),
                 "是否放弃": rng.choice(["否"] * 8 + ["是"]),
@@ -222,3 +222,164 @@ def test_bad_target_is_a_clear_error(tmp_path):
     chat_log().to_csv(log, index=False)
     r = kpixl("metrics", log, "--target", "新员工=五十", "--out", tmp_path / "r.csv")
     assert r.returncode == 1 and "五十" in r.stdout + r.stderr and "Traceback" not in r.stderr
+
+
+# ----------------------------------------------------------------------------- what a real export holds
+def test_unreadable_flags_and_numbers_are_reported_never_scored_as_no():
+    log = chat_log().iloc[:4].astype(object)
+    log.loc[1, "是否解决"] = "已处理"  # neither yes nor no
+    log.loc[2, "满意度评分"] = "五星"  # not a number
+    log.loc[3, "满意度评分"] = "未评价"  # not rated: a blank, not a problem
+    r = compute(log, Options(period="2024-03"))
+    assert r.problems == [
+        "第3行「是否解决」: 无法识别的是/否 '已处理' / not a yes/no value",
+        "第4行「满意度评分」: 无法识别的数值 '五星' / not a number",
+    ]
+    assert r.excluded == 2
+    a = r.per_agent.set_index("工号").loc["A"]
+    assert a["handled"] == 1  # s1 only
+    b = r.per_agent.set_index("工号").loc["B"]
+    assert b["handled"] == 1 and b["csat_rate"] == 0  # 未评价 is not rated
+
+
+def test_numeric_yes_no_columns_from_xlsx():
+    from kpixl.metrics import _flag
+
+    yes, bad = _flag(pd.Series([1.0, 0.0, None, 2.0]))
+    assert yes.tolist() == [True, False, False, False] and bad.tolist() == [False, False, False, True]
+
+
+def test_contacts_at_the_same_instant_are_repeats_of_each_other():
+    log = chat_log().iloc[:2].copy()
+    log.loc[1, ["客户ID", "会话开始"]] = ["c1", "2024-03-01 09:00:00"]  # c1 twice at 09:00
+    log.loc[1, "首次回复"] = "2024-03-01 09:00:40"
+    r = compute(log, Options(period="2024-03"))
+    assert r.per_agent.loc[0, "fcr"] == 0  # both resolved, neither at first contact
+
+
+def _bh_log() -> pd.DataFrame:
+    rows = [
+        ["A", "b1", "c1", "2024-03-01 17:50:00", "2024-03-04 09:10:00"],  # Friday evening → Monday morning
+        ["A", "b2", "c2", "2024-03-02 10:00:00", "2024-03-02 10:05:00"],  # Saturday
+        ["A", "b3", "c3", "2024-03-04 08:30:00", "2024-03-04 09:02:00"],  # before opening
+        ["B", "b4", "c4", "2024-03-05 11:55:00", "2024-03-05 13:40:00"],  # across lunch
+    ]
+    return pd.DataFrame(rows, columns=["客服工号", "会话ID", "客户ID", "会话开始", "首次回复"])
+
+
+@pytest.mark.parametrize(
+    ("hours", "holidays", "workdays", "frt_a", "frt_b"),
+    [
+        # A: Fri 17:50→Mon 09:10 = 10 + 10 min; Saturday counts nothing; 08:30→09:02 = 2 min. B: 11:55→13:40
+        ("09:00-18:00", (), (), (600 + 600 + 0 + 120) / 3, 6300),
+        ("09:00-18:00", ("2024-03-04",), (), (600 + 0 + 0) / 3, 6300),  # Monday a holiday
+        # Saturday a make-up working day: its 9 hours count inside b1's wait, b2 waits 5 minutes
+        ("09:00-18:00", (), ("2024-03-02",), (600 + 9 * 3600 + 600 + 300 + 120) / 3, 6300),
+        ("09:00-12:00,13:30-18:00", (), (), (1200 + 0 + 120) / 3, 300 + 600),  # lunch 12:00-13:30 does not count
+    ],
+)
+def test_frt_in_business_hours(tmp_path, hours, holidays, workdays, frt_a, frt_b):
+    from kpixl.metrics import BusinessHours
+    from kpixl.metrics_sql import compute_duckdb
+
+    o = Options(period="2024-03", business_hours=BusinessHours.parse(hours, "1-5", holidays, workdays))
+    r = compute(_bh_log(), o)
+    frt = r.per_agent.set_index("工号")["frt"]
+    assert frt["A"] == pytest.approx(frt_a) and frt["B"] == pytest.approx(frt_b)
+    path = tmp_path / "bh.csv"
+    _bh_log().to_csv(path, index=False)
+    _same(r, compute_duckdb([path], o))
+
+
+def test_business_hours_options_are_checked():
+    from kpixl.metrics import BusinessHours
+
+    for bad in ("9-18", "18:00-09:00", "09:00-12:00,11:00-13:00"):
+        with pytest.raises(KpixlError, match="工作时间"):
+            BusinessHours.parse(bad)
+    with pytest.raises(KpixlError, match="--holiday"):
+        BusinessHours.parse(holidays=("十一",))
+    with pytest.raises(KpixlError, match="工作日"):
+        BusinessHours.parse(weekdays="Mon-Fri")
+
+
+def test_occupancy_from_login_times_and_from_online_hours(tmp_path):
+    from kpixl.metrics import add_occupancy, staffed_seconds
+
+    r = compute(calls(), Options(period="2024-03"), mapping={"agent": "坐席"})
+    logins = pd.DataFrame(
+        [
+            ["A", "2024-03-01 09:00", "2024-03-01 10:00", 600],  # 3600 s less 600 s of breaks
+            ["A", "2024-02-29 23:00", "2024-03-01 00:30", 0],  # only the 30 minutes in March count
+            ["B", "2024-03-01 12:00", "2024-03-01 11:00", 0],  # logout before login: reported, left out
+            ["B", "2024-03-01 09:00", "2024-03-01 09:30", None],
+        ],
+        columns=["工号", "登录时间", "登出时间", "小休时长"],
+    )
+    staffed, problems = staffed_seconds(logins, "2024-03", name="login.csv")
+    assert staffed.to_dict() == {"A": 3000 + 1800, "B": 1800}
+    assert problems == ["在线记录 login.csv 第4行: 登出早于登录 / logout before login"]
+    occ = add_occupancy(r, staffed).per_agent.set_index("工号")
+    assert occ.loc["A", "occupancy"] == pytest.approx((300 + 30 + 60 + 200 + 0 + 40) / 4800)
+    assert occ.loc["B", "occupancy"] == pytest.approx((100 + 20 + 30) / 1800)
+    hours = pd.DataFrame({"客服工号": ["A", "A", "B"], "日期": ["2024-03-01", "2024-04-01", "2024-03-02"], "在线时长": ["1.5小时", 3600, "半天"]})
+    staffed, problems = staffed_seconds(hours, "2024-03")
+    assert staffed.to_dict() == {"A": 5400}  # April left out; B's 半天 is not a duration
+    assert len(problems) == 1 and problems[0].startswith("在线记录 第4行「在线时长」")
+
+
+def test_cli_occupancy_business_hours_and_problems_file(tmp_path):
+    log = tmp_path / "calls.csv"
+    calls().to_csv(log, index=False)
+    presence = tmp_path / "login.csv"
+    logins = {"工号": ["A", "B"], "登录时间": ["2024-03-01 08:00"] * 2, "登出时间": ["2024-03-01 18:00", "2024-03-01 08:30"]}
+    pd.DataFrame(logins).to_csv(presence, index=False)
+    out, problems = tmp_path / "roster.xlsx", tmp_path / "problems.csv"
+    r = kpixl("metrics", log, "--map", "agent=坐席", "--period", "2024-03", "--presence", presence, "--problems", problems, "--out", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    df = pd.read_excel(out, dtype={"工号": str}, engine="calamine").set_index("工号")
+    assert df.loc["A", "占用率"] == pytest.approx(630 / 36000) and df.loc["B", "在线时长(小时)"] == 0.5
+    assert pd.read_csv(problems).empty  # nothing was excluded
+
+
+def test_several_files_name_the_file_and_its_own_line(tmp_path):
+    from kpixl.metrics_sql import compute_duckdb
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    chat_log().iloc[:3].to_csv(a, index=False)
+    chat_log().iloc[3:].to_csv(b, index=False)  # its bad rows are its lines 3 and 4
+    r = kpixl("metrics", a, b, "--period", "2024-03", "--out", tmp_path / "r.csv")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "b.csv 第4行「会话开始」" in r.stdout and "b.csv 第3行: 首次回复早于会话开始" in r.stdout
+    db = compute_duckdb([a, b], Options(period="2024-03"))
+    assert db.problems == [
+        "b.csv 第4行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
+        "b.csv 第3行: 首次回复早于会话开始 / reply before the session started",
+    ]
+
+
+def test_leading_zero_agent_ids_and_gbk_exports(tmp_path):
+    from kpixl.metrics_sql import compute_duckdb
+
+    log = chat_log()
+    log["客服工号"] = log["客服工号"].map({"A": "007", "B": "010"})
+    path = tmp_path / "gbk.csv"
+    log.to_csv(path, index=False, encoding="gb18030")
+    out = tmp_path / "r.csv"
+    r = kpixl("metrics", path, "--period", "2024-03", "--out", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert pd.read_csv(out, dtype=str)["工号"].tolist() == ["007", "010"]
+    assert compute_duckdb([path], Options(period="2024-03")).per_agent["工号"].tolist() == ["007", "010"]
+
+
+def test_english_headers_equal_to_internal_names(tmp_path):
+    from kpixl.metrics_sql import compute_duckdb
+
+    log = chat_log().rename(columns={"客服工号": "agent", "会话ID": "session_id", "客户ID": "customer", "会话开始": "created_at",
+                                     "首次回复": "first_reply_at", "结束": "ended_at", "是否解决": "resolved", "满意度评分": "csat",
+                                     "是否投诉": "complaint", "回复次数": "replies", "平均回复时长": "avg_reply_seconds"})  # fmt: skip
+    path = tmp_path / "en.csv"
+    log.to_csv(path, index=False)
+    o = Options(period="2024-03")
+    _same(compute(pd.read_csv(path, dtype=str), o), compute_duckdb([path], o))
+    assert compute_duckdb([path], o).per_agent.set_index("工号").loc["A", "frt"] == 40
