@@ -128,6 +128,7 @@ def test_end_to_end_log_to_scored_team(tmp_path):
 # ----------------------------------------------------------------------------- the DuckDB path
 def _same(a, b) -> None:
     assert a.problems == b.problems
+    assert a.excluded == b.excluded
     assert a.team.keys() == b.team.keys()
     for k in a.team:
         assert a.team[k] == pytest.approx(b.team[k], nan_ok=True)
@@ -169,14 +170,14 @@ def _random_log(seed: int, n: int = 400) -> pd.DataFrame:
         fmt = rng.choice(["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M"])
         rows.append(
             {
-                "客服工号": rng.choice(["A", "B", "C", "", None]) if rng.random() < 0.9 else None,
+                "客服工号": rng.choice(["A", "B", "C", " A", "B\t"]) if rng.random() < 0.92 else rng.choice(["", None]),
                 "会话ID": f"s{rng.randrange(n)}" + rng.choice(["", "", "", " ", "\t"]),
                 "客户ID": rng.choice(["", "", "\t", "\u3000"]) + f"c{rng.randrange(n // 4)}" if rng.random() < 0.9 else None,
                 "会话开始": start.strftime(fmt) if rng.random() < 0.97 else rng.choice(["坏", "", None]),
                 "首次回复": first.strftime(fmt) if rng.random() < 0.9 else None,
-                "结束": end.strftime(fmt) if rng.random() < 0.9 else "x",
-                "是否解决": rng.choice(["是", "否", "", "1", "0", " 是", "YES", "已处理"]),
-                "满意度评分": rng.choice(["5", "4", "3", "1", "", None, " 4 ", "未评价", "五星", "inf"]),
+                "结束": end.strftime(fmt) if rng.random() < 0.97 else "x",
+                "是否解决": rng.choice(["是", "否", "", "1", "0", " 是", "YES"]) if rng.random() < 0.97 else "已处理",
+                "满意度评分": rng.choice(["5", "4", "3", "1", "", None, " 4 ", "未评价"]) if rng.random() < 0.96 else rng.choice(["五星", "inf"]),
                 "推荐评分": rng.choice(["10", "9", "7", "3", None]),
                 "是否投诉": rng.choice(["是", "否", None]),
                 "是否放弃": rng.choice(["否"] * 8 + ["是"]),
@@ -193,11 +194,13 @@ def _random_log(seed: int, n: int = 400) -> pd.DataFrame:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("period", [None, "2024-03"])
 def test_duckdb_equals_pandas_on_random_logs(tmp_path, seed, period):
+    from kpixl.metrics import BusinessHours
     from kpixl.metrics_sql import compute_duckdb
 
     path = tmp_path / "log.csv"
     _random_log(seed).to_csv(path, index=False)
-    options = Options(period=period, abandon_mode="short")
+    hours = BusinessHours.parse("08:30-12:00,13:00-17:30", "1-6", ("2024-03-08",), ("2024-03-10",)) if seed == 3 else None
+    options = Options(period=period, abandon_mode="short", business_hours=hours)
     _same(compute(pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None}), options), compute_duckdb([path], options))
 
 
