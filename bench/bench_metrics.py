@@ -47,6 +47,7 @@ def make_log(path: Path, rows: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--csv", action="store_true", help="also time the same log as a CSV export (no target)")
     args = ap.parse_args()
     options = Options(period="2024-03")
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,6 +63,11 @@ def main() -> None:
         t_pd = best_of(lambda: compute(df, options), 1)
         t_db = best_of(lambda: compute_duckdb([small], options), 2)
         print(f"  on {small_rows:,} rows: pandas {t_pd:.2f} s, DuckDB {t_db:.2f} s")
+        if args.csv:
+            csv = Path(tmp) / "log.csv"
+            duckdb.sql(f"COPY (SELECT * FROM '{big}') TO '{csv}' (HEADER, DELIMITER ',')")
+            t_csv = best_of(lambda: compute_duckdb([csv], options), 1)
+            print(f"  the same {args.rows:,} rows as CSV ({csv.stat().st_size / 2**20:,.0f} MiB): DuckDB {t_csv:.2f} s (no target)")
 
 
 if __name__ == "__main__":

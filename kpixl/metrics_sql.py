@@ -70,21 +70,15 @@ def _utf8(path: Path, workdir: Path) -> Path:
     return out
 
 
-def _source(con, path: Path, offset: int, workdir: Path) -> tuple[str, Origin]:
-    """A SELECT over one file with a ``__row`` column (the row's place in the whole log, from 0)."""
+def _source(path: Path, index: int, workdir: Path) -> str:
+    """A SELECT over one file with a ``__file`` column (its place in the list). Rows keep the
+    file's order (DuckDB preserves insertion order), so a row's place is the table's rowid."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        src = f"read_parquet({_s(str(path))}, file_row_number=true)"
-        count = con.execute(f"SELECT count(*) FROM read_parquet({_s(str(path))})").fetchone()[0]
-        return f"SELECT file_row_number + {offset} AS __row, * EXCLUDE (file_row_number) FROM {src}", Origin(path.name, count, records=True)
+        return f"SELECT {index} AS __file, * FROM read_parquet({_s(str(path))})"
     if suffix in (".csv", ".txt"):
         readable = _utf8(path, workdir)
-        src = f"read_csv({_s(str(readable))}, header=true, all_varchar=true)"
-        try:
-            count = con.execute(f"SELECT count(*) FROM {src}").fetchone()[0]
-        except Exception as exc:
-            raise KpixlError(f"{path.name}: 无法读取（{exc}）/ cannot read the file") from None
-        return f"SELECT row_number() OVER () - 1 + {offset} AS __row, * FROM {src}", Origin(path.name, count)
+        return f"SELECT {index} AS __file, * FROM read_csv({_s(str(readable))}, header=true, all_varchar=true)"
     raise KpixlError(f"{path.name}: DuckDB 通道只读 .csv 和 .parquet / the DuckDB path reads .csv and .parquet")
 
 
@@ -152,10 +146,14 @@ class _Columns:
             return f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} IS NULL OR {c} = 0 THEN FALSE END"
         yes = ", ".join(_s(v) for v in sorted(TRUE))
         no = ", ".join(_s(v) for v in sorted(FALSE | BLANK))
-        low = f"lower(trim({c}, {self.ws}))"
+        words = ", ".join(f"{_s(v)}: {'true' if v in TRUE else 'false'}" for v in sorted(TRUE | FALSE | BLANK))
+        # the words exports use most, one comparison each; then the full lists; the padded or
+        # upper-case rest through one map lookup (a repeated lower(trim()) would be hoisted
+        # by DuckDB and computed for every row)
         return (
-            f"CASE WHEN {c} IN ({yes}) THEN TRUE WHEN {c} IS NULL OR {c} IN ({no}) THEN FALSE "
-            f"WHEN {low} IN ({yes}) THEN TRUE WHEN {low} IN ({no}) THEN FALSE END"
+            f"CASE WHEN {c} IS NULL THEN FALSE WHEN {c} = '是' THEN TRUE WHEN {c} = '否' THEN FALSE "
+            f"WHEN {c} IN ({yes}) THEN TRUE WHEN {c} IN ({no}) THEN FALSE "
+            f"ELSE (MAP {{{words}}})[lower(trim({c}, {self.ws}))] END"
         )
 
     def number(self, key: str) -> tuple[str, str, str]:
@@ -191,16 +189,17 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
 
     con = duckdb.connect()
     con.execute(f"SET temp_directory = {_s(str(workdir))}")
-    selects, origins, offset = [], [], 0
-    for p in map(Path, paths):
-        sql, origin = _source(con, p, offset, workdir)
-        selects.append(sql)
-        origins.append(origin)
-        offset += origin.rows
-    where = locator(origins)
-    con.execute("CREATE TEMP VIEW raw0 AS " + " UNION ALL BY NAME ".join(selects))
-    described = con.execute("DESCRIBE raw0").fetchall()
-    types = {r[0]: r[1] for r in described if r[0] != "__row"}
+    files = [Path(p) for p in paths]
+    union = " UNION ALL BY NAME ".join(_source(p, i, workdir) for i, p in enumerate(files))
+    # CSV text is stored once as read (fast, parallel), then parsed from the table: parsing
+    # while scanning the CSV in file order is several times slower. Parquet is read in place.
+    csv = any(p.suffix.lower() != ".parquet" for p in files)
+    try:
+        con.execute(f"CREATE TEMP {'TABLE' if csv else 'VIEW'} raw0 AS {union}")
+        described = con.execute("DESCRIBE raw0").fetchall()
+    except duckdb.Error as exc:
+        raise KpixlError(f"{'、'.join(p.name for p in files)}: 无法读取（{exc}）/ cannot read the file") from None
+    types = {r[0]: r[1] for r in described if r[0] != "__file"}
     cols = _find(list(types), mapping)
     for need in ("agent", "created_at"):
         if need not in cols:
@@ -216,7 +215,7 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
     fields = {**{k: (e, f"__{k}", bad) for k, (e, bad) in times.items()}, **nums}
     fields.update({k: (x.flag(k), f"coalesce(__{k}, FALSE)", f"(__{k} IS NULL)") for k in FLAG_KEYS})
     # inner names carry "__" so that a log whose own header is "agent" or "csat" cannot clash
-    inner, outer, checks, constants = ["__row AS __line"], ["__line AS line"], [], []
+    inner, outer, checks, constants = ["__file"], ["__file AS file"], [], []
     for key in (*texts, *times, *FLAG_KEYS, *NUMBER_KEYS):
         name = out_name.get(key, key)
         if key not in cols:
@@ -237,7 +236,8 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
         else:
             outer.append(f"{bad} AS u_{key}")
             checks.append(key)
-    raw_needed = sorted({cols[k] for k in checks if k not in FLAG_KEYS})
+    # the raw text of times and numbers travels one level up, for their unreadable tests
+    inner += [_q(c) for c in sorted({cols[k] for k in checks if k not in FLAG_KEYS})]
     # 2. exclusions, in the pandas path's order (unreadable values, no start, no agent, time
     # order), decided in the same pass and stored beside the values
     period = "TRUE"
@@ -252,8 +252,7 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
 
     bad0 = " OR ".join(f"u_{k}" for k in checks) or "FALSE"
     # one level per step, so that no expression is written (and evaluated) twice
-    level1 = f"""SELECT {", ".join(outer)}
-        FROM (SELECT {", ".join(inner)}{"".join(", " + _q(c) for c in raw_needed)} FROM raw0)"""
+    level1 = f"""SELECT {", ".join(outer)} FROM (SELECT {", ".join(inner)} FROM raw0)"""
     level2 = f"SELECT *, ({bad0}) AS bad0 FROM ({level1})"
     level3 = f"""SELECT *, (created_at IS NULL AND NOT bad0) AS p_start,
         (agent IS NULL AND NOT {col("abandoned")} AND NOT bad0 AND created_at IS NOT NULL) AS p_agent FROM ({level2})"""
@@ -263,8 +262,12 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
         f"""CREATE TEMP TABLE t0 AS SELECT *, FALSE AS dup,
             coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use FROM ({level4})"""
     )
-    con.execute(f"CREATE TEMP VIEW t AS SELECT *{''.join(', ' + c for c in constants)} FROM t0")
-    con.execute("SET preserve_insertion_order = false")  # every row now carries its place
+    # rows were stored in file order: a row's place in the whole log is its rowid
+    con.execute(f"CREATE TEMP VIEW t AS SELECT rowid AS line, *{''.join(', ' + c for c in constants)} FROM t0")
+    con.execute("SET preserve_insertion_order = false")
+    counts = dict(con.execute("SELECT file, count(*) FROM t0 GROUP BY file").fetchall())
+    origins = [Origin(p.name, counts.get(i, 0), records=p.suffix.lower() == ".parquet") for i, p in enumerate(files)]
+    where = locator(origins)
 
     problems: list[str] = []
     messages = {
@@ -275,18 +278,17 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
     for key in (*times, *FLAG_KEYS, *NUMBER_KEYS):
         if key not in checks:
             continue
-        rows = [r[0] for r in con.execute(f"SELECT line FROM t WHERE u_{key} ORDER BY line LIMIT {MAX_LISTED}").fetchall()]
-        if rows:
-            got = dict(con.execute(f"SELECT __row, {_q(cols[key])} FROM raw0 WHERE __row IN ({', '.join(map(str, rows))})").fetchall())
-            zh, en = messages[key]
-            problems += [f"{where(r)}「{cols[key]}」: 无法识别的{zh} {got[r]!r} / {en}" for r in rows]
+        zh, en = messages[key]
+        lines = [r for (r,) in con.execute(f"SELECT line FROM t WHERE u_{key} ORDER BY line LIMIT {MAX_LISTED}").fetchall()]
+        raw = _raw_values(con, files, origins, cols[key], lines, csv)
+        problems += [f"{where(r)}「{cols[key]}」: 无法识别的{zh} {raw[r]!r} / {en}" for r in lines]
     for key, message in (
         ("p_start", "没有会话开始时间 / no start time"),
         ("p_agent", "没有客服工号 / no agent"),
         ("p_reply", "首次回复早于会话开始 / reply before the session started"),
         ("p_end", "结束早于开始 / ended before it started"),
     ):
-        for (r,) in con.execute(f"SELECT line FROM t0 WHERE {key} ORDER BY line LIMIT {MAX_LISTED}").fetchall():
+        for (r,) in con.execute(f"SELECT line FROM t WHERE {key} ORDER BY line LIMIT {MAX_LISTED}").fetchall():
             problems.append(f"{where(r)}: {message}")
     excluded = con.execute("SELECT count(*) FROM t0 WHERE bad0 OR p_start OR p_agent OR p_reply OR p_end").fetchone()[0]
 
@@ -297,8 +299,8 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
         # occurrence (faster than hashing ten million distinct strings); those few rows are
         # then marked in place rather than joined into every later query
         con.execute(
-            """UPDATE t0 SET dup = TRUE WHERE line IN (SELECT line FROM (
-                SELECT line, lag(session) OVER (ORDER BY session, line) = session AS again FROM t0 WHERE session IS NOT NULL)
+            """UPDATE t0 SET dup = TRUE WHERE rowid IN (SELECT line FROM (
+                SELECT rowid AS line, lag(session) OVER (ORDER BY session, rowid) = session AS again FROM t0 WHERE session IS NOT NULL)
             WHERE again)"""
         )
     con.execute(
@@ -389,6 +391,28 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
         }
     con.close()
     return MetricsResult(pd.DataFrame(per_agent), team, problems, int(excluded))
+
+
+def _raw_values(con, files: list[Path], origins: list[Origin], column: str, lines: list[int], stored: bool) -> dict[int, object]:
+    """The values of ``column`` as the file holds them, on the given rows of the whole log: from
+    the stored CSV text by rowid, or from each Parquet file by its record number."""
+    if not lines:
+        return {}
+    if stored:
+        listed = ", ".join(map(str, lines))
+        return dict(con.execute(f"SELECT rowid, {_q(column)} FROM raw0 WHERE rowid IN ({listed})").fetchall())
+    out: dict[int, object] = {}
+    start = 0
+    for path, origin in zip(files, origins, strict=True):
+        local = [r - start for r in lines if start <= r < start + origin.rows]
+        if local:
+            rows = con.execute(
+                f"SELECT file_row_number, {_q(column)} FROM read_parquet({_s(str(path))}, file_row_number=true) "
+                f"WHERE file_row_number IN ({', '.join(map(str, local))})"
+            ).fetchall()
+            out.update({start + n: v for n, v in rows})
+        start += origin.rows
+    return out
 
 
 def _business_frt(con, o: Options) -> tuple[str, str]:

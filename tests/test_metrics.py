@@ -359,6 +359,15 @@ def test_several_files_name_the_file_and_its_own_line(tmp_path):
         "b.csv 第4行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
         "b.csv 第3行: 首次回复早于会话开始 / reply before the session started",
     ]
+    import duckdb  # Parquet rows are numbered as records, from 1
+
+    pa, pb = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    for src, dst in ((a, pa), (b, pb)):
+        duckdb.sql(f"COPY (SELECT * FROM read_csv('{src}', all_varchar=true)) TO '{dst}' (FORMAT PARQUET)")
+    assert compute_duckdb([pa, pb], Options(period="2024-03")).problems == [
+        "b.parquet 第3条记录「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
+        "b.parquet 第2条记录: 首次回复早于会话开始 / reply before the session started",
+    ]
 
 
 def test_leading_zero_agent_ids_and_gbk_exports(tmp_path):
