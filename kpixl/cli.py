@@ -364,10 +364,10 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
 @click.option("--target", "targets", multiple=True, help="日均接待目标，如 新员工=50 / daily target by 岗位")
 @click.option("--default-target", type=float, default=None, help="其余人的日均接待目标 / target for everyone else")
 @click.option("--roster", "roster_path", default=None, type=click.Path(dir_okay=False, exists=True), help="名单（取岗位）/ roster for 岗位")
-@click.option("--frt", "frt_mode", type=click.Choice(["calendar", "business"]), default="calendar", show_default=True,
-              help="首次响应时间按自然时间或工作时间计 / FRT in calendar or business time")  # fmt: skip
-@click.option("--business-hours", default="09:00-18:00", show_default=True, help="工作时间，如 09:00-12:00,13:30-18:00 / business hours")
-@click.option("--workdays", default="1-5", show_default=True, help="工作日（1=周一 … 7=周日）/ working weekdays")
+@click.option("--frt", "frt_mode", type=click.Choice(["calendar", "business"]), default=None,
+              help="首次响应时间按自然时间（默认）或工作时间计；给了工作时间选项即为 business / FRT clock")  # fmt: skip
+@click.option("--business-hours", default=None, help="工作时间，默认 09:00-18:00；如 09:00-12:00,13:30-18:00 / business hours")
+@click.option("--workdays", default=None, help="工作日，默认 1-5（1=周一 … 7=周日）/ working weekdays")
 @click.option("--holiday", "holidays", multiple=True, help="节假日，如 2024-10-01..2024-10-07 / holidays")
 @click.option("--workday", "extra_workdays", multiple=True, help="调休上班日，如 2024-10-12 / make-up working days")
 @click.option("--problems", "problems_path", default=None, type=click.Path(dir_okay=False), help="排除的行写入此文件 / excluded rows list")
@@ -399,9 +399,9 @@ def metrics_cmd(
     targets: tuple[str, ...],
     default_target: float | None,
     roster_path: str | None,
-    frt_mode: str,
-    business_hours: str,
-    workdays: str,
+    frt_mode: str | None,
+    business_hours: str | None,
+    workdays: str | None,
     holidays: tuple[str, ...],
     extra_workdays: tuple[str, ...],
     presence_paths: tuple[str, ...],
@@ -413,7 +413,12 @@ def metrics_cmd(
     from .units import parse_value
 
     daily_targets = {k: parse_value(v, "") for k, v in _pairs(targets, "--target", "岗位=目标，如 新员工=50", "ROLE=TARGET").items()}
-    hours = BusinessHours.parse(business_hours, workdays, holidays, extra_workdays) if frt_mode == "business" else None
+    business_options = business_hours is not None or workdays is not None or holidays or extra_workdays
+    if frt_mode == "calendar" and business_options:
+        raise click.UsageError("--frt calendar 与工作时间选项不能同时使用 / business-hours options need --frt business")
+    hours = None
+    if frt_mode == "business" or business_options:
+        hours = BusinessHours.parse(business_hours or "09:00-18:00", workdays or "1-5", holidays, extra_workdays)
     o = Options(
         period=period, repeat_hours=repeat_hours, csat=csat_mode, sl_seconds=sl_seconds, abandon_mode=abandon_mode,
         short_abandon_seconds=short_abandon, targets=daily_targets,
