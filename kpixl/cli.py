@@ -356,6 +356,7 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="名单 .csv 或 .xlsx / roster out")
 @click.option("--scheme", "scheme_id", default=None, help="按此方案的表头输出 / headers of this scheme")
 @click.option("--map", "maps", multiple=True, help="列映射，如 agent=坐席编号 / column mapping FIELD=HEADER")
+@click.option("--map-file", default=None, type=click.Path(dir_okay=False, exists=True), help="列映射文件（YAML：字段: 表头）/ mapping file")
 @click.option("--repeat-hours", default=72.0, show_default=True, help="FCR：同一客户多少小时内再来算未解决 / FCR repeat window")
 @click.option("--csat", "csat_mode", type=click.Choice(["top2", "mean"]), default="top2", show_default=True)
 @click.option("--sl", "sl_seconds", default=20.0, show_default=True, help="服务水平的 X 秒 / service level threshold")
@@ -391,6 +392,7 @@ def metrics_cmd(
     out_path: str,
     scheme_id: str | None,
     maps: tuple[str, ...],
+    map_file: str | None,
     repeat_hours: float,
     csat_mode: str,
     sl_seconds: float,
@@ -424,7 +426,9 @@ def metrics_cmd(
         short_abandon_seconds=short_abandon, targets=daily_targets,
         default_target=default_target, business_hours=hours,
     )  # fmt: skip
-    mapping = _pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER")
+    from .metrics import load_mapping
+
+    mapping = {**(load_mapping(map_file) if map_file else {}), **_pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER")}
     big = any(Path(p).suffix.lower() == ".parquet" for p in logs) or sum(Path(p).stat().st_size for p in logs) > 100 * 2**20
     if engine == "duckdb" or (engine == "auto" and big):
         from .metrics_sql import compute_duckdb

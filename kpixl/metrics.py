@@ -245,7 +245,24 @@ class MetricsResult:
     excluded: int = 0  # rows left out, all of them
 
 
+def load_mapping(path: str | Path) -> dict[str, str]:
+    """A column mapping file: YAML ``字段: 表头`` lines (``agent: 坐席编号``)."""
+    import yaml
+
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise KpixlError(f"{p.name}: 无法读取列映射（{exc}）/ cannot read the mapping file") from None
+    if not isinstance(data, dict) or not all(isinstance(v, (str, int)) for v in data.values()):
+        raise KpixlError(f"{p.name}: 列映射应为「字段: 表头」的 YAML，如 agent: 坐席编号 / expected FIELD: HEADER lines")
+    return {str(k): str(v) for k, v in data.items()}
+
+
 def _find(columns: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(set(mapping) - set(ALIASES))
+    if unknown:
+        raise KpixlError(f"未知的字段 {'、'.join(unknown)}（可用：{', '.join(ALIASES)}）/ unknown field in the column mapping")
     norm = {normalize_header(c).lower(): c for c in columns}
     found = {}
     for key, aliases in ALIASES.items():

@@ -395,3 +395,19 @@ def test_english_headers_equal_to_internal_names(tmp_path):
     o = Options(period="2024-03")
     _same(compute(pd.read_csv(path, dtype=str), o), compute_duckdb([path], o))
     assert compute_duckdb([path], o).per_agent.set_index("工号").loc["A", "frt"] == 40
+
+
+def test_mapping_file_and_unknown_fields(tmp_path):
+    log = tmp_path / "calls.csv"
+    calls().rename(columns={"开始时间": "进线时间"}).to_csv(log, index=False)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("# 字段: 导出表头\nagent: 坐席\ncreated_at: 进线时间\n", encoding="utf-8")
+    out = tmp_path / "r.csv"
+    r = kpixl("metrics", log, "--map-file", mapping, "--out", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert pd.read_csv(out, dtype={"工号": str})["接待量"].tolist() == [2, 1]
+    r = kpixl("metrics", log, "--map-file", mapping, "--map", "agnet=坐席", "--out", out)
+    assert r.returncode == 1 and "agnet" in r.stdout + r.stderr and "Traceback" not in r.stderr
+    mapping.write_text("- agent\n", encoding="utf-8")
+    r = kpixl("metrics", log, "--map-file", mapping, "--out", out)
+    assert r.returncode == 1 and "字段: 表头" in r.stdout + r.stderr
