@@ -370,11 +370,16 @@ def _number(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.where(bad, np.nan, v), bad
 
 
+_ZONE = r"^(.*\d:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
+
+
 def parse_times(raw: pd.Series) -> pd.Series:
     """Timestamps in one of :data:`TIME_FORMATS` (datetimes pass through); anything else → NaT."""
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return raw
     text = raw.map(lambda v: v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, dt.datetime) else v).astype("string").str.strip(WS)
+    # a zone suffix (Z, UTC, +08, +08:00) is dropped and the time kept as written, as DuckDB reads it
+    text = text.str.replace(_ZONE, r"\1", regex=True)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
     for fmt in TIME_FORMATS:
         todo = out.isna() & text.notna()

@@ -411,3 +411,19 @@ def test_mapping_file_and_unknown_fields(tmp_path):
     mapping.write_text("- agent\n", encoding="utf-8")
     r = kpixl("metrics", log, "--map-file", mapping, "--out", out)
     assert r.returncode == 1 and "字段: 表头" in r.stdout + r.stderr
+
+
+def test_timestamp_forms_both_engines_read_alike(tmp_path):
+    from kpixl.metrics_sql import compute_duckdb
+
+    forms = ["2024-03-01 10:00:00+08", "2024-03-01T10:00:00+08:00", "2024-03-01T10:00:00Z", "2024-03-01 10:00:00 UTC",
+             "2024-3-1 10:0:0", "2024/03/01 10:00", "2024-03-01T10:00", " 2024-03-01 10:00:00\t", "2024-03-01"]  # fmt: skip
+    log = pd.DataFrame({"客服工号": "A", "会话开始": forms, "首次回复": "2024-03-01 10:00:30"})
+    path = tmp_path / "forms.csv"
+    log.to_csv(path, index=False)
+    o = Options(period="2024-03")
+    r = compute(pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None}), o)
+    _same(r, compute_duckdb([path], o))
+    # a zone suffix is dropped and the time kept as written; a bare date is midnight
+    assert r.problems == [] and r.per_agent.loc[0, "handled"] == 9
+    assert r.per_agent.loc[0, "frt"] == pytest.approx((8 * 30 + (10 * 3600 + 30)) / 9)
