@@ -37,6 +37,9 @@ from .metrics import (
     period_bounds,
 )
 
+# the cheap edge test in _Columns.trimmed knows these three characters only
+assert set(WS) <= {" ", "\t", "\u3000"}, "update _Columns.trimmed for the new whitespace"
+
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
