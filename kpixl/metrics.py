@@ -289,6 +289,13 @@ class Origin:
     records: bool = False
 
 
+def shown(value: object) -> str:
+    """A cell value in a problem message: text quoted, numbers plain (numpy scalars unwrapped)."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def locator(origins: list[Origin] | None, first_line: int = 2) -> Callable[[int], str]:
     """A function from a row's position in the concatenated log to 「file 第N行」."""
     if not origins:
@@ -438,7 +445,7 @@ def compute(
         raw = log[cols[key]]
         parsed = parse_times(raw)
         unreadable = (parsed.isna() & raw.notna() & (raw.astype("string").str.strip(WS) != "")).to_numpy()
-        report(unreadable, lambda i: f"{where(i)}「{cols[key]}」: 无法识别的时间 {raw.iloc[i]!r} / unreadable timestamp")
+        report(unreadable, lambda i: f"{where(i)}「{cols[key]}」: 无法识别的时间 {shown(raw.iloc[i])} / unreadable timestamp")
         bad[unreadable] = True
         return parsed
 
@@ -449,7 +456,7 @@ def compute(
         if key in cols:
             flags[key], unreadable = _flag(log[cols[key]])
             raw = log[cols[key]]
-            report(unreadable, lambda i, k=key, r=raw: f"{where(i)}「{cols[k]}」: 无法识别的是/否 {r.iloc[i]!r} / not a yes/no value")
+            report(unreadable, lambda i, k=key, r=raw: f"{where(i)}「{cols[k]}」: 无法识别的是/否 {shown(r.iloc[i])} / not a yes/no value")
             bad |= unreadable
     nums: dict[str, np.ndarray] = {}
     for key in NUMBER_KEYS:
@@ -457,7 +464,7 @@ def compute(
         if key in cols:
             nums[key], unreadable = _number(log[cols[key]])
             raw = log[cols[key]]
-            report(unreadable, lambda i, k=key, r=raw: f"{where(i)}「{cols[k]}」: 无法识别的数值 {r.iloc[i]!r} / not a number")
+            report(unreadable, lambda i, k=key, r=raw: f"{where(i)}「{cols[k]}」: 无法识别的数值 {shown(r.iloc[i])} / not a number")
             bad |= unreadable
     abandoned, test, resolved = flags["abandoned"], flags["test"], flags["resolved"]
 
@@ -633,7 +640,7 @@ def staffed_seconds(presence: pd.DataFrame, period: str | None = None, *, name: 
         if "date" in cols and period:
             day = parse_times(presence[cols["date"]])
             undated = (day.isna() & presence[cols["date"]].notna()).to_numpy()
-            report(undated & ~bad, lambda i: f"「{cols['date']}」: 无法识别的日期 {presence[cols['date']].iloc[i]!r} / unreadable date")
+            report(undated & ~bad, lambda i: f"「{cols['date']}」: 无法识别的日期 {shown(presence[cols['date']].iloc[i])} / unreadable date")
             bad |= undated
             seconds = np.where(((day >= start) & (day < end)).to_numpy(), seconds, 0.0)
     else:
@@ -641,7 +648,7 @@ def staffed_seconds(presence: pd.DataFrame, period: str | None = None, *, name: 
         for key, ts in (("login_at", login), ("logout_at", logout)):
             raw = presence[cols[key]]
             unreadable = (ts.isna() & raw.notna() & (raw.astype("string").str.strip(WS) != "")).to_numpy()
-            report(unreadable & ~bad, lambda i, k=key, r=raw: f"「{cols[k]}」: 无法识别的时间 {r.iloc[i]!r} / unreadable timestamp")
+            report(unreadable & ~bad, lambda i, k=key, r=raw: f"「{cols[k]}」: 无法识别的时间 {shown(r.iloc[i])} / unreadable timestamp")
             bad |= unreadable
         open_ended = (login.isna() | logout.isna()).to_numpy() & ~bad
         report(open_ended, lambda i: ": 缺少登录或登出时间 / no login or logout time")

@@ -35,6 +35,7 @@ from .metrics import (
     _find,
     locator,
     period_bounds,
+    shown,
 )
 
 # the cheap edge test in _Columns.trimmed knows these three characters only
@@ -284,7 +285,7 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
         zh, en = messages[key]
         lines = [r for (r,) in con.execute(f"SELECT line FROM t WHERE u_{key} ORDER BY line LIMIT {MAX_LISTED}").fetchall()]
         raw = _raw_values(con, files, origins, cols[key], lines, csv)
-        problems += [f"{where(r)}「{cols[key]}」: 无法识别的{zh} {raw[r]!r} / {en}" for r in lines]
+        problems += [f"{where(r)}「{cols[key]}」: 无法识别的{zh} {shown(raw[r])} / {en}" for r in lines]
     for key, message in (
         ("p_start", "没有会话开始时间 / no start time"),
         ("p_agent", "没有客服工号 / no agent"),

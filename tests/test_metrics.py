@@ -427,3 +427,24 @@ def test_timestamp_forms_both_engines_read_alike(tmp_path):
     # a zone suffix is dropped and the time kept as written; a bare date is midnight
     assert r.problems == [] and r.per_agent.loc[0, "handled"] == 9
     assert r.per_agent.loc[0, "frt"] == pytest.approx((8 * 30 + (10 * 3600 + 30)) / 9)
+
+
+def test_xlsx_export_with_number_ids_date_cells_and_number_flags(tmp_path):
+    import datetime as dt
+
+    rows = [
+        [1001, "s1", 5001, dt.datetime(2024, 3, 1, 9, 0, 0), dt.datetime(2024, 3, 1, 9, 0, 30), 1, 5],
+        [1001, "s2", 5002, dt.datetime(2024, 3, 2, 9, 0, 0), dt.datetime(2024, 3, 2, 9, 1, 0), 0, None],
+        [1002, "s3", 5001, dt.datetime(2024, 3, 2, 10, 0, 0), dt.datetime(2024, 3, 2, 10, 0, 10), 1, 4],  # 5001 again
+        [1002, "s4", 5004, "2024-03-05 08:00", "2024-03-05 08:00:20", 2, 4],  # 2 is not a yes/no
+    ]
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame(rows, columns=["客服工号", "会话ID", "客户ID", "会话开始", "首次回复", "是否解决", "满意度评分"]).to_excel(path, index=False)
+    out = tmp_path / "r.csv"
+    r = kpixl("metrics", path, "--period", "2024-03", "--out", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "第5行「是否解决」: 无法识别的是/否 2 /" in r.stdout
+    df = pd.read_csv(out, dtype={"工号": str}).set_index("工号")
+    assert list(df.index) == ["1001", "1002"]
+    assert df.loc["1001", "首次响应时间(秒)"] == 45 and df.loc["1001", "一次解决率"] == 0  # s1's customer came back; s2 unresolved
+    assert df.loc["1002", "接待量"] == 1 and df.loc["1002", "一次解决率"] == 1
