@@ -211,35 +211,34 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
     x = _Columns(cols, types)
 
     # 1. one typed pass: every field the log has, parsed once, each unreadable value marked;
-    # fields it lacks are constants in the view ``tv`` (never written out 10 million times)
-    texts = {"agent": "VARCHAR", "agent_name": "VARCHAR", "session": "VARCHAR", "customer": "VARCHAR"}
+    # fields it lacks are constants in the view ``t`` (never written out 10 million times)
+    text_keys = ("agent", "agent_name", "session", "customer")
     out_name = {"agent_name": "name"}
     times = {key: x.time(key) for key in ("created_at", "first_reply_at", "ended_at")}
-    nums = {key: x.number(key) for key in NUMBER_KEYS}
-    fields = {**{k: (e, f"__{k}", bad) for k, (e, bad) in times.items()}, **nums}
+    fields = {**{k: (e, f"__{k}", bad) for k, (e, bad) in times.items()}, **{k: x.number(k) for k in NUMBER_KEYS}}
     fields.update({k: (x.flag(k), f"coalesce(__{k}, FALSE)", f"(__{k} IS NULL)") for k in FLAG_KEYS})
     # inner names carry "__" so that a log whose own header is "agent" or "csat" cannot clash
-    inner, outer, checks, constants = ["__file"], ["__file AS file"], [], []
-    for key in (*texts, *times, *FLAG_KEYS, *NUMBER_KEYS):
+    inner, outer, checks = ["__file"], ["__file AS file"], []
+    constant: dict[str, str] = {}  # output column → SQL constant
+    for key in (*text_keys, *times, *FLAG_KEYS, *NUMBER_KEYS):
         name = out_name.get(key, key)
         if key not in cols:
-            kind = "VARCHAR" if key in texts else "TIMESTAMP" if key in times else "BOOLEAN" if key in FLAG_KEYS else "DOUBLE"
-            constants.append(f"{'FALSE' if kind == 'BOOLEAN' else f'CAST(NULL AS {kind})'} AS {name}")
-            constants.append(f"FALSE AS u_{key}")
-            continue
-        if key in texts:
+            kind = "VARCHAR" if key in text_keys else "TIMESTAMP" if key in times else "DOUBLE"
+            constant[name] = "FALSE" if key in FLAG_KEYS else f"CAST(NULL AS {kind})"
+            constant[f"u_{key}"] = "FALSE"
+        elif key in text_keys:
             expr = x.text(key)
             inner.append(f"{f'NULLIF({expr}, {chr(39) * 2})' if key == 'agent' else expr} AS __{key}")
             outer.append(f"__{key} AS {name}")
-            continue
-        expr, value, bad = fields[key]
-        inner.append(f"{expr} AS __{key}")
-        outer.append(f"{value} AS {name}")
-        if bad == "FALSE":
-            constants.append(f"FALSE AS u_{key}")
         else:
-            outer.append(f"{bad} AS u_{key}")
-            checks.append(key)
+            expr, value, bad = fields[key]
+            inner.append(f"{expr} AS __{key}")
+            outer.append(f"{value} AS {name}")
+            if bad == "FALSE":
+                constant[f"u_{key}"] = "FALSE"
+            else:
+                outer.append(f"{bad} AS u_{key}")
+                checks.append(key)
     # the raw text of times and numbers travels one level up, for their unreadable tests
     inner += [_q(c) for c in sorted({cols[k] for k in checks if k not in FLAG_KEYS})]
     # 2. exclusions, in the pandas path's order (unreadable values, no start, no agent, time
@@ -248,11 +247,9 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
     if o.period:
         start, end = period_bounds(o.period)
         period = f"(created_at >= TIMESTAMP {_s(str(start))} AND created_at < TIMESTAMP {_s(str(end))})"
-    # fields the log lacks are constants here, so that the expressions below simplify
-    const = {c.rsplit(" AS ", 1)[1]: c.rsplit(" AS ", 1)[0] for c in constants}
 
-    def col(name: str) -> str:
-        return const.get(name, name)
+    def col(name: str) -> str:  # a field the log lacks is its constant, so the expressions below simplify
+        return constant.get(name, name)
 
     bad0 = " OR ".join(f"u_{k}" for k in checks) or "FALSE"
     # one level per step, so that no expression is written (and evaluated) twice
@@ -267,7 +264,7 @@ def _compute(paths: list[str | Path], o: Options, mapping: dict[str, str], workd
             coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use FROM ({level4})"""
     )
     # rows were stored in file order: a row's place in the whole log is its rowid
-    con.execute(f"CREATE TEMP VIEW t AS SELECT rowid AS line, *{''.join(', ' + c for c in constants)} FROM t0")
+    con.execute(f"CREATE TEMP VIEW t AS SELECT rowid AS line, *{''.join(f', {v} AS {k}' for k, v in constant.items())} FROM t0")
     con.execute("SET preserve_insertion_order = false")
     counts = dict(con.execute("SELECT file, count(*) FROM t0 GROUP BY file").fetchall())
     origins = [Origin(p.name, counts.get(i, 0), records=p.suffix.lower() == ".parquet") for i, p in enumerate(files)]
