@@ -179,7 +179,11 @@ class BusinessHours:
     def calendar(self, first: dt.date, last: dt.date) -> pd.DataFrame:
         """One row per day from ``first`` to ``last``: is it a working day, and the business
         seconds elapsed before it (counted from ``first``)."""
-        days = pd.date_range(first, last, freq="D")
+        if (last - first).days > 366 * 30:
+            raise KpixlError(
+                f"工作时间日历从 {first} 到 {last}，超过 30 年：日志里可能有写错年份的时间 / the log spans over 30 years: a mistyped year?"
+            )
+        days = pd.date_range(first, last, freq="D", unit="s")
         work = np.array([(d.isoweekday() in self.weekdays or d.date() in self.workdays) and d.date() not in self.holidays for d in days])
         cum = np.concatenate([[0.0], np.cumsum(work * self.day_seconds)[:-1]])
         return pd.DataFrame({"day": days.date, "work": work, "cum": cum})

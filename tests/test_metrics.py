@@ -304,6 +304,10 @@ def test_business_hours_options_are_checked():
         BusinessHours.parse(holidays=("十一",))
     with pytest.raises(KpixlError, match="工作日"):
         BusinessHours.parse(weekdays="Mon-Fri")
+    import datetime as dt
+
+    with pytest.raises(KpixlError, match="写错年份"):  # a reply typed in year 9024 would build a 7,000-year calendar
+        BusinessHours.parse().calendar(dt.date(2024, 3, 1), dt.date(9024, 3, 1))
 
 
 def test_occupancy_from_login_times_and_from_online_hours(tmp_path):
