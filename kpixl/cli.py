@@ -453,7 +453,14 @@ def metrics_cmd(
         if "工号" in r.columns and "岗位" in r.columns:
             roles = dict(zip(r["工号"].astype(str), r["岗位"].astype(str), strict=True))
     roster = to_roster(result, load_scheme(scheme_id) if scheme_id else None, o, roles)
-    write_table(roster, out_path, inputs=(*logs, *presence_paths), sheet="名单")
+    sheets = {"口径": _metrics_settings(o, logs, presence_paths)}
+    if result.team:
+        t = result.team
+        names = ["服务水平 service level", "放弃率 abandonment", "呼入量 offered"]
+        sheets["全队"] = pd.DataFrame({"指标 / metric": names, "值 / value": [t["service_level"], t["abandon_rate"], t["offered"]]})
+    if problems:
+        sheets["问题清单"] = pd.DataFrame({"问题 / problem": problems})
+    write_table(roster, out_path, inputs=(*logs, *presence_paths), sheet="名单", more=sheets)
     if problems_path:
         write_table(pd.DataFrame({"问题 / problem": problems}), problems_path, inputs=(*logs, *presence_paths), sheet="问题清单")
     for problem in problems[:20]:
@@ -465,6 +472,26 @@ def metrics_cmd(
         sl, ab = f"{t['service_level']:.1%}", f"{t['abandon_rate']:.1%}"
         out.print(f"服务水平 {sl}（{sl_seconds:g} 秒内接起），放弃率 {ab} / service level {sl}, abandonment {ab}")
     out.print(f"{len(roster)} 名客服 → {out_path}（{result.excluded} 行已排除）/ {len(roster)} agents written, {result.excluded} rows excluded")
+
+
+def _metrics_settings(o, logs: tuple[str, ...], presence: tuple[str, ...]) -> pd.DataFrame:
+    """The definitions a metrics run used, so a roster says how its figures were made."""
+    bh = o.business_hours
+    clock = "自然时间 / calendar"
+    if bh is not None:
+        windows = ",".join(f"{int(a) // 3600:02d}:{int(a) % 3600 // 60:02d}-{int(b) // 3600:02d}:{int(b) % 3600 // 60:02d}" for a, b in bh.windows)
+        days = "".join(map(str, sorted(bh.weekdays)))
+        clock = f"工作时间 / business: {windows}；工作日 {days}；节假日 {len(bh.holidays)} 天；调休上班 {len(bh.workdays)} 天"
+    rows = [
+        ("日志 / logs", "、".join(Path(p).name for p in logs)),
+        ("考核期间 / period", o.period or "全部 / all"),
+        ("首次响应时间计时 / FRT clock", clock),
+        ("一次解决率再来窗口 / FCR repeat window", f"{o.repeat_hours:g} 小时"),
+        ("客户满意度 / CSAT", "4–5 分占比 / top-2-box" if o.csat == "top2" else "平均分 / mean"),
+        ("服务水平 / service level", f"{o.sl_seconds:g} 秒内接起；放弃 {o.abandon_mode}（短放弃 ≤{o.short_abandon_seconds:g} 秒）"),
+        ("在线记录 / presence", "、".join(Path(p).name for p in presence) or "无 / none"),
+    ]
+    return pd.DataFrame(rows, columns=["项目 / setting", "取值 / value"])
 
 
 @main.command("explain")

@@ -70,8 +70,16 @@ def atomic_save(path: str | Path, save: Callable[[str], object]) -> Path:
     return p
 
 
-def write_table(df: pd.DataFrame, path: str | Path, *, inputs: tuple[str | Path, ...] = (), sheet: str = "评分结果") -> Path:
-    """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file."""
+def write_table(
+    df: pd.DataFrame,
+    path: str | Path,
+    *,
+    inputs: tuple[str | Path, ...] = (),
+    sheet: str = "评分结果",
+    more: dict[str, pd.DataFrame] | None = None,
+) -> Path:
+    """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file.
+    An ``.xlsx`` also gets the ``more`` sheets after the first (a CSV holds one table only)."""
     p = Path(path)
     for src in inputs:
         if Path(src).exists() and p.exists() and p.resolve() == Path(src).resolve():
@@ -85,12 +93,13 @@ def write_table(df: pd.DataFrame, path: str | Path, *, inputs: tuple[str | Path,
             df.to_csv(tmp, index=False, encoding="utf-8-sig")
             return
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            df.to_excel(writer, index=False, sheet_name=sheet)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for col in ws.columns:
-                width = max(len(str(c.value or "")) for c in col[:200])
-                ws.column_dimensions[col[0].column_letter].width = min(max(8, width * 2 + 2), 60)
+            for name, table in {sheet: df, **(more or {})}.items():
+                table.to_excel(writer, index=False, sheet_name=name)
+                ws = writer.sheets[name]
+                ws.freeze_panes = "A2"
+                for col in ws.columns:
+                    width = max(len(str(c.value or "")) for c in col[:200])
+                    ws.column_dimensions[col[0].column_letter].width = min(max(8, width * 2 + 2), 60)
 
     atomic_save(p, save)
     return p

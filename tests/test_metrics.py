@@ -347,6 +347,10 @@ def test_cli_occupancy_business_hours_and_problems_file(tmp_path):
     df = pd.read_excel(out, dtype={"工号": str}, engine="calamine").set_index("工号")
     assert df.loc["A", "占用率"] == pytest.approx(630 / 36000) and df.loc["B", "在线时长(小时)"] == 0.5
     assert pd.read_csv(problems).empty  # nothing was excluded
+    sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
+    assert list(sheets) == ["名单", "口径", "全队"]  # how the figures were made; the team's service level
+    assert sheets["全队"].iloc[0, 1] == pytest.approx(2 / 5)  # 2 of 3 answered within 20 s, 2 abandons counted against
+    assert "calendar" in sheets["口径"].set_index("项目 / setting").loc["首次响应时间计时 / FRT clock", "取值 / value"]
 
 
 def test_several_files_name_the_file_and_its_own_line(tmp_path):
