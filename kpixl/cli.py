@@ -411,7 +411,7 @@ def metrics_cmd(
     engine: str,
 ) -> None:
     """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
-    from .metrics import BusinessHours, Options, add_occupancy, compute, read_log, staffed_seconds, to_roster
+    from .metrics import BusinessHours, Options, add_occupancy, compute, load_mapping, read_log, staffed_seconds, to_roster
     from .units import parse_value
 
     daily_targets = {k: parse_value(v, "") for k, v in _pairs(targets, "--target", "岗位=目标，如 新员工=50", "ROLE=TARGET").items()}
@@ -426,8 +426,6 @@ def metrics_cmd(
         short_abandon_seconds=short_abandon, targets=daily_targets,
         default_target=default_target, business_hours=hours,
     )  # fmt: skip
-    from .metrics import load_mapping
-
     mapping = {**(load_mapping(map_file) if map_file else {}), **_pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER")}
     big = any(Path(p).suffix.lower() == ".parquet" for p in logs) or sum(Path(p).stat().st_size for p in logs) > 100 * 2**20
     if engine == "duckdb" or (engine == "auto" and big):
