@@ -263,13 +263,15 @@ def load_mapping(path: str | Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def _find(columns: list[str], mapping: dict[str, str]) -> dict[str, str]:
-    unknown = sorted(set(mapping) - set(ALIASES))
+def _find(columns: list[str], mapping: dict[str, str], fields: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Canonical field → the column holding it: ``mapping`` first, then the first alias present."""
+    fields = ALIASES if fields is None else fields
+    unknown = sorted(set(mapping) - set(fields))
     if unknown:
-        raise KpixlError(f"未知的字段 {'、'.join(unknown)}（可用：{', '.join(ALIASES)}）/ unknown field in the column mapping")
+        raise KpixlError(f"未知的字段 {'、'.join(unknown)}（可用：{', '.join(fields)}）/ unknown field in the column mapping")
     norm = {normalize_header(c).lower(): c for c in columns}
     found = {}
-    for key, aliases in ALIASES.items():
+    for key, aliases in fields.items():
         if key in mapping:
             if mapping[key] not in columns:
                 raise KpixlError(f"日志中没有「{mapping[key]}」列（映射给 {key}）/ the log has no column {mapping[key]!r}")
@@ -610,12 +612,7 @@ def staffed_seconds(presence: pd.DataFrame, period: str | None = None, *, name: 
     less 小休/示忙 time. Returns (seconds by 工号, located problems; those rows left out)."""
     from .units import parse_column
 
-    cols: dict[str, str] = {}
-    norm = {normalize_header(c).lower(): c for c in presence.columns}
-    for key, aliases in PRESENCE_ALIASES.items():
-        found = [norm[a.lower()] for a in aliases if a.lower() in norm]
-        if found:
-            cols[key] = found[0]
+    cols = _find(list(presence.columns), {}, PRESENCE_ALIASES)
     label = f"在线记录 {name} " if name else "在线记录 "
     if "agent" not in cols or not ({"login_at", "logout_at"} <= cols.keys() or "online_seconds" in cols):
         raise KpixlError(
