@@ -40,8 +40,10 @@ from .rules import (
     VetoRule,
 )
 from .rules.bands import nonnegative_domain
-from .rules.scales import _CN_DIGITS, NO, YES
+from .rules.scales import _CN_DIGITS
 from .units import UNIT_PATTERN, convert, dimension, fmt_quantity, normalize_text, to_float
+from .vocab import NO_WORDS as NO
+from .vocab import YES_WORDS as YES
 
 INF = math.inf
 NUM = r"-?\d+(?:\.\d+)?"

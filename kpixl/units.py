@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ValueParseError
+from .vocab import BLANK_WORDS, NONE_WORDS, percent_of_bare, percent_of_bare_array
 
 # unit -> (dimension, factor to the dimension's base unit)
 _UNITS: dict[str, tuple[str, Decimal]] = {
@@ -54,8 +55,6 @@ for _u in COUNT_UNITS:
 UNIT_NAMES = sorted(_UNITS, key=len, reverse=True)
 UNIT_PATTERN = "|".join(re.escape(u) for u in UNIT_NAMES)
 
-MISSING_TOKENS = frozenset({"", "n/a", "na", "/", "-", "—", "--", "nan", "none", "null", "#n/a", "空", "缺"})
-NONE_TOKENS = frozenset({"无", "没有", "零"})
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _VALUE_RE = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})?$", re.IGNORECASE)
@@ -146,13 +145,13 @@ def parse_value(value: object, unit: str = "") -> float:
         if math.isinf(number):
             raise ValueParseError(f"无法识别的数值 {value!r} / unreadable value")
         if unit == "%":
-            return number / 100 if abs(number) > 1 else number
+            return percent_of_bare(number)
         return number
     text = normalize_text(str(value)).replace(" ", "")
     low = text.lower()
-    if low in MISSING_TOKENS:
+    if low in BLANK_WORDS:
         return math.nan
-    if text in NONE_TOKENS:
+    if text in NONE_WORDS:
         if dimension(unit) in ("count", "") or unit == "%":
             return 0.0
         raise ValueParseError(f"无法识别的数值 {value!r}（应为数字）/ unreadable value, expected a number")
@@ -179,7 +178,7 @@ def parse_value(value: object, unit: str = "") -> float:
         if got:
             raise ValueParseError(f"数值 {value!r} 的单位「{got}」不是百分比 / unit {got!r} is not a percentage")
         # bare number in a percent field: |x| <= 1 is a fraction, else percentage points
-        return float(number) if abs(number) <= 1 else float(number / 100)
+        return float(number) if abs(number) <= 1 else float(number / 100)  # exact decimal, as vocab.percent_of_bare
     if got == "%" and unit != "%":
         if dimension(unit) in ("", "count", "points"):
             raise ValueParseError(f"数值 {value!r} 是百分比，但此处需要{unit or '数字'} / a percentage where a number is expected")
@@ -209,7 +208,7 @@ def parse_column(series: pd.Series, unit: str = "") -> ColumnParse:
         values = series.to_numpy(dtype=float, na_value=np.nan)
         bad = np.flatnonzero(np.isinf(values))
         if unit == "%":
-            values = np.where(np.abs(values) > 1, values / 100, values)
+            values = percent_of_bare_array(values)
         if bad.size:
             values = values.copy()
             values[bad] = np.nan

@@ -18,8 +18,9 @@ import pandas as pd
 
 from ..numeric import excel_round
 from ..units import COUNT_UNITS, ColumnParse, fmt_quantity
+from ..vocab import read_yes_no
 from .base import Rule, pts
-from .scales import _parse_unique, read_yes_no
+from .scales import _parse_unique
 
 
 def _clip(x: np.ndarray, floor: float | None, cap: float | None) -> np.ndarray:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import ValueParseError
 from ..units import ColumnParse, fmt_quantity, normalize_text, parse_value
+from ..vocab import read_yes_no
 from .base import Rule, pts
 
 
@@ -103,26 +104,6 @@ _CN_DIGITS = {
     "Ⅸ": 9,
     "Ⅹ": 10,
 }
-YES = frozenset({"是", "√", "✓", "✔", "y", "yes", "true", "达标", "满足", "完成", "已完成", "合格", "有", "规范", "1"})
-NO = frozenset({"否", "×", "✗", "✘", "x", "n", "no", "false", "未达标", "不满足", "未满足", "未完成", "不合格", "没有", "不规范", "0"})
-
-
-def read_yes_no(value: object) -> float:
-    """是/否, √/×, Y/N, 1/0, 达标/未达标 → 1.0/0.0; blank → nan."""
-    if value is None or (isinstance(value, float) and value != value):
-        return np.nan
-    if isinstance(value, (bool, np.bool_)):
-        return 1.0 if value else 0.0
-    if isinstance(value, (int, float, np.integer, np.floating)) and float(value) in (0.0, 1.0):
-        return float(value)
-    text = normalize_text(str(value)).lower().replace(" ", "")
-    if text in ("", "n/a", "na", "/", "-", "nan"):
-        return np.nan
-    if text in YES:
-        return 1.0
-    if text in NO:
-        return 0.0
-    raise ValueParseError(f"无法识别的数值 {value!r}（应为 是/否）/ unreadable value {value!r}, expected yes/no (是/否)")
 
 
 def _parse_unique(series: pd.Series, read) -> ColumnParse:

@@ -1,0 +1,100 @@
+"""The input vocabulary: what a typed value means, written once for every evaluator.
+
+The engine (:mod:`kpixl.units`, the rule kinds), the formula compiler (its formulas and
+its data validation), the add-in, ``collect`` and ``metrics`` all read people's entries
+through these words and conventions, so a value means the same thing everywhere:
+
+* **blank words** — an empty cell, ``N/A``, ``/``, ``-``, ``空`` … mean *missing*, never 0;
+* **none words** — ``无``, ``没有``, ``零`` mean 0 in a count (``无投诉`` = 0 次);
+* **yes/no words** — ``是/否``, ``√/×``, ``Y/N``, ``达标/未达标`` …, and 1/0;
+* **the percent convention** — a bare number in a percent field with ``|x| ≤ 1`` is a
+  fraction (0.88 = 88%), otherwise percentage points (88 = 88%);
+* text is compared after full-width → half-width (NFKC), trimming and lower-casing.
+
+Each Python reader here has its Excel counterpart (``excel_*``) built from the same words,
+so a generated workbook accepts exactly the words the engine accepts.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+import numpy as np
+
+from .errors import ValueParseError
+
+#: words that mean "no value" (compared lower-cased, after NFKC and with spaces removed)
+BLANK_WORDS = frozenset({"", "n/a", "na", "/", "-", "—", "--", "nan", "none", "null", "#n/a", "空", "缺"})
+#: words that mean zero in a count (无投诉 = 0 次); elsewhere they are unreadable
+NONE_WORDS = frozenset({"无", "没有", "零"})
+#: yes/no words of a yes/no input (a checklist item, a 是/否 rule)
+YES_WORDS = frozenset({"是", "√", "✓", "✔", "y", "yes", "true", "达标", "满足", "完成", "已完成", "合格", "有", "规范", "1"})
+NO_WORDS = frozenset({"否", "×", "✗", "✘", "x", "n", "no", "false", "未达标", "不满足", "未满足", "未完成", "不合格", "没有", "不规范", "0"})
+
+
+def fold(text: object) -> str:
+    """Text as the vocabulary compares it: NFKC, no spaces, lower case."""
+    return unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("\u3000", "").strip().lower()
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell, a NaN, or a blank word (``N/A``, ``/``, ``-`` …)."""
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return fold(value) in BLANK_WORDS
+    return False
+
+
+def percent_of_bare(x: float) -> float:
+    """A bare number typed in a percent field: ``|x| ≤ 1`` is a fraction, else points (88 → 0.88)."""
+    return x / 100 if abs(x) > 1 else x
+
+
+def percent_of_bare_array(values: np.ndarray) -> np.ndarray:
+    """:func:`percent_of_bare` over an array (NaN stays NaN)."""
+    return np.where(np.abs(values) > 1, values / 100, values)
+
+
+def read_yes_no(value: object) -> float:
+    """是/否, √/×, Y/N, 1/0, 达标/未达标 → 1.0/0.0; blank → nan; anything else is an error."""
+    if value is None or (isinstance(value, float) and value != value):
+        return math.nan
+    if isinstance(value, bool | np.bool_):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float | np.integer | np.floating) and float(value) in (0.0, 1.0):
+        return float(value)
+    text = fold(value)
+    if text in BLANK_WORDS:
+        return math.nan
+    if text in YES_WORDS:
+        return 1.0
+    if text in NO_WORDS:
+        return 0.0
+    raise ValueParseError(f"无法识别的数值 {value!r}（应为 是/否）/ unreadable value {value!r}, expected yes/no (是/否)")
+
+
+# ----------------------------------------------------------------------------- Excel side
+def _excel_words(words: frozenset[str]) -> str:
+    """An array constant of the words Excel can compare (it compares text case-insensitively)."""
+    texts = sorted(w for w in words if w and not w.isdigit())
+    return "{" + ",".join('"' + w.replace('"', '""') + '"' for w in texts) + "}"
+
+
+def excel_percent(expr: str) -> str:
+    """The percent convention over a numeric expression (the Excel twin of :func:`percent_of_bare`)."""
+    return f"IF(ABS({expr})<=1,{expr},{expr}/100)"
+
+
+def excel_yes_no(cell: str) -> str:
+    """1 for a yes word or 1, 0 for a no word or 0, #N/A otherwise (the twin of :func:`read_yes_no`)."""
+    yes = f"ISNUMBER(MATCH(TRIM({cell}),{_excel_words(YES_WORDS)},0))"
+    no = f"ISNUMBER(MATCH(TRIM({cell}),{_excel_words(NO_WORDS)},0))"
+    return f"IF(ISNUMBER({cell}),IF({cell}=1,1,IF({cell}=0,0,NA())),IF({yes},1,IF({no},0,NA())))"
+
+
+#: what the data validation of a yes/no cell offers (a list; the formula also reads the other words)
+YES_NO_CHOICES = ("是", "否")
