@@ -28,8 +28,10 @@ from .numeric import excel_round
 from .roster import FileError, read_table, write_table
 from .rubric import parse_rule
 from .rules import Rule
-from .scheme import Scheme, builtin_ids, load_scheme, scheme_from_dict
+from .scheme import Scheme
+from .scheme_file import scheme_from_dict
 from .scoring import score
+from .sources import builtin_ids, load_scheme
 from .units import parse_value
 
 __version__ = "0.1.0"

@@ -19,8 +19,9 @@ from .errors import KpixlError
 from .numeric import fmt_number
 from .roster import read_table, write_table
 from .rubric import parse_rule
-from .scheme import MISSING_ZH, builtin_ids, load_scheme
+from .scheme import MISSING_ZH
 from .scoring import score as score_team
+from .sources import builtin_ids, load_scheme
 from .units import fmt_quantity
 
 
@@ -169,7 +170,7 @@ def _pairs(items: tuple[str, ...], option: str, shape_zh: str, shape_en: str) ->
 @click.option("--rows", default=300, show_default=True, help="团队汇总的行数 / rows in 团队汇总")
 def build_cmd(scheme_ids: tuple[str, ...], out_dir: str, edition: str, rows: int) -> None:
     """生成带公式的考核表工作簿 <方案id>.xlsx / write the live workbooks."""
-    from .excel.writer import build
+    from .excel import build
 
     if rows < 1:
         raise click.BadParameter("至少 1 行 / at least 1 row", param_hint="--rows")

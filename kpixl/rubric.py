@@ -38,6 +38,8 @@ from .rules import (
     ScaleRule,
     SteppedRule,
     VetoRule,
+    registry_generation,
+    text_readers,
 )
 from .rules.bands import nonnegative_domain
 from .rules.scales import _CN_DIGITS
@@ -526,7 +528,7 @@ def _parse_ratio(text: str, max_points: float | None) -> Rule:
     if num in dens or len(set(dens)) != len(dens):
         raise _err(text, "分子与分母的名称必须不同", "numerator and denominators need distinct names")
     inner = _parse(rest, max_points)
-    if inner.fields != ("",) or isinstance(inner, VetoRule):
+    if inner.fields != ("",) or not inner.gives_points:
         raise _err(text, "比率只能套用单一输入的规则", "a ratio wraps a single-input rule")
     return RatioRule(numerator=num, denominators=dens, inner=inner)
 
@@ -556,11 +558,15 @@ def _parse(text: str, max_points: float | None) -> Rule:
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(text: str, max_points: float | None) -> Rule:
+def _parse_cached(text: str, max_points: float | None, generation: int) -> Rule:
     norm = normalize_text(text)
     norm = re.sub(r"[ \t\u3000]+", "", norm)
     if not norm:
         raise RubricSyntaxError("评分标准是空的 / the rubric is empty")
+    for kind in text_readers():  # kinds registered from outside read their own notation first
+        rule = kind.from_text(norm, max_points)
+        if rule is not None:
+            return rule
     return _parse(norm, max_points)
 
 
@@ -572,4 +578,4 @@ def parse_rule(text: str, *, max_points: float | None = None) -> Rule:
     """
     if not isinstance(text, str):
         raise RubricSyntaxError(f"评分标准应为文字，而不是 {type(text).__name__} / a rubric must be text")
-    return _parse_cached(text, None if max_points is None else float(max_points))
+    return _parse_cached(text, None if max_points is None else float(max_points), registry_generation())

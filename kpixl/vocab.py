@@ -80,7 +80,7 @@ def read_yes_no(value: object) -> float:
 # ----------------------------------------------------------------------------- Excel side
 def _excel_words(words: frozenset[str]) -> str:
     """An array constant of the words Excel can compare (it compares text case-insensitively)."""
-    texts = sorted(w for w in words if w and not w.isdigit())
+    texts = sorted(w for w in words if w)
     return "{" + ",".join('"' + w.replace('"', '""') + '"' for w in texts) + "}"
 
 

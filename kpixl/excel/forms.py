@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from ..roster import FileError, atomic_save
-from ..rules import ChecklistRule, ChoiceRule
-from ..scheme import Scheme, load_scheme, normalize_header
+from ..scheme import Scheme, normalize_header
 from ..scoring import score
+from ..sources import load_scheme
 from ..units import parse_column
-from .writer import build_workbook
+from .workbook import build_workbook
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -63,13 +63,7 @@ def _person_values(scheme: Scheme, roster: pd.DataFrame) -> dict[str, list[objec
                 if h not in cols:
                     continue
                 vals = rule.parse_input(f, roster[cols[h]]).values
-                if isinstance(rule, ChoiceRule):
-                    labels = {o.key: o.label for o in rule.options}
-                    put(h, vals, lambda v, labels=labels: labels.get(v, v))
-                elif isinstance(rule, ChecklistRule) and rule.items:
-                    put(h, vals, lambda v: "是" if v == 1 else "否")
-                else:
-                    put(h, vals)
+                put(h, vals, lambda v, rule=rule, f=f: rule.typed(f, v))
         if ind.override_column in cols:
             put(ind.override_column, parse_column(roster[cols[ind.override_column]], "分").values)
     for a in scheme.adjustments:

@@ -11,15 +11,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from ..numeric import excel_round
 from ..units import COUNT_UNITS, ColumnParse, fmt_quantity
-from ..vocab import read_yes_no
-from .base import Rule, pts
+from ..vocab import YES_NO_CHOICES, excel_yes_no, read_yes_no
+from ..xl import ParamRef, clip, excel_number, guard
+from .base import Param, Rule, Validation, pts, register
 from .scales import _parse_unique
 
 
@@ -29,6 +30,24 @@ def _clip(x: np.ndarray, floor: float | None, cap: float | None) -> np.ndarray:
     if cap is not None:
         x = np.minimum(x, cap)
     return x
+
+
+def _limit_params(floor: float | None, cap: float | None) -> list[Param]:
+    out = []
+    if floor is not None:
+        out.append(Param("floor", "最低分", floor))
+    if cap is not None:
+        out.append(Param("cap", "最高分", cap))
+    return out
+
+
+def _excel_clip(expr: str, p: ParamRef, floor: float | None, cap: float | None) -> str:
+    return clip(expr, p("floor") if floor is not None else None, p("cap") if cap is not None else None)
+
+
+def _whole(cell: str) -> str:
+    """A whole number ≥ 0 typed in ``cell`` (a count), or #N/A."""
+    return guard(f"AND(ISNUMBER({cell}),{cell}>=0,INT({cell})={cell})", cell)
 
 
 def _limits_text(floor: float | None, cap: float | None, default_floor: float | None) -> list[str]:
@@ -52,6 +71,7 @@ class Counter:
     delta: float  # points per occurrence: negative deducts, positive adds
 
 
+@register
 @dataclass(frozen=True)
 class CounterRule(Rule):
     """``base + Σ delta × count``, kept within ``[floor, cap]``."""
@@ -64,6 +84,38 @@ class CounterRule(Rule):
 
     kind = "counter"
     kind_zh = "计次"
+    EXAMPLES = (
+        "发现一次扣2分",
+        "一次未提交扣2分;未认真填写或数据错误一次扣4分",
+        "每提交一个好的建议被公司采纳,一次奖励5分",
+        "表扬信一次加1分;部门表扬加2分;公司表扬加3分;媒体表扬加5分",
+    )
+
+    def edge_values(self, field: str = "") -> list[object]:
+        return [0, 1, 2, 3, 5, 8, 20]
+
+    def params(self) -> list[Param]:
+        out = [Param("base", "基础分", self.base)]
+        for k, c in enumerate(self.counters, 1):
+            out.append(Param(f"c{k}", f"{c.name} 每{self.unit}{'扣' if c.delta < 0 else '加'}分（负数为扣）", c.delta))
+        return out + _limit_params(self.floor, self.cap)
+
+    def with_params(self, values: Mapping[str, float]) -> CounterRule:
+        get = values.get
+        counters = tuple(Counter(c.name, get(f"c{k}", c.delta)) for k, c in enumerate(self.counters, 1))
+        return replace(self, counters=counters, base=get("base", self.base), floor=get("floor", self.floor), cap=get("cap", self.cap))
+
+    def excel_value(self, field: str, cell: str) -> str:
+        if self.unit in COUNT_UNITS:
+            return _whole(cell)
+        return guard(f"AND(ISNUMBER({cell}),{cell}>=0)", cell)
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        terms = [p("base")] + [f"{p(f'c{k}')}*{x[f]}" for k, f in enumerate(self.fields, 1)]
+        return _excel_clip("+".join(terms), p, self.floor, self.cap)
+
+    def validation(self, field: str = "") -> Validation:
+        return Validation("whole", f"应填: {self.expected(field)}", operator="greaterThanOrEqual", formula1="0")
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -128,6 +180,7 @@ class CounterRule(Rule):
         return f"{start}{'；'.join(terms)}，得分 {fmt_quantity(got)}{note}"
 
 
+@register
 @dataclass(frozen=True)
 class PerUnitRule(Rule):
     """``base − down × shortfall + up × excess`` in units of ``step``, kept within ``[floor, cap]``."""
@@ -143,6 +196,35 @@ class PerUnitRule(Rule):
 
     kind = "per_unit"
     kind_zh = "按量增减"
+    EXAMPLES = ("满分10分;低于50家,每少选一家,扣1分;高于50家,每多选一家,加1分",)
+
+    def edge_values(self, field: str = "") -> list[object]:
+        return [max(0.0, self.target + k * self.step) for k in (-30, -5, -1, 0, 1, 2, 5, 30)]
+
+    def params(self) -> list[Param]:
+        u = self.unit
+        out = [
+            Param("target", "目标值", self.target, u),
+            Param("base", "达到目标得分", self.base),
+            Param("step", "每档数量", self.step, u),
+            Param("down", "每少一档扣分", self.down),
+            Param("up", "每多一档加分", self.up),
+        ]
+        return out + _limit_params(self.floor, self.cap)
+
+    def with_params(self, values: Mapping[str, float]) -> PerUnitRule:
+        names = {prm.key for prm in self.params()}
+        return replace(self, **{k: v for k, v in values.items() if k in names})
+
+    def excel_value(self, field: str, cell: str) -> str:
+        x = excel_number(cell, self.unit)
+        return f"IF({x}>=0,{x},NA())"
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        v = x[""]
+        short = f"MAX({p('target')}-{v},0)/{p('step')}"
+        over = f"MAX({v}-{p('target')},0)/{p('step')}"
+        return _excel_clip(f"{p('base')}-{p('down')}*{short}+{p('up')}*{over}", p, self.floor, self.cap)
 
     @property
     def full(self) -> float:
@@ -187,6 +269,7 @@ class PerUnitRule(Rule):
         return f"{q(x)} 达到目标 {q(self.target)} → {pts(got)}"
 
 
+@register
 @dataclass(frozen=True)
 class SteppedRule(Rule):
     """Full marks up to ``limit``; each ``step`` beyond it costs ``penalty``.
@@ -206,6 +289,36 @@ class SteppedRule(Rule):
 
     kind = "stepped"
     kind_zh = "阶梯扣分"
+    EXAMPLES = ("满分10分;≤15%,每增加5%扣2分",)
+
+    def edge_values(self, field: str = "") -> list[object]:
+        vals = [self.limit + k * self.step / 2 * (1 if self.above else -1) for k in range(-2, 9)]
+        return [round(v, 6) for v in vals if v >= 0]
+
+    def params(self) -> list[Param]:
+        u = self.unit
+        out = [
+            Param("limit", "上限" if self.above else "下限", self.limit, u),
+            Param("step", "每档", self.step, u),
+            Param("penalty", "每档扣分", self.penalty),
+            Param("base", "满分", self.base),
+        ]
+        return out + _limit_params(self.floor, None)
+
+    def with_params(self, values: Mapping[str, float]) -> SteppedRule:
+        names = {prm.key for prm in self.params()}
+        return replace(self, **{k: v for k, v in values.items() if k in names})
+
+    def excel_value(self, field: str, cell: str) -> str:
+        x = excel_number(cell, self.unit)
+        return f"IF({x}>=0,{x},NA())" if self.unit else x
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        v = x[""]
+        beyond = f"{v}-{p('limit')}" if self.above else f"{p('limit')}-{v}"
+        fn = "ROUNDUP" if self.partial == "ceil" else "ROUNDDOWN"
+        steps = f"{fn}(ROUND(MAX({beyond},0)/{p('step')},9),0)"
+        return _excel_clip(f"{p('base')}-{p('penalty')}*{steps}", p, self.floor, None)
 
     @property
     def full(self) -> float:
@@ -249,6 +362,7 @@ class SteppedRule(Rule):
         return f"{steps}：扣{pts(self.penalty)}×{n:g}={pts(self.penalty * n)}，得分 {fmt_quantity(got)}{note}"
 
 
+@register
 @dataclass(frozen=True)
 class ChecklistRule(Rule):
     """``full − penalty × (unmet items)``, not below ``floor``.
@@ -264,6 +378,34 @@ class ChecklistRule(Rule):
 
     kind = "checklist"
     kind_zh = "清单"
+    EXAMPLES = ("完成所有要求20分;任一项没有满足扣5分", "完成所有要求20分;任一项没有满足扣5分;检查项:着装、话术、记录")
+
+    def edge_values(self, field: str = "") -> list[object]:
+        return ["是", "否"] if self.items else [0, 1, 2, 3]
+
+    def typed(self, field: str, x: float) -> object:
+        if self.items:
+            return "是" if x == 1 else "否"
+        return x
+
+    def params(self) -> list[Param]:
+        return [Param("full", "满分", self.full_points), Param("penalty", "每项未满足扣分", self.penalty), *_limit_params(self.floor, None)]
+
+    def with_params(self, values: Mapping[str, float]) -> ChecklistRule:
+        get = values.get
+        return replace(self, full_points=get("full", self.full_points), penalty=get("penalty", self.penalty), floor=get("floor", self.floor))
+
+    def excel_value(self, field: str, cell: str) -> str:
+        return excel_yes_no(cell) if self.items else _whole(cell)
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        unmet = "+".join(f"(1-{x[i]})" for i in self.items) if self.items else x[""]
+        return _excel_clip(f"{p('full')}-{p('penalty')}*({unmet})", p, self.floor, None)
+
+    def validation(self, field: str = "") -> Validation:
+        if self.items:
+            return Validation("list", "应填: 是 / 否", choices=YES_NO_CHOICES)
+        return Validation("whole", f"应填: {self.expected(field)}", operator="greaterThanOrEqual", formula1="0")
 
     @property
     def fields(self) -> tuple[str, ...]:

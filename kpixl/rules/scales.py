@@ -11,17 +11,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ValueParseError
 from ..units import ColumnParse, fmt_quantity, normalize_text, parse_value
-from ..vocab import read_yes_no
-from .base import Rule, pts
+from ..vocab import YES_NO_CHOICES, excel_yes_no, read_yes_no
+from ..xl import NA, ParamRef, literal, text_literal
+from .base import Param, Rule, Validation, pts, register
 
 
+@register
 @dataclass(frozen=True)
 class ScaleRule(Rule):
     """Points given directly by a rater within ``[lo, hi]``; anchors describe some points."""
@@ -33,6 +35,24 @@ class ScaleRule(Rule):
     kind = "scale"
     kind_zh = "评分"
     unit = "分"
+    EXAMPLES = ("1分:严重违反话术;3分:基本规范;5分:全程标准化,用语专业",)
+
+    def edge_values(self, field: str = "") -> list[object]:
+        n = int((self.hi - self.lo) * 2)
+        return [self.lo + k / 2 for k in range(n + 1)]
+
+    def params(self) -> list[Param]:
+        return [Param("lo", "最低分", self.lo), Param("hi", "最高分", self.hi)]
+
+    def with_params(self, values: Mapping[str, float]) -> ScaleRule:
+        return replace(self, lo=values.get("lo", self.lo), hi=values.get("hi", self.hi))
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        v = x[""]
+        return f"IF(AND({v}>={p('lo')},{v}<={p('hi')}),{v},NA())"
+
+    def validation(self, field: str = "") -> Validation:
+        return Validation("decimal", f"应填: {self.expected(field)}", operator="between", formula1=literal(self.lo), formula2=literal(self.hi))
 
     @property
     def full(self) -> float:
@@ -129,6 +149,7 @@ class Option:
     description: str = ""
 
 
+@register
 @dataclass(frozen=True)
 class ChoiceRule(Rule):
     """One of a few options. ``style`` is ``level`` (1级…5级, input the level number)
@@ -139,6 +160,39 @@ class ChoiceRule(Rule):
 
     kind = "choice"
     kind_zh = "等级"
+    EXAMPLES = ("1级10分;2级20分;3级30分;4级40分;5级50分", "是(3分);否(-6分)")
+
+    def edge_values(self, field: str = "") -> list[object]:
+        return [o.label for o in self.options] + [o.key for o in self.options if self.style == "level"]
+
+    def typed(self, field: str, x: float) -> object:
+        return next((o.label for o in self.options if o.key == x), x)
+
+    def params(self) -> list[Param]:
+        return [Param(f"o{k}.pts", f"{o.label} 得分", o.points) for k, o in enumerate(self.options, 1)]
+
+    def with_params(self, values: Mapping[str, float]) -> ChoiceRule:
+        opts = tuple(Option(o.key, o.label, values.get(f"o{k}.pts", o.points), o.description) for k, o in enumerate(self.options, 1))
+        return replace(self, options=opts)
+
+    def excel_value(self, field: str, cell: str) -> str:
+        if self.style == "yesno":  # its labels are yes/no words of the vocabulary
+            return excel_yes_no(cell)
+        chain = NA
+        for o in reversed(self.options):
+            chain = f"IF({cell}={text_literal(o.label)},{literal(o.key)},{chain})"
+        return f"IF(ISNUMBER({cell}),{cell},{chain})"
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        v = x[""]
+        chain = NA
+        for k, o in reversed(list(enumerate(self.options, 1))):
+            chain = f"IF({v}={literal(o.key)},{p(f'o{k}.pts')},{chain})"
+        return chain
+
+    def validation(self, field: str = "") -> Validation:
+        labels = YES_NO_CHOICES if self.style == "yesno" else tuple(o.label for o in self.options)
+        return Validation("list", f"应填: {self.expected(field)}", choices=labels)
 
     @property
     def full(self) -> float:
