@@ -73,11 +73,13 @@ def show_cmd(scheme: str) -> None:
     for sec in s.sections:
         w = f" 权重 {fmt_quantity(sec.weight, '%')}" if sec.weight is not None else ""
         table = Table(title=f"{sec.name}{w}", title_justify="left", show_lines=True)
-        for col in ("指标", "权重/分值", "类型", "规则（规范写法）", "名单列", "缺失"):
+        for col in ("指标", "权重/分值", "目标值", "类型", "规则（规范写法）", "名单列", "缺失", "说明"):
             table.add_column(col, overflow="fold")
         for ind in sec.indicators:
             wp = fmt_quantity(ind.weight, "%") if ind.weight is not None else f"{fmt_number(ind.points)}分"
-            table.add_row(ind.name, wp, ind.rule.kind_zh, ind.rule.canonical(), "\n".join(ind.input_columns()), MISSING_ZH[ind.missing])
+            about = "\n".join(x for x in (f"单位 {ind.unit}" if ind.unit else "", ind.period, ind.source, ind.note) if x)
+            cols = "\n".join(ind.input_columns())
+            table.add_row(ind.name, wp, ind.target, ind.rule.kind_zh, ind.rule.canonical(), cols, MISSING_ZH[ind.missing], about)
         out.print(table)
     if s.adjustments:
         out.print("调整项 / adjustments:")

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 
 from .audit import ERROR, WARNING, Finding, Stated, audit_people
 from .errors import KpixlError, SchemeError
@@ -261,10 +261,6 @@ def _read_form(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
     g.stated.append(
         Stated(src.name, FORM, {h: ref for h, ref in layout.items() if h in wanted}, stated, {h: layout[h] for h in RESULTS}, overwritten, signatures)
     )
-
-
-def column_letter_index(ref: str) -> int:
-    return column_index_from_string(re.match(r"[A-Z]+", ref)[0])
 
 
 def check(paths: Iterable[str | Path], scheme: Scheme | str | None = None, *, period: str | None = None) -> tuple[Gathered, pd.DataFrame | None]:

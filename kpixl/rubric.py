@@ -1,6 +1,6 @@
 """The rubric parser: rubric text (评分标准) as HR writes it → a :class:`~kpixl.rules.Rule`.
 
-Every notation of DESIGN.md is read here and nowhere else. Text is first normalised
+Every notation of the README's rubric table is read here and nowhere else. Text is first normalised
 (full-width → half-width, ``<=`` → ``≤``, ``；`` → ``;``), then the rule kind is
 recognised by its key words, then the parts are read.
 

@@ -72,5 +72,5 @@ BUILTIN_ORDER = (
 
 
 def builtin_ids() -> list[str]:
-    """The built-in scheme ids, in DESIGN.md's order (stable: users script against them)."""
+    """The built-in scheme ids, in a fixed order (stable: users script against them)."""
     return list(BUILTIN_ORDER)

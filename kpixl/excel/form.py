@@ -86,6 +86,8 @@ def write_form(wb: Workbook, scheme: Scheme, comp: Compiler, ws=None) -> dict[st
             end = r - 1
             ws.cell(start, 3, f"{ind.weight:.0%}" if ind.weight is not None else f"{ind.points:g}分")
             rubric = ind.rubric or ind.rule.canonical()
+            if ind.target:  # the 目标值 in force, printed above the rubric
+                rubric = f"目标值：{ind.target}\n{rubric}"
             ws.cell(start, 4, rubric)
             lines = max(1, -(-len(rubric) // 24), -(-len(ind.name) // 10))
             per_row = max(15.0, 13.5 * lines / (r - start))
