@@ -15,6 +15,7 @@ Everything else lives in private modules behind these names.
 from .errors import (
     AmbiguousEdgeError,
     CellIssue,
+    FileError,
     KpixlError,
     RosterError,
     RubricGapError,
@@ -25,7 +26,7 @@ from .errors import (
     ValueParseError,
 )
 from .numeric import excel_round
-from .roster import FileError, read_table, write_table
+from .roster import read_table, write_table
 from .rubric import parse_rule
 from .rules import Rule
 from .scheme import Scheme

@@ -32,7 +32,7 @@ def error_text(exc: BaseException) -> str:
         first = exc.issues[0] if exc.issues else None
         detail = f"第{first.row}行「{first.column}」{first.message}" if first else str(exc)
         return f"{ERROR} {detail}"
-    if isinstance(exc, KpixlError | TypeError):  # TypeError: a rule given the wrong inputs
+    if isinstance(exc, KpixlError):
         return f"{ERROR} {exc}"
     return f"{ERROR} 内部错误 / internal error: {type(exc).__name__}: {exc}"
 

@@ -285,7 +285,8 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font, PatternFill
 
-    from .roster import FileError, atomic_save
+    from .errors import FileError
+    from .roster import atomic_save
 
     out = Path(out)
     for src in inputs:

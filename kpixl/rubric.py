@@ -42,8 +42,8 @@ from .rules import (
     text_readers,
 )
 from .rules.bands import nonnegative_domain
-from .rules.scales import _CN_DIGITS
 from .units import UNIT_PATTERN, convert, dimension, fmt_quantity, normalize_text, to_float
+from .vocab import CN_DIGITS
 from .vocab import NO_WORDS as NO
 from .vocab import YES_WORDS as YES
 
@@ -308,7 +308,7 @@ def _parse_levels(text: str) -> Rule:
     levels: dict[int, dict] = {}
     for i, m in enumerate(marks):
         chunk = text[m.end() : marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip(" ;,")
-        n = int(m[1]) if m[1].isdigit() else _CN_DIGITS[m[1]]
+        n = int(m[1]) if m[1].isdigit() else CN_DIGITS[m[1]]
         entry = levels.setdefault(n, {"points": None, "desc": ""})
         pm = re.match(rf"\(?\s*({NUM})\s*分\s*\)?", chunk)
         if pm:
@@ -429,7 +429,7 @@ def _parse_counters(segments: list[str], text: str, max_points: float | None) ->
 def _step_number(s: str | None) -> Decimal:
     if not s:
         return Decimal(1)
-    return Decimal(_CN_DIGITS[s]) if s in _CN_DIGITS else Decimal(s)
+    return Decimal(CN_DIGITS[s]) if s in CN_DIGITS else Decimal(s)
 
 
 def _parse_per_unit(text: str, max_points: float | None) -> Rule:

@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from ..roster import FileError, atomic_save
+from ..errors import FileError, KpixlError
+from ..roster import atomic_save
 from ..scheme import Scheme, normalize_header
 from ..scoring import score
 from ..sources import load_scheme
@@ -99,7 +100,7 @@ def write_forms(scheme: Scheme | str, roster: pd.DataFrame, out_dir: str | Path)
     for ref in layout.values():
         m = re.search(rf'<c r="{ref}"( s="\d+")?(?: t="n")?\s*/>', xml)
         if not m:
-            raise RuntimeError(f"form template has no empty cell {ref}")
+            raise KpixlError(f"表格模板缺少单元格 {ref}（请用 kpixl build 重新生成）/ the form template has no empty cell {ref}")
         styles[ref] = (m.group(0), m.group(1) or "")
     parts = [(i, template.read(i.filename)) for i in template.infolist() if i.filename != sheet_part]
     out = Path(out_dir)

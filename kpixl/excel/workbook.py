@@ -88,7 +88,8 @@ def fill_team(workbook: str | Path, rows: list[dict], out: str | Path) -> Path:
     ``None`` leaves a cell blank. The source workbook is not changed."""
     from openpyxl import load_workbook
 
-    from ..roster import FileError, atomic_save
+    from ..errors import FileError
+    from ..roster import atomic_save
 
     src, dst = Path(workbook), Path(out)
     if dst.exists() and dst.resolve() == src.resolve():

@@ -9,9 +9,13 @@ or bonus), :class:`PerUnitRule`, :class:`SteppedRule`, :class:`ChecklistRule`,
 
 from .bands import Band, BandRule
 from .base import KINDS, Param, Rule, Validation, register, registry_generation, text_readers, unregister
-from .counting import ChecklistRule, Counter, CounterRule, PerUnitRule, SteppedRule
+from .checklist import ChecklistRule
+from .choice import ChoiceRule, Option
+from .counter import Counter, CounterRule
+from .per_unit import PerUnitRule
 from .ratio import RatioRule
-from .scales import ChoiceRule, Option, ScaleRule
+from .scale import ScaleRule
+from .stepped import SteppedRule
 from .veto import VetoRule
 
 __all__ = [

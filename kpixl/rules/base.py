@@ -34,7 +34,7 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 import pandas as pd
 
-from ..errors import ValueParseError
+from ..errors import RuleInputError, ValueParseError
 from ..units import COUNT_UNITS, ColumnParse, fmt_quantity, parse_column, parse_value
 from ..xl import ParamRef, excel_number
 
@@ -221,10 +221,10 @@ class Rule(ABC):
             elif isinstance(x, (tuple, list)) and len(x) == len(fields) and not named:
                 named = dict(zip(fields, x, strict=True))
             else:
-                raise TypeError(f"此规则需要输入 {', '.join(fields)} / this rule takes the inputs {', '.join(fields)}")
+                raise RuleInputError(f"此规则需要输入 {', '.join(fields)} / this rule takes the inputs {', '.join(fields)}")
         missing = [f for f in fields if f not in named]
         if missing:
-            raise TypeError(f"缺少输入 {', '.join(missing)} / missing inputs {', '.join(missing)}")
+            raise RuleInputError(f"缺少输入 {', '.join(missing)} / missing inputs {', '.join(missing)}")
         parsed: dict[str, np.ndarray] = {}
         scalar = True
         shape: tuple = ()
@@ -271,7 +271,7 @@ class Rule(ABC):
     def score_one(self, value: Any) -> float:
         """Points for one value of a single-input rule; equal to :meth:`score` on that value."""
         if self.fields != ("",):
-            raise TypeError(f"此规则需要输入 {', '.join(self.fields)} / this rule takes the inputs {', '.join(self.fields)}")
+            raise RuleInputError(f"此规则需要输入 {', '.join(self.fields)} / this rule takes the inputs {', '.join(self.fields)}")
         x = self.read_one(value)
         if x != x:
             return math.nan
@@ -283,7 +283,7 @@ class Rule(ABC):
         """One score in words: ``28秒 ≤ 30秒 → 5分``."""
         parsed, _, _ = self._collect(x, named)
         if any(v.size != 1 for v in parsed.values()):
-            raise TypeError("explain 只接受一个值 / explain takes one value")
+            raise RuleInputError("explain 只接受一个值 / explain takes one value")
         values = {k: float(v.reshape(-1)[0]) for k, v in parsed.items()}
         if all(np.isnan(v) for v in values.values()):
             return "空值 → 缺失，按方案的缺失规则处理 / blank → missing, scored by the scheme's policy"
