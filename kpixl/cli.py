@@ -92,13 +92,9 @@ class _Command(_Chinese, click.Command):
 class _Group(_Chinese, click.Group):
     command_class = _Command
 
-    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        super().add_command(cmd, name)  # keep self.commands in the month's order (mkdocs-click reads it too)
-        rank = {n: i for i, n in enumerate(MONTH_ORDER)}
-        self.commands = dict(sorted(self.commands.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+        rank = {n: i for i, n in enumerate(MONTH_ORDER)}
+        return sorted(self.commands, key=lambda n: rank.get(n, len(rank)))  # stable: a new command keeps its place at the end
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Each command's whole summary line, never cut short."""
