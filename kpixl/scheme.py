@@ -1,6 +1,6 @@
 """Schemes (考核方案): sections, indicators, raters, grade table, adjustments, vetoes.
 
-A scheme is written in YAML (see README "方案文件"): nested sections → indicators →
+A scheme is written in YAML (see docs/schemes.md): nested sections → indicators →
 rubric text read naturally, Chinese keys and comments are fine, and PyYAML's
 ``safe_load`` is already at hand. The loader validates everything and names the
 place of every problem (``部分[0].指标[1].权重``).
