@@ -40,6 +40,10 @@ def test_readme_links_to_every_docs_page_and_each_exists():
     assert linked == set(PAGES), set(PAGES) ^ linked
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert all(f": {name}" in nav for name in PAGES)  # every page is in the site's navigation
+    for page, anchor in re.findall(r"\]\(docs/([\w-]+\.md)#([^)]+)\)", README):  # GitHub's slugs, which the site uses too
+        headings = re.findall(r"^#+ (.+)$", PAGES[page], re.M)
+        slugs = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+        assert anchor in slugs, (page, anchor)
 
 
 def _reference_directive() -> dict[str, str]:
