@@ -72,6 +72,7 @@ class _Chinese:
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [r for p in self.get_params(ctx) if not isinstance(p, click.Argument) and (r := p.get_help_record(ctx)) is not None]
+        rows = [(name, text.replace("[default: ", "[默认 / default: ").replace("[required]", "[必填 / required]")) for name, text in rows]
         if rows:
             with formatter.section("选项 / Options"):
                 formatter.write_dl(rows)
@@ -122,7 +123,9 @@ class _Group(_Chinese, click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kpixl", help="显示版本并退出 / show the version and exit")
+@click.version_option(
+    __version__, prog_name="kpixl", message="%(prog)s 版本 / version %(version)s", help="显示版本并退出 / show the version and exit"
+)
 def main() -> None:
     """kpixl：客服绩效考核表的计算器 / customer-service appraisal (客服绩效考核表), calculated.
 

@@ -9,6 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import kpixl
 from kpixl.cli import MONTH_ORDER, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +116,12 @@ def test_help_lists_commands_in_the_order_of_the_month_with_whole_summaries():
     for command in commands().values():
         summary = command.get_short_help_str(limit=1000)
         assert " ".join(summary.split()) in flat and not summary.endswith("...")
+
+
+def test_option_notes_and_version_in_chinese():
+    out = invoke("score", "--help").output
+    assert "[必填 / required]" in out and "[默认 / default: 20]" in out and "[default: 20]" not in out.replace("[默认 / default: 20]", "")
+    assert invoke("--version").output.strip() == f"kpixl 版本 / version {kpixl.__version__}"
 
 
 def test_a_missing_option_is_reported_in_chinese():
