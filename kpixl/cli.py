@@ -64,6 +64,11 @@ def _show_error(exc: click.ClickException, file=None) -> None:
     click.echo(f"错误 / Error: {zh + ' / ' if zh else ''}{message}", file=file, err=True)
 
 
+def _in_chinese(exc: click.ClickException) -> None:
+    if not isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):  # bare `kpixl` prints the help as it is
+        exc.show = functools.partial(_show_error, exc)
+
+
 class _Chinese:
     """Usage / Options / help-option lines in Chinese with the English beside, for the group and each command."""
 
@@ -108,7 +113,7 @@ class _Group(_Chinese, click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except click.ClickException as exc:  # `kpixl --bogus`
-            exc.show = functools.partial(_show_error, exc)
+            _in_chinese(exc)
             raise
 
     def invoke(self, ctx: click.Context):  # one place that turns kpixl errors into exit code 1
@@ -118,7 +123,7 @@ class _Group(_Chinese, click.Group):
             err.print(f"[bold red]错误 / error:[/] {exc}", markup=True)
             sys.exit(1)
         except click.ClickException as exc:  # usage errors of a command: shown in Chinese, exit code unchanged
-            exc.show = functools.partial(_show_error, exc)
+            _in_chinese(exc)
             raise
 
 

@@ -142,6 +142,12 @@ def test_other_usage_errors_are_reported_in_chinese():
     assert r.exit_code == 2 and "用法 / Usage: kpixl" in r.output and "没有这个选项 / No such option '--bogus'" in r.output
 
 
+def test_bare_kpixl_prints_the_help():
+    r = invoke()
+    assert r.output.startswith("用法 / Usage: kpixl [OPTIONS] COMMAND [ARGS]...") and "命令 / Commands:" in r.output
+    assert "错误 / Error" not in r.output
+
+
 def test_input_errors_keep_exit_code_1():
     r = invoke("explain", "--rule", "达到80%以上10分;低于75%,0分", "78%")
     assert r.exit_code == 1
