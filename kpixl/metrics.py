@@ -1,6 +1,6 @@
 """KPI metrics per agent from a session log (one row per chat session or call), into a roster.
 
-Definitions (each documented in the README with its formula and switches):
+Definitions (each documented in docs/metrics.md with its formula and switches):
 
 * 接待量 handled — valid sessions an agent served: not test, not a repeated session id,
   not abandoned. 有效服务占比 = valid sessions ÷ all sessions in the period.

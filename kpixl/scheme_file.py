@@ -1,6 +1,6 @@
 """Reading a scheme (考核方案) from the mapping a YAML file holds, with located validation.
 
-A scheme is written in YAML: nested sections → indicators → rubric text read naturally;
+A scheme is written in YAML (see docs/schemes.md): nested sections → indicators → rubric text read naturally;
 Chinese keys and comments are fine. The loader validates everything and names the place
 of every problem (``部分[0].指标[1].权重``).
 """
