@@ -114,10 +114,8 @@ def _validations(ws, scheme: Scheme, letter: dict[str, str], first: int, last: i
                 if dv:
                     dv.add(f"{letter[h]}{first}:{letter[h]}{last}")
                     ws.add_data_validation(dv)
-        lo = ind.missing_points if ind.has_floor else None
-        dv = DataValidation(
-            type="decimal", operator="between", formula1=literal(lo if lo is not None else -1e9), formula2=literal(ind.rule.full), allow_blank=True
-        )
+        lo, hi = ind.override_range
+        dv = DataValidation(type="decimal", operator="between", formula1=literal(max(lo, -1e9)), formula2=literal(hi), allow_blank=True)
         dv.prompt = "评价人调整后的得分（留空 = 按规则）/ a rater's override, blank = by the rule"
         dv.showInputMessage = True
         dv.add(f"{letter[ind.override_column]}{first}:{letter[ind.override_column]}{last}")
