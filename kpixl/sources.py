@@ -23,8 +23,6 @@ def load_scheme(source: str | Path) -> Scheme:
     text_source = str(source)
     path = Path(text_source)
     if path.suffix.lower() in (".xlsx", ".xlsm"):  # a generated workbook, as HR edited its 指标库
-        from .excel.reader import read_scheme
-
         if not path.exists():
             raise SchemeError(f"找不到工作簿 {text_source} / workbook not found")
         return read_scheme(path)
@@ -74,3 +72,13 @@ BUILTIN_ORDER = (
 def builtin_ids() -> list[str]:
     """The built-in scheme ids, in a fixed order (stable: users script against them)."""
     return list(BUILTIN_ORDER)
+
+
+def read_scheme(path: str | Path, base: Scheme | str | None = None) -> Scheme:
+    """The scheme of a workbook made by ``kpixl build``, as HR edited its 指标库 and 等级系数: the
+    scheme it was built from (``base``, or the one its identifier names) with those values."""
+    from .excel.reader import scheme_from_tables, workbook_tables
+
+    sid, library, grades = workbook_tables(path)
+    scheme = load_scheme(base or sid) if not isinstance(base, Scheme) else base
+    return scheme_from_tables(scheme, library, grades, origin=Path(path).name)

@@ -172,13 +172,13 @@ def test_form_prints_on_a4_with_cjk_font(pdfs, sid):
 # ----------------------------------------------------------------------------- round trip
 @pytest.mark.parametrize("sid", SCHEMES)
 def test_unchanged_workbook_reads_back_as_the_scheme(built, sid):
-    from kpixl.excel.reader import read_scheme
+    from kpixl.sources import read_scheme
 
     assert read_scheme(built[sid]) == k.load_scheme(sid)
 
 
 def test_edited_weight_threshold_and_tier_read_back(built, tmp_path):
-    from kpixl.excel.reader import read_scheme
+    from kpixl.sources import read_scheme
 
     wb = openpyxl.load_workbook(built["support-center-quarterly"])
     lib = wb[LIBRARY]

@@ -23,28 +23,25 @@ def _number(value: object, where: str) -> float:
     return float(value)
 
 
-def read_scheme(path: str | Path, base: Scheme | str | None = None) -> Scheme:
-    """The scheme of a generated workbook, with the values of its 指标库 and 等级系数."""
+def workbook_tables(path: str | Path) -> tuple[str, list[list], list[list]]:
+    """A generated workbook's scheme id (its identifier property), 指标库 rows and 等级系数 rows.
+    Which scheme the id names is for :func:`kpixl.sources.read_scheme` to say."""
     wb = openpyxl.load_workbook(path, data_only=False)
     name = Path(path).name
-    if base is None:
-        sid = wb.properties.identifier
-        if not sid:
-            raise SchemeError(f"{name}: 不是 kpixl 生成的工作簿（没有方案 id）/ not a kpixl workbook")
-        base = sid
+    sid = wb.properties.identifier
+    if not sid:
+        raise SchemeError(f"{name}: 不是 kpixl 生成的工作簿（没有方案 id）/ not a kpixl workbook")
     if LIBRARY not in wb.sheetnames or GRADES not in wb.sheetnames:
         raise SchemeError(f"{name}: 缺少「{LIBRARY}」或「{GRADES}」工作表 / missing sheets")
     library = [[c.value for c in row] for row in wb[LIBRARY].iter_rows()]
     grades = [[c.value for c in row] for row in wb[GRADES].iter_rows(max_col=3)]
-    return scheme_from_tables(base, library, grades, origin=name)
+    return sid, library, grades
 
 
-def scheme_from_tables(base: Scheme | str, library: list[list], grades: list[list], origin: str = "") -> Scheme:
+def scheme_from_tables(base: Scheme, library: list[list], grades: list[list], origin: str = "") -> Scheme:
     """``base`` with the values of a 指标库 table (rows of 部分, 项目, 参数, 数值, 显示, 键) and a
     等级系数 table (rows of 等级, 下限, 系数); header rows and blank rows are skipped."""
-    from ..sources import load_scheme  # sources reads workbooks through this module
-
-    scheme = load_scheme(base) if isinstance(base, str) else base
+    scheme = base
     name = origin or scheme.id
     values: dict[str, float] = {}
     for r, row in enumerate(library, 1):
