@@ -204,6 +204,8 @@ class Scheme:
     source: str = ""
     notes: str = ""
     period_rules: PeriodRules | None = None
+    #: the YAML the scheme was read from (a workbook carries it, so it can be read back anywhere)
+    text: str = field(default="", compare=False, repr=False)
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+import yaml
+
 from .errors import KpixlError, SchemeError
 from .rubric import parse_interval, parse_rule
 from .rules import Rule
@@ -291,8 +293,9 @@ def _vetoes(data: Mapping, origin: str) -> tuple[Veto, ...]:
     return tuple(vetoes)
 
 
-def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
-    """Build and validate a scheme from the mapping a YAML file holds."""
+def scheme_from_dict(data: Mapping, origin: str = "方案", text: str | None = None) -> Scheme:
+    """Build and validate a scheme from the mapping a YAML file holds (``text``: that file's
+    YAML, kept in the scheme; without it the mapping is written out as YAML)."""
     if not isinstance(data, Mapping):
         raise SchemeError(f"{origin}: 方案文件应为一个映射 / a scheme file must hold a mapping")
     _known(data, TOP_KEYS, origin)
@@ -320,7 +323,9 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
         period_rules=_period_rules(data.get("多期规则"), f"{origin}.多期规则"),
     )
     _check_whole(scheme, origin)
-    return scheme
+    if text is None:
+        text = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False)
+    return replace(scheme, text=text)
 
 
 def _check_whole(scheme: Scheme, origin: str) -> None:

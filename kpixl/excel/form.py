@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from ..scheme import SEP, Scheme
 from .compiler import Cells, Compiler
 from .names import FORM, SIGNERS
-from .style import BORDER, FONT_NAME, INPUT_FILL, RESULT_FILL, THIN, UNLOCKED, data_validation, number_format, style_header
+from .style import BORDER, FONT_NAME, INPUT_FILL, RESULT_FILL, THIN, UNLOCKED, data_validation, number_format, put_text, style_header
 
 
 def write_form(wb: Workbook, scheme: Scheme, comp: Compiler, ws=None) -> dict[str, str]:
@@ -121,7 +121,7 @@ class _Form:
         rubric = ind.rubric or ind.rule.canonical()
         if ind.target:  # the 目标值 in force, printed above the rubric
             rubric = f"目标值：{ind.target}\n{rubric}"
-        ws.cell(start, 4, rubric)
+        put_text(ws, start, 4, rubric)
         lines = max(1, -(-len(rubric) // 24), -(-len(ind.name) // 10))
         per_row = max(15.0, 13.5 * lines / (self.r - start))
         for rr in range(start, self.r):
@@ -149,7 +149,7 @@ class _Form:
             extra.adjustments[a.name] = {}
             for f, h in zip(a.rule.fields, a.columns(), strict=True):
                 ws.cell(self.r, 2, h)
-                ws.cell(self.r, 4, a.rule.canonical() if f == a.rule.fields[0] else None)
+                put_text(ws, self.r, 4, a.rule.canonical() if f == a.rule.fields[0] else None)
                 ref = f"{get_column_letter(self.first_in)}{self.r}"
                 extra.adjustments[a.name][f] = ref
                 self._input(ref, h)
@@ -166,7 +166,7 @@ class _Form:
         self.r += 1
         for v in self.scheme.vetoes:
             ws.cell(self.r, 2, v.name)
-            ws.cell(self.r, 4, v.rule.canonical())
+            put_text(ws, self.r, 4, v.rule.canonical())
             ref = f"{get_column_letter(self.first_in)}{self.r}"
             extra.vetoes[v.name] = ref
             self._input(ref, v.column)
