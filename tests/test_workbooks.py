@@ -74,6 +74,9 @@ def test_sheets_headers_names_and_print_setup(built, sid):
     assert form["A1"].value == scheme.name and form["A1"].font.name == "宋体"
     conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows() if r[0].value}
     assert conf["UDF Modules"] == "kpixl_udfs"
+    # an empty key on the sheet would override what `xlwings addin install` recorded for the user
+    assert all(v not in (None, "") for v in conf.values()), conf
+    assert not {"Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env"} & set(conf)
 
 
 def _dump(path: Path) -> dict:

@@ -103,26 +103,35 @@ def _id_or_range(tiers):
 # ----------------------------------------------------------------------------- scripts
 # Each is also a CLI verb: kpixl forms / score / payout / check.
 
+#: Classic xlwings (Windows, "Import Functions") writes a VBA Sub for every script, and a Chinese
+#: name there is what code page 936 garbles; there the ASCII aliases below serve RunPython
+#: instead. xlwings Server / Lite show the Chinese names as buttons.
+_CLASSIC = getattr(xw.script, "__module__", "") == "xlwings.udfs"
 
-@xw.script
+
+def _script(fn):
+    return fn if _CLASSIC else xw.script(fn)
+
+
+@_script
 def 生成个人考核表(book: xw.Book):
     """为名单中每个人生成预填的个人考核表（kpixl forms）。"""
     return addin.forms_book(book)
 
 
-@xw.script
+@_script
 def 汇总评分(book: xw.Book):
     """给「团队汇总」评分，写出评分结果和等级分布图（kpixl score）。"""
     return addin.score_book(book)
 
 
-@xw.script
+@_script
 def 导出奖金系数(book: xw.Book):
     """导出奖金系数表给财务（kpixl payout）。"""
     return addin.payout_book(book)
 
 
-@xw.script
+@_script
 def 校验(book: xw.Book):
     """重新计算并在「问题清单」列出所有问题（kpixl check）。"""
     return addin.audit_book(book)

@@ -45,12 +45,9 @@ def write_guide(wb: Workbook, scheme: Scheme, rows: int) -> None:
 
 
 #: xlwings' settings sheet, in the order of its own quickstart template; the add-in module set.
+#: Keys whose value would be empty are left out: an empty Interpreter_Win, PYTHONPATH, Conda Path
+#: or Conda Env on the sheet overrides what ``xlwings addin install`` recorded for the user.
 CONF_ROWS = (
-    ("Interpreter_Win", None),
-    ("Interpreter_Mac", None),
-    ("PYTHONPATH", None),
-    ("Conda Path", None),
-    ("Conda Env", None),
     ("UDF Modules", UDF_MODULE),
     ("Debug UDFs", False),
     ("Use UDF Server", False),
