@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..scheme import FLAG_SEP, Indicator, Scheme
-from ..xl import NA, ParamRef, literal, text_literal
+from ..xl import NA, ParamRef, all_of, literal, text_literal
 from .library import Library
 
 
@@ -123,6 +123,33 @@ class Compiler:
             raw = f"MIN({raw},{n['total.cap']})"
         return f"ROUND({raw},{s.decimals})"
 
+    def weights_ok(self) -> str | None:
+        """TRUE while the weights in 指标库 total 100% where the scheme says they must (sections,
+        the weighted indicators of each section or of a flat form, raters); None: nothing to check."""
+        s, n = self.scheme, self.lib.names
+        groups = []
+        if s.composite:
+            groups.append([n[f"s{si}.w"] for si in range(1, len(s.sections) + 1)])
+        index = {id(ind): ji for ji, ind in enumerate(s.indicators, 1)}
+        parts = [sec.indicators for sec in s.sections] if s.composite else [s.indicators]
+        for inds in parts:
+            groups.append([n[f"i{index[id(i)]}.weight"] for i in inds if i.weight is not None])
+        groups.append([n[f"r{ri}.weight"] for ri in range(1, len(s.raters) + 1)])
+        conds = [f"ROUND({'+'.join(g)},9)=1" for g in groups if g]
+        return all_of(conds) if conds else None
+
+    def weight_warning(self) -> str | None:
+        """A visible warning, on screen and on paper, while the weights do not total 100%."""
+        ok = self.weights_ok()
+        return f'=IF({ok},"",{text_literal(WEIGHT_WARNING)})' if ok else None
+
+    def shown_weight(self, ji: int, ind: Indicator) -> tuple[str, str]:
+        """The weight or 分值 in force (a formula over 指标库) and its number format."""
+        n = self.lib.names
+        if ind.weight is not None:
+            return f"={n[f'i{ji}.weight']}", "0%"
+        return f"={n[f'i{ji}.value']}", '0"分"'
+
     @staticmethod
     def grade(total: str, column: str) -> str:
         return f"INDEX({column},IF({total}<INDEX(kp_grade_lower,1),1,MATCH({total},kp_grade_lower,1)))"
@@ -159,6 +186,9 @@ class Compiler:
             parts.append(f'IF({c}="","",IF({self.veto_points(vi, c)}=0,{_flag(veto.flag_vetoed)},""))')
         joined = "&".join(parts) if parts else '""'
         return f"MID({joined},{len(FLAG_SEP) + 1},1000)"
+
+
+WEIGHT_WARNING = "⚠ 指标库中的权重合计不是100%，总分不可用 / the weights in 指标库 do not total 100%"
 
 
 def _flag(text: str) -> str:

@@ -75,6 +75,11 @@ class _Form:
                 v.protection = UNLOCKED
                 v.fill = INPUT_FILL
                 v.border = BORDER
+        warning = self.comp.weight_warning()
+        if warning:
+            ws.merge_cells(f"A{self.HEADER_ROW - 1}:{last_col}{self.HEADER_ROW - 1}")
+            cell = ws.cell(self.HEADER_ROW - 1, 1, warning)
+            cell.font = Font(name=FONT_NAME, size=11, bold=True, color="C00000")
         for k, h in enumerate(self.heads, 1):
             style_header(ws.cell(self.HEADER_ROW, k, h))
 
@@ -82,7 +87,9 @@ class _Form:
         ws = self.ws
         ws.cell(self.r, 1, sec.name).font = Font(name=FONT_NAME, bold=True, size=10)
         ws.merge_cells(start_row=self.r, end_row=self.r, start_column=1, end_column=2)
-        ws.cell(self.r, 3, f"{sec.weight:.0%}" if sec.weight is not None else "")
+        if sec.weight is not None:  # the weight in force: edited in 指标库, printed here
+            cell = ws.cell(self.r, 3, f"={self.comp.lib.names[f's{len(self.sub_cells) + 1}.w']}")
+            cell.number_format = "0%"
         sec_row = self.r
         self.r += 1
         terms = [self.indicator(ind) for ind in sec.indicators]
@@ -117,7 +124,8 @@ class _Form:
                     ws.add_data_validation(dv)
             self.r += 1
         end = self.r - 1
-        ws.cell(start, 3, f"{ind.weight:.0%}" if ind.weight is not None else f"{ind.points:g}分")
+        shown, fmt = self.comp.shown_weight(ji, ind)
+        ws.cell(start, 3, shown).number_format = fmt
         rubric = ind.rubric or ind.rule.canonical()
         if ind.target:  # the 目标值 in force, printed above the rubric
             rubric = f"目标值：{ind.target}\n{rubric}"

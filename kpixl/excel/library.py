@@ -64,12 +64,16 @@ def library_of(scheme: Scheme) -> Library:
     return lib
 
 
-def write_library(wb: Workbook, scheme: Scheme, lib: Library) -> None:
+def write_library(wb: Workbook, scheme: Scheme, lib: Library, warning: str | None = None) -> None:
+    """The 指标库 sheet; ``warning`` (a formula) shows beside the table while weights are off."""
     ws = wb.create_sheet(LIBRARY)
     heads = ["部分", "项目", "参数", "数值", "显示", "键（勿改）"]
     ws.append(heads)
     for c in ws[1]:
         style_header(c)
+    if warning:
+        ws["H1"] = warning
+        ws["H1"].font = Font(name=FONT_NAME, bold=True, color="C00000")
     for r, (sec, item, label, key, value, unit) in enumerate(lib.rows, 2):
         ws.cell(r, 1, sec)
         ws.cell(r, 2, item)

@@ -50,7 +50,7 @@ def build_workbook(scheme: Scheme | str, *, rows: int = TEAM_ROWS, team: bool = 
     wb.kpixl_form_layout = write_form(wb, scheme, comp, form_ws)
     if team:
         write_team(wb, scheme, comp, rows)
-    write_library(wb, scheme, lib)
+    write_library(wb, scheme, lib, warning=comp.weight_warning())
     write_grades(wb, scheme)
     write_guide(wb, scheme, rows)
     write_scheme(wb, scheme)
