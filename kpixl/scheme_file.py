@@ -33,6 +33,8 @@ from .scheme import (
     check_sum,
     check_weight_sums,
 )
+from .scheme_report import Problems as _Problems
+from .scheme_report import fullwidth_colon_hint
 from .units import fmt_quantity, parse_value
 
 
@@ -109,7 +111,10 @@ def _indicator(d: Mapping, where: str, raters: Mapping[str, float], missing: str
     if not rule.gives_points:
         raise SchemeError(f"{where}: 否定项请写在「否定项」下 / put vetoes under 否定项, not as an indicator")
     if rule.full <= 0:
-        raise SchemeError(f"{where}: 规则满分必须大于0 / the rule's full points must be > 0")
+        raise SchemeError(
+            f"{where}: 规则满分必须大于0（请给该指标填「分值」，或在评分标准里写「满分N分」）"
+            f" / the rule's full points must be > 0: add 分值, or write 满分N分 in the rubric"
+        )
     ind_raters: tuple[str, ...] = ()
     if "评价人" in d:
         listed = d["评价人"] or []
@@ -234,22 +239,43 @@ def _raters(data: Mapping, origin: str) -> dict[str, float]:
     return raters
 
 
-def _sections(data: Mapping, origin: str, raters: Mapping[str, float], missing: str) -> tuple[Section, ...]:
-    sections = []
+def _sections(data: Mapping, origin: str, raters: Mapping[str, float], missing: str, problems: _Problems) -> tuple[Section, ...]:
     raw_sections = data.get("部分")
     if not isinstance(raw_sections, list) or not raw_sections:
         raise SchemeError(f"{origin}.部分: 至少要有一个部分（含指标）/ at least one section with indicators is required")
+    sections, complete = [], True
     for k, s in enumerate(raw_sections):
         w = f"{origin}.部分[{k}]"
         if not isinstance(s, Mapping):
-            raise SchemeError(f"{w}: 应为 {{名称, 权重, 指标}} / expected a section mapping")
-        _known(s, {"名称", "权重", "指标"}, w)
+            problems.attempt(_fail, f"{w}: 应为 {{名称, 权重, 指标}} / expected a section mapping")
+            complete = False
+            continue
+        problems.attempt(_known, s, {"名称", "权重", "指标"}, w)
         inds = s.get("指标")
         if not isinstance(inds, list) or not inds:
-            raise SchemeError(f"{w}.指标: 至少要有一个指标 / at least one indicator is required")
-        indicators = tuple(_indicator(d, f"{w}.指标[{j}]", raters, missing) for j, d in enumerate(inds))
-        weight = _num(s["权重"], f"{w}.权重", "%") if s.get("权重") is not None else None
-        sections.append(Section(_text(s, "名称", w), indicators, weight))
+            problems.attempt(_fail, f"{w}.指标: 至少要有一个指标 / at least one indicator is required")
+            complete = False
+            continue
+        indicators = [problems.attempt(_indicator, d, f"{w}.指标[{j}]", raters, missing) for j, d in enumerate(inds)]
+        weight = problems.attempt(_num, s["权重"], f"{w}.权重", "%") if s.get("权重") is not None else None
+        name = problems.attempt(_text, s, "名称", w)
+        read = [i for i in indicators if i is not None]
+        if read:
+            problems.attempt(_check_section, Section(name or "", tuple(read), weight), k, origin, s.get("权重") is not None)
+        if len(read) < len(indicators) or name is None or (s.get("权重") is not None and weight is None):
+            complete = False
+            continue
+        sections.append(Section(name, tuple(indicators), weight))
+    if complete:  # sums across sections are judged only when every part could be read
+        problems.attempt(_check_sections, sections, origin)
+    return tuple(sections)
+
+
+def _fail(message: str) -> None:
+    raise SchemeError(message)
+
+
+def _check_sections(sections: list[Section], origin: str) -> None:
     names = [i.name for s in sections for i in s.indicators]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
@@ -257,88 +283,122 @@ def _sections(data: Mapping, origin: str, raters: Mapping[str, float], missing: 
     with_w = [s for s in sections if s.weight is not None]
     if with_w and len(with_w) != len(sections):
         raise SchemeError(f"{origin}.部分: 要么每个部分都有权重，要么都没有 / give every section a weight or none")
-    for k, s in enumerate(sections):
-        kinds = {i.weight is None for i in s.indicators}
-        if len(kinds) > 1:
-            raise SchemeError(f"{origin}.部分[{k}]: 同一部分不能混用权重与分值 / do not mix 权重 and 分值 in one section")
     check_weight_sums(sections, f"{origin}.部分")
-    return tuple(sections)
 
 
-def _adjustments(data: Mapping, origin: str) -> tuple[Adjustment, ...]:
-    adjustments = []
-    for k, a in enumerate(data.get("调整项") or []):
-        w = f"{origin}.调整项[{k}]"
-        _known(a, {"名称", "规则", "评分标准", "说明"}, w)
-        key = _rule_key(a, w)
-        adjustments.append(Adjustment(_text(a, "名称", w), _rule(_text(a, key, w), f"{w}.{key}")))
-    return tuple(adjustments)
+def _check_section(s: Section, k: int, origin: str, weighted: bool) -> None:
+    """What one section can tell by itself: no mix of 权重 and 分值; under a section 权重, 分值 total 100."""
+    if len({i.weight is None for i in s.indicators}) > 1:
+        raise SchemeError(f"{origin}.部分[{k}]: 同一部分不能混用权重与分值 / do not mix 权重 and 分值 in one section")
+    if weighted and s.indicators[0].weight is None and abs(s.full - 100) > 1e-9:
+        raise SchemeError(
+            f"{origin}.部分[{k}]: 部分「{s.name}」有权重，其指标的分值合计应为 100（现为 {fmt_quantity(s.full)}），"
+            f"否则满分不是 100；请调整分值，或给指标填权重"
+            f" / a weighted section's 分值 must total 100 (now {fmt_quantity(s.full)}); fix the 分值 or give the items 权重"
+        )
 
 
-def _vetoes(data: Mapping, origin: str) -> tuple[Veto, ...]:
-    vetoes = []
-    for k, v in enumerate(data.get("否定项") or []):
-        w = f"{origin}.否定项[{k}]"
-        _known(v, {"名称", "规则", "评分标准", "效果", "说明"}, w)
-        key = _rule_key(v, w)
-        rule = _rule(_text(v, key, w), f"{w}.{key}")
-        if rule.gives_points:
-            raise SchemeError(f"{w}.规则: 应为否定项，如「否定项:满意率不低于90%」/ expected a veto rule")
-        if rule.threshold is None:
-            raise SchemeError(f"{w}.规则: 否定项阈值未填写（[ ]）/ the veto threshold is not filled in")
-        effect = v.get("效果", "总分为0")
-        if effect not in VETO_EFFECTS:
-            raise SchemeError(f"{w}.效果: 目前支持「总分为0」/ supported effect: 总分为0")
-        vetoes.append(Veto(_text(v, "名称", w), rule, VETO_EFFECTS[effect]))
-    return tuple(vetoes)
+def _adjustment(a: Any, w: str) -> Adjustment:
+    if not isinstance(a, Mapping):
+        raise SchemeError(f"{w}: 应为 {{名称, 规则}} / expected an adjustment mapping")
+    _known(a, {"名称", "规则", "评分标准", "说明"}, w)
+    key = _rule_key(a, w)
+    return Adjustment(_text(a, "名称", w), _rule(_text(a, key, w), f"{w}.{key}"))
+
+
+def _adjustments(data: Mapping, origin: str, problems: _Problems) -> tuple[Adjustment, ...]:
+    found = [problems.attempt(_adjustment, a, f"{origin}.调整项[{k}]") for k, a in enumerate(data.get("调整项") or [])]
+    return tuple(a for a in found if a is not None)
+
+
+def _vetoes(data: Mapping, origin: str, problems: _Problems) -> tuple[Veto, ...]:
+    found = [problems.attempt(_veto, v, f"{origin}.否定项[{k}]") for k, v in enumerate(data.get("否定项") or [])]
+    return tuple(v for v in found if v is not None)
+
+
+def _veto(v: Any, w: str) -> Veto:
+    if not isinstance(v, Mapping):
+        raise SchemeError(f"{w}: 应为 {{名称, 规则}} / expected a veto mapping")
+    _known(v, {"名称", "规则", "评分标准", "效果", "说明"}, w)
+    key = _rule_key(v, w)
+    rule = _rule(_text(v, key, w), f"{w}.{key}")
+    if rule.gives_points:
+        raise SchemeError(f"{w}.规则: 应为否定项，如「否定项:满意率不低于90%」/ expected a veto rule")
+    if rule.threshold is None:
+        raise SchemeError(f"{w}.规则: 否定项阈值未填写（[ ]）/ the veto threshold is not filled in")
+    effect = v.get("效果", "总分为0")
+    if effect not in VETO_EFFECTS:
+        raise SchemeError(f"{w}.效果: 目前支持「总分为0」/ supported effect: 总分为0")
+    return Veto(_text(v, "名称", w), rule, VETO_EFFECTS[effect])
 
 
 def scheme_from_dict(data: Mapping, origin: str = "方案", text: str | None = None) -> Scheme:
     """Build and validate a scheme from the mapping a YAML file holds (``text``: that file's
-    YAML, kept in the scheme; without it the mapping is written out as YAML)."""
+    YAML, kept in the scheme; without it the mapping is written out as YAML). Every problem is
+    reported in one :class:`~kpixl.errors.SchemeError`, each with its place (and YAML line)."""
     if not isinstance(data, Mapping):
-        raise SchemeError(f"{origin}: 方案文件应为一个映射 / a scheme file must hold a mapping")
-    _known(data, TOP_KEYS, origin)
-    sid = _text(data, "id", origin)
-    missing = _missing(data.get("缺失处理", "最低分"), f"{origin}.缺失处理")
-    raters = _raters(data, origin)
+        raise SchemeError(f"{origin}: 方案文件应为一个映射（键: 值）/ a scheme file must hold a mapping{fullwidth_colon_hint(text)}")
+    p = _Problems(origin, text)
+    p.attempt(_known, data, TOP_KEYS, origin)
     total = data.get("总分") or {}
-    _known(total, {"小数位", "下限", "上限"}, f"{origin}.总分")
+    p.attempt(_known, total, {"小数位", "下限", "上限"}, f"{origin}.总分")
+    parts = {
+        "id": p.attempt(_text, data, "id", origin),
+        "name": p.attempt(_text, data, "名称", origin),
+        "missing": p.attempt(_missing, data.get("缺失处理", "最低分"), f"{origin}.缺失处理"),
+        "raters": p.attempt(_raters, data, origin),
+    }
+    sections = p.attempt(_sections, data, origin, parts["raters"] or {}, parts["missing"] or "min", p)
+    adjustments, vetoes = _adjustments(data, origin, p), _vetoes(data, origin, p)
+    grades = p.attempt(_grades, data.get("等级"), f"{origin}.等级")
+    number = lambda key, where, unit="": p.attempt(_num, data[key], where, unit) if key in data else None
+    floor = p.attempt(_num, total["下限"], f"{origin}.总分.下限") if "下限" in total else None
+    cap = p.attempt(_num, total["上限"], f"{origin}.总分.上限") if "上限" in total else None
+    calibration = number("校准阈值", f"{origin}.校准阈值", "%")
+    share = number("绩效奖金占比", f"{origin}.绩效奖金占比", "%")
+    period_rules = p.attempt(_period_rules, data.get("多期规则"), f"{origin}.多期规则")
+    if grades:
+        p.attempt(_check_grades_cover, grades, floor, origin)
+    p.raise_if_any()
     scheme = Scheme(
-        id=sid,
-        name=_text(data, "名称", origin),
-        sections=_sections(data, origin, raters, missing),
-        adjustments=_adjustments(data, origin),
-        vetoes=_vetoes(data, origin),
-        grades=_grades(data.get("等级"), f"{origin}.等级"),
-        raters=raters,
-        calibration=_num(data["校准阈值"], f"{origin}.校准阈值", "%") if "校准阈值" in data else DEFAULT_CALIBRATION,
+        id=parts["id"],
+        name=parts["name"],
+        sections=sections,
+        adjustments=adjustments,
+        vetoes=vetoes,
+        grades=grades,
+        raters=parts["raters"],
+        calibration=calibration if calibration is not None else DEFAULT_CALIBRATION,
         decimals=int(total.get("小数位", 2)),
-        total_floor=_num(total["下限"], f"{origin}.总分.下限") if "下限" in total else None,
-        total_cap=_num(total["上限"], f"{origin}.总分.上限") if "上限" in total else None,
-        bonus_share=_num(data["绩效奖金占比"], f"{origin}.绩效奖金占比", "%") if "绩效奖金占比" in data else None,
+        total_floor=floor,
+        total_cap=cap,
+        bonus_share=share,
         period=str(data.get("考核周期", "") or ""),
         source=str(data.get("来源", "") or ""),
         notes=str(data.get("说明", "") or ""),
-        period_rules=_period_rules(data.get("多期规则"), f"{origin}.多期规则"),
+        period_rules=period_rules,
     )
-    _check_whole(scheme, origin)
+    p.attempt(_check_whole, scheme, origin)
+    p.raise_if_any()
     if text is None:
         text = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False)
     return replace(scheme, text=text)
 
 
+def _check_grades_cover(grades: tuple[GradeTier, ...], floor: float | None, origin: str) -> None:
+    low = floor if floor is not None else 0.0
+    if grades[-1].lower > low:
+        raise SchemeError(
+            f"{origin}.等级: {fmt_quantity(low)}–{fmt_quantity(grades[-1].lower)} 没有对应等级，请加一个最低等级"
+            f" / no grade for totals {fmt_quantity(low)}–{fmt_quantity(grades[-1].lower)}; add a bottom tier"
+        )
+
+
 def _check_whole(scheme: Scheme, origin: str) -> None:
-    """What only the whole scheme can tell: grades cover every total, inputs have distinct columns."""
+    """What only the whole scheme can tell: the promoted grade exists, inputs have distinct columns."""
     pr = scheme.period_rules
     if pr and pr.promote_grade and pr.promote_grade not in {t.name for t in scheme.grades}:
         raise SchemeError(f"{origin}.多期规则.晋升.等级: 没有等级「{pr.promote_grade}」/ unknown grade {pr.promote_grade!r}")
-    low = scheme.total_floor if scheme.total_floor is not None else 0.0
-    if scheme.grades[-1].lower > low:
-        raise SchemeError(
-            f"{origin}.等级: {fmt_quantity(low)}–{fmt_quantity(scheme.grades[-1].lower)} 没有对应等级，请加一个最低等级"
-            f" / no grade for totals {fmt_quantity(low)}–{fmt_quantity(scheme.grades[-1].lower)}; add a bottom tier"
-        )
     cols = scheme.input_columns()
     if len(cols) != len(set(cols)):
         raise SchemeError(f"{origin}: 名单列名重复 / two inputs share a roster column")

@@ -14,7 +14,7 @@ import yaml
 
 from .errors import SchemeError
 from .scheme import Scheme
-from .scheme_file import scheme_from_dict
+from .scheme_file import fullwidth_colon_hint, scheme_from_dict
 
 
 def load_scheme(source: str | Path) -> Scheme:
@@ -51,8 +51,9 @@ def _from_yaml(raw: str, origin: str) -> Scheme:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行" if mark else ""
-        raise SchemeError(f"{origin} {where}: YAML 格式错误 / invalid YAML: {exc}") from None
+        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SchemeError(f"{origin} {where}: YAML 格式错误（缩进、冒号或引号不对）/ invalid YAML: {problem}{fullwidth_colon_hint(raw)}") from None
     return scheme_from_dict(data, origin, text=raw)
 
 

@@ -416,3 +416,58 @@ def test_docs_example_scheme_loads_and_scores():
     assert "需校准:一次解决率" in r["标记"]
     vetoed = score(scheme, pd.DataFrame([{**row, "重大投诉": 1}])).iloc[0]
     assert vetoed["总分"] == 0 and "否决" in vetoed["标记"]
+
+
+# ----------------------------------------------------------------------------- authoring
+AUTHORED = """\
+id: t
+名称: 测试
+部分:
+  - 名称: 业绩
+    权重: 80%
+    指标:
+      - 名称: 及时率
+        权重: 60%
+        评分标准: "≥90%(10分);<90%(0分)"
+      - 名称: 差错
+        权重: 40%
+        评分标准: "发现一次扣2分"
+  - 名称: 行为
+    权重: 20%
+    指标:
+      - 名称: 态度
+        分值: 80
+        评分标准: "1分:差;5分:好"
+等级:
+  - {等级: 合格, 下限: 60, 系数: 1}
+  - {等级: 不合格, 下限: 10, 系数: 0}
+"""
+
+
+def test_every_scheme_error_in_one_run_with_its_yaml_line_and_a_fix(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(AUTHORED, encoding="utf-8")
+    with pytest.raises(SchemeError) as err:
+        load_scheme(path)
+    text = str(err.value)
+    assert "3 处错误" in text
+    # 差错 (line 10): a deduction with no full marks; its fix names 分值 and 满分N分
+    assert "部分[0].指标[1]（第10行）" in text and "满分N分" in text
+    # 行为 (line 13) has a weight, its item's 分值 total 80, not 100: full marks would not be 100
+    assert "部分[1]（第13行）" in text and "分值合计应为 100（现为 80）" in text
+    # grades (line 19) leave 0–10 without a tier
+    assert "等级（第19行）" in text and "0–10 没有对应等级" in text
+
+
+def test_a_full_width_colon_is_named_with_its_line(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(AUTHORED.replace("名称: 测试", "名称：测试"), encoding="utf-8")
+    with pytest.raises(SchemeError, match="第2行用了全角冒号"):
+        load_scheme(path)
+
+
+def test_yaml_syntax_errors_are_in_chinese_with_the_line(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(AUTHORED.replace("        权重: 40%", "      权重: 40%"), encoding="utf-8")  # indentation off
+    with pytest.raises(SchemeError, match=r"第1[0-9]行第\d+列: YAML 格式错误"):
+        load_scheme(path)
