@@ -214,6 +214,9 @@ def frame_from_range(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
         if not h:
             continue
         types = set(map(type, col))
+        if dict in types or str in types:  # raw Office.js values: "" is an empty cell, an error cell a dict
+            col = [_raw_cell(v) for v in col]
+            types = set(map(type, col))
         if h in ("工号", "姓名"):  # text, as typed: 7 → "7", never 7.0
             data[h] = np.array(col if types <= {str} else [_id_text(v) for v in col], dtype=object)
             continue
@@ -222,6 +225,14 @@ def frame_from_range(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
         else:  # text in it (labels, 88%, 28秒): the engine reads each distinct value
             data[h] = np.array(col, dtype=object)
     return pd.DataFrame(data)
+
+
+def _raw_cell(v: Any) -> Any:
+    """A cell as xlwings' standard converter would give it: "" → None, an error cell → None (the
+    row is then flagged 缺失 by the scheme's policy, never scored as 0)."""
+    if v == "" or isinstance(v, dict):
+        return None
+    return v
 
 
 def _id_text(v: Any) -> str | None:

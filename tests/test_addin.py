@@ -158,6 +158,33 @@ def test_protocol_team_spills_the_engine_results():
     assert spilled[1][spilled[0].index("总分")] == 85  # seed 000's sample person
 
 
+def _officejs_range(df: pd.DataFrame) -> list[list]:
+    """A range as Office.js sends it: empty cells are "", never None."""
+    return [list(df.columns)] + [["" if (v is None or (isinstance(v, float) and v != v)) else v for v in row] for row in df.itertuples(index=False)]
+
+
+def test_protocol_team_at_10000_rows_equals_the_engine():
+    scheme = kpixl.load_scheme("support-center-quarterly")
+    df = pd.DataFrame(make_rows(scheme, 10_000, random.Random(11), blank=0.03, override=0.02))
+    spilled = call("kpi_team", _officejs_range(df), scheme.id)
+    expected = kpixl.score(scheme, df)
+    assert len(spilled) == 10_001 and spilled[0] == list(expected.columns)
+    for h in ("总分", "等级", "奖金系数", "排名", "标记"):
+        got = [r[spilled[0].index(h)] for r in spilled[1:]]
+        assert got == expected[h].tolist(), h
+
+
+def test_protocol_team_reads_empty_and_error_cells_as_missing_never_zero():
+    df = kpixl.read_table("samples/team.csv").head(2)
+    grid = _officejs_range(df)
+    col = grid[0].index("服务规范度")
+    grid[1][col] = {"type": "Error", "errorType": "NotAvailable", "basicValue": "#N/A"}  # an error cell, as Office.js sends it
+    grid[2][col] = ""  # an empty cell
+    spilled = call("kpi_team", grid, "support-center-quarterly")
+    flags = [r[spilled[0].index("标记")] for r in spilled[1:]]
+    assert all("缺失:服务规范度（按最低分1计）" in f for f in flags), flags  # 1–5 scale: the lowest, flagged
+
+
 # ----------------------------------------------------------------------------- scripts on a JSON book
 def _book_json(sid: str, roster: pd.DataFrame, tmp_path) -> dict:
     """A book as the Office.js client sends it, made from a generated workbook + a roster."""

@@ -16,6 +16,18 @@ VBA's RunPython.
 
 from __future__ import annotations
 
+import sys
+
+# xlwings (0.37) asks `from pyodide.ffi import JsNull` for every cell it converts (utils.is_jsnull);
+# outside Pyodide that import fails after searching the whole module path each time — about 90%
+# of a 10,000-row KPI_TEAM call through Office.js. Marking the absent module as absent makes the
+# same import fail at once, with the same answer (no JsNull). Never inside Pyodide (xlwings Lite).
+if sys.platform != "emscripten" and "pyodide" not in sys.modules:
+    try:
+        import pyodide  # noqa: F401  (present outside a browser only in unusual setups: keep it)
+    except ImportError:
+        sys.modules["pyodide"] = None  # type: ignore[assignment]
+
 import xlwings as xw
 
 from kpixl import addin
@@ -83,14 +95,22 @@ def kpi_calibrate(ratings, threshold=None, scale_min=None, scale_max=None):
     return addin.kpi_calibrate(ratings, threshold, scale_min, scale_max)
 
 
+#: Through Office.js (xlwings Server) the roster arrives raw: xlwings' per-cell cleaning would cost
+#: far more than scoring (kpixl.addin.frame_from_range does the same cleaning per column). Not in
+#: classic Excel, whose raw values carry COM error codes as numbers, nor in Lite (Pyodide's JsNull).
+_RAW_ROSTER = xw.func.__module__ == "xlwings.pro.udfs_officejs" and sys.platform != "emscripten"
+
+
 @xw.func
-@xw.arg("roster", ndim=2, doc="roster range with its header row")
+@xw.arg("roster", "raw" if _RAW_ROSTER else None, ndim=2, doc="roster range with its header row")
 @xw.arg("scheme", doc="built-in scheme id")
 @xw.arg("library", ndim=2, doc="optional: this workbook's indicator library range")
 @xw.arg("grades", ndim=2, doc="optional: this workbook's grade table range")
+@xw.ret("raw" if _RAW_ROSTER else None)
 def kpi_team(roster, scheme, library=None, grades=None):
     """Score a whole roster in one call; the results table spills."""
-    return addin.kpi_team(roster, scheme, library, grades)
+    out = addin.kpi_team(roster, scheme, library, grades)
+    return [[out]] if _RAW_ROSTER and not isinstance(out, list) else out  # raw results go out as one 2-D block
 
 
 def _id_or_range(tiers):
