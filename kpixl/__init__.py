@@ -25,17 +25,38 @@ from .errors import (
     SchemeError,
     ValueParseError,
 )
-from .numeric import excel_round
-from .roster import read_table, write_table
-from .rubric import parse_rule
-from .rules import Rule
-from .scheme import Scheme
-from .scheme_file import scheme_from_dict
-from .scoring import score
-from .sources import builtin_ids, load_scheme
-from .units import parse_value
 
 __version__ = "0.1.0"
+
+#: public name → the private module it lives in; loaded on first use, so `import kpixl` (and
+#: `kpixl --help`) do not pay for numpy and pandas until something needs them
+_LAZY = {
+    "excel_round": ".numeric",
+    "read_table": ".roster",
+    "write_table": ".roster",
+    "parse_rule": ".rubric",
+    "Rule": ".rules",
+    "Scheme": ".scheme",
+    "scheme_from_dict": ".scheme_file",
+    "score": ".scoring",
+    "builtin_ids": ".sources",
+    "load_scheme": ".sources",
+    "parse_value": ".units",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kpixl' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 __all__ = [
     "AmbiguousEdgeError",
