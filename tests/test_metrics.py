@@ -125,7 +125,7 @@ def test_end_to_end_log_to_scored_team(tmp_path):
     assert not math.isnan(res.loc["A", "总分"])
 
 
-# ----------------------------------------------------------------------------- the DuckDB path
+# ----------------------------------------------------------------------------- one engine, any input
 def _same(a, b) -> None:
     assert a.problems == b.problems
     assert a.excluded == b.excluded
@@ -150,12 +150,10 @@ def _same(a, b) -> None:
         (calls, Options(abandon_mode="ignore", sl_seconds=10), {"agent": "坐席"}),
     ],
 )
-def test_duckdb_equals_pandas_on_the_hand_computed_logs(tmp_path, make, options, mapping):
-    from kpixl.metrics_sql import compute_duckdb
-
+def test_a_table_and_its_csv_file_give_the_same_result(tmp_path, make, options, mapping):
     path = tmp_path / "log.csv"
     make().to_csv(path, index=False)
-    _same(compute(pd.read_csv(path, dtype=str), options, mapping=mapping), compute_duckdb([path], options, mapping=mapping))
+    _same(compute(pd.read_csv(path, dtype=str), options, mapping=mapping), compute([path], options, mapping=mapping))
 
 
 def _random_log(seed: int, n: int = 400) -> pd.DataFrame:
@@ -193,31 +191,51 @@ def _random_log(seed: int, n: int = 400) -> pd.DataFrame:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("period", [None, "2024-03"])
-def test_duckdb_equals_pandas_on_random_logs(tmp_path, seed, period):
+def test_a_table_and_its_csv_file_agree_on_random_logs(tmp_path, seed, period):
     from kpixl.metrics import BusinessHours
-    from kpixl.metrics_sql import compute_duckdb
 
     path = tmp_path / "log.csv"
     _random_log(seed).to_csv(path, index=False)
     hours = BusinessHours.parse("08:30-12:00,13:00-17:30", "1-6", ("2024-03-08",), ("2024-03-10",)) if seed == 3 else None
     options = Options(period=period, abandon_mode="short", business_hours=hours)
-    _same(compute(pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None}), options), compute_duckdb([path], options))
+    _same(compute(pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None}), options), compute([path], options))
 
 
-def test_cli_duckdb_engine_on_parquet(tmp_path):
+def test_csv_xlsx_and_parquet_give_the_same_figures_and_problems(tmp_path):
     import duckdb
 
     csv = tmp_path / "log.csv"
     chat_log().to_csv(csv, index=False)
+    xlsx = tmp_path / "log.xlsx"
+    chat_log().to_excel(xlsx, index=False)
     parquet = tmp_path / "log.parquet"
     duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv}', all_varchar=true)) TO '{parquet}' (FORMAT PARQUET)")
-    outs = {}
-    for name, src, engine in (("pd", csv, "pandas"), ("db", parquet, "auto")):
-        out = tmp_path / f"{name}.csv"
-        r = kpixl("metrics", src, "--period", "2024-03", "--engine", engine, "--out", out)
-        assert r.returncode == 0, r.stdout + r.stderr
-        outs[name] = pd.read_csv(out, dtype={"工号": str})
-    pd.testing.assert_frame_equal(outs["pd"], outs["db"], check_dtype=False)
+    rows = {
+        csv: [
+            "第7行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
+            "第6行: 首次回复早于会话开始 / reply before the session started",
+        ],
+        xlsx: [
+            "第7行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
+            "第6行: 首次回复早于会话开始 / reply before the session started",
+        ],
+        parquet: [  # Parquet rows are numbered as records, from 1
+            "第6条记录「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
+            "第5条记录: 首次回复早于会话开始 / reply before the session started",
+        ],
+    }
+    outs = []
+    for src, problems in rows.items():
+        r = compute(src, Options(period="2024-03"))
+        assert r.problems == problems, src.name
+        a = r.per_agent.set_index("工号").loc["A"]
+        assert (a["handled"], a["frt"], a["daily"]) == (3, 40, 1.5)  # as in test_chat_metrics_hand_computed
+        out = tmp_path / f"{src.suffix[1:]}.csv"
+        run = kpixl("metrics", src, "--period", "2024-03", "--out", out)
+        assert run.returncode == 0, run.stdout + run.stderr
+        outs.append(pd.read_csv(out, dtype={"工号": str}))
+    pd.testing.assert_frame_equal(outs[0], outs[1], check_dtype=False)
+    pd.testing.assert_frame_equal(outs[0], outs[2], check_dtype=False)
 
 
 def test_bad_target_is_a_clear_error(tmp_path):
@@ -246,10 +264,12 @@ def test_unreadable_flags_and_numbers_are_reported_never_scored_as_no():
 
 
 def test_numeric_yes_no_columns_from_xlsx():
-    from kpixl.metrics import _flag
-
-    yes, bad = _flag(pd.Series([1.0, 0.0, None, 2.0]))
-    assert yes.tolist() == [True, False, False, False] and bad.tolist() == [False, False, False, True]
+    times = ["2024-03-01 09:00", "2024-03-01 10:00", "2024-03-01 11:00", "2024-03-01 12:00"]
+    log = pd.DataFrame({"客服工号": "A", "会话开始": times, "是否解决": [1.0, 0.0, None, 2.0]})
+    r = compute(log)
+    assert r.problems == ["第5行「是否解决」: 无法识别的是/否 2 / not a yes/no value"]
+    a = r.per_agent.loc[0]
+    assert a["handled"] == 3 and a["fcr"] == pytest.approx(1 / 3)  # 1 yes, 0 and blank no, 2 left out
 
 
 def test_contacts_at_the_same_instant_are_repeats_of_each_other():
@@ -283,7 +303,6 @@ def _bh_log() -> pd.DataFrame:
 )
 def test_frt_in_business_hours(tmp_path, hours, holidays, workdays, frt_a, frt_b):
     from kpixl.metrics import BusinessHours
-    from kpixl.metrics_sql import compute_duckdb
 
     o = Options(period="2024-03", business_hours=BusinessHours.parse(hours, "1-5", holidays, workdays))
     r = compute(_bh_log(), o)
@@ -291,7 +310,7 @@ def test_frt_in_business_hours(tmp_path, hours, holidays, workdays, frt_a, frt_b
     assert frt["A"] == pytest.approx(frt_a) and frt["B"] == pytest.approx(frt_b)
     path = tmp_path / "bh.csv"
     _bh_log().to_csv(path, index=False)
-    _same(r, compute_duckdb([path], o))
+    _same(r, compute([path], o))
 
 
 def test_business_hours_options_are_checked():
@@ -354,15 +373,13 @@ def test_cli_occupancy_business_hours_and_problems_file(tmp_path):
 
 
 def test_several_files_name_the_file_and_its_own_line(tmp_path):
-    from kpixl.metrics_sql import compute_duckdb
-
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     chat_log().iloc[:3].to_csv(a, index=False)
     chat_log().iloc[3:].to_csv(b, index=False)  # its bad rows are its lines 3 and 4
     r = kpixl("metrics", a, b, "--period", "2024-03", "--out", tmp_path / "r.csv")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "b.csv 第4行「会话开始」" in r.stdout and "b.csv 第3行: 首次回复早于会话开始" in r.stdout
-    db = compute_duckdb([a, b], Options(period="2024-03"))
+    db = compute([a, b], Options(period="2024-03"))
     assert db.problems == [
         "b.csv 第4行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
         "b.csv 第3行: 首次回复早于会话开始 / reply before the session started",
@@ -372,15 +389,13 @@ def test_several_files_name_the_file_and_its_own_line(tmp_path):
     pa, pb = tmp_path / "a.parquet", tmp_path / "b.parquet"
     for src, dst in ((a, pa), (b, pb)):
         duckdb.sql(f"COPY (SELECT * FROM read_csv('{src}', all_varchar=true)) TO '{dst}' (FORMAT PARQUET)")
-    assert compute_duckdb([pa, pb], Options(period="2024-03")).problems == [
+    assert compute([pa, pb], Options(period="2024-03")).problems == [
         "b.parquet 第3条记录「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
         "b.parquet 第2条记录: 首次回复早于会话开始 / reply before the session started",
     ]
 
 
 def test_leading_zero_agent_ids_and_gbk_exports(tmp_path):
-    from kpixl.metrics_sql import compute_duckdb
-
     log = chat_log()
     log["客服工号"] = log["客服工号"].map({"A": "007", "B": "010"})
     path = tmp_path / "gbk.csv"
@@ -389,20 +404,18 @@ def test_leading_zero_agent_ids_and_gbk_exports(tmp_path):
     r = kpixl("metrics", path, "--period", "2024-03", "--out", out)
     assert r.returncode == 0, r.stdout + r.stderr
     assert pd.read_csv(out, dtype=str)["工号"].tolist() == ["007", "010"]
-    assert compute_duckdb([path], Options(period="2024-03")).per_agent["工号"].tolist() == ["007", "010"]
+    assert compute([path], Options(period="2024-03")).per_agent["工号"].tolist() == ["007", "010"]
 
 
 def test_english_headers_equal_to_internal_names(tmp_path):
-    from kpixl.metrics_sql import compute_duckdb
-
     log = chat_log().rename(columns={"客服工号": "agent", "会话ID": "session_id", "客户ID": "customer", "会话开始": "created_at",
                                      "首次回复": "first_reply_at", "结束": "ended_at", "是否解决": "resolved", "满意度评分": "csat",
                                      "是否投诉": "complaint", "回复次数": "replies", "平均回复时长": "avg_reply_seconds"})  # fmt: skip
     path = tmp_path / "en.csv"
     log.to_csv(path, index=False)
     o = Options(period="2024-03")
-    _same(compute(pd.read_csv(path, dtype=str), o), compute_duckdb([path], o))
-    assert compute_duckdb([path], o).per_agent.set_index("工号").loc["A", "frt"] == 40
+    _same(compute(pd.read_csv(path, dtype=str), o), compute([path], o))
+    assert compute([path], o).per_agent.set_index("工号").loc["A", "frt"] == 40
 
 
 def test_mapping_file_and_unknown_fields(tmp_path):
@@ -422,8 +435,6 @@ def test_mapping_file_and_unknown_fields(tmp_path):
 
 
 def test_timestamp_forms_both_engines_read_alike(tmp_path):
-    from kpixl.metrics_sql import compute_duckdb
-
     forms = ["2024-03-01 10:00:00+08", "2024-03-01T10:00:00+08:00", "2024-03-01T10:00:00Z", "2024-03-01 10:00:00 UTC",
              "2024-3-1 10:0:0", "2024/03/01 10:00", "2024-03-01T10:00", " 2024-03-01 10:00:00\t", "2024-03-01"]  # fmt: skip
     log = pd.DataFrame({"客服工号": "A", "会话开始": forms, "首次回复": "2024-03-01 10:00:30"})
@@ -431,7 +442,7 @@ def test_timestamp_forms_both_engines_read_alike(tmp_path):
     log.to_csv(path, index=False)
     o = Options(period="2024-03")
     r = compute(pd.read_csv(path, dtype=str, keep_default_na=False).replace({"": None}), o)
-    _same(r, compute_duckdb([path], o))
+    _same(r, compute([path], o))
     # a zone suffix is dropped and the time kept as written; a bare date is midnight
     assert r.problems == [] and r.per_agent.loc[0, "handled"] == 9
     assert r.per_agent.loc[0, "frt"] == pytest.approx((8 * 30 + (10 * 3600 + 30)) / 9)
@@ -456,3 +467,31 @@ def test_xlsx_export_with_number_ids_date_cells_and_number_flags(tmp_path):
     assert list(df.index) == ["1001", "1002"]
     assert df.loc["1001", "首次响应时间(秒)"] == 45 and df.loc["1001", "一次解决率"] == 0  # s1's customer came back; s2 unresolved
     assert df.loc["1002", "接待量"] == 1 and df.loc["1002", "一次解决率"] == 1
+
+
+def test_chat_aht_is_the_mean_session_length_and_says_so(tmp_path):
+    r = compute(chat_log(), Options(period="2024-03"))
+    assert r.aht_basis == "sessions"
+    aht = r.per_agent.set_index("工号")["aht"]
+    assert aht["A"] == (600 + 300 + 1200) / 3  # s1 09:00→09:10, s2 10:00→10:05, s3 09:00→09:20
+    assert aht["B"] == (120 + 1800) / 2  # s4 11:00→11:02, s8 23:50→00:20 (across midnight)
+    log = chat_log()
+    log.loc[1, "结束"] = None  # s2 has no end: not in the mean (never as 0)
+    assert compute(log, Options(period="2024-03")).per_agent.set_index("工号").loc["A", "aht"] == (600 + 1200) / 2
+    path = tmp_path / "chats.csv"
+    chat_log().to_csv(path, index=False)
+    out = tmp_path / "r.xlsx"
+    run = kpixl("metrics", path, "--period", "2024-03", "--out", out)
+    assert run.returncode == 0, run.stdout + run.stderr
+    sheets = pd.read_excel(out, sheet_name=None, engine="calamine", dtype={"工号": str})
+    assert sheets["名单"].set_index("工号").loc["A", "平均处理时长(秒·会话时长均值)"] == 700
+    settings = sheets["口径"].set_index("项目 / setting")["取值 / value"]
+    assert settings["平均处理时长 / AHT"].startswith("会话时长均值（结束 − 开始）")
+
+
+def test_call_aht_basis_is_talk_hold_and_after_call_work():
+    r = compute(calls(), Options(), mapping={"agent": "坐席"})
+    assert r.aht_basis == "calls"
+    no_end = chat_log().drop(columns=["结束"])
+    r = compute(no_end, Options(period="2024-03"))
+    assert r.aht_basis is None and "aht" not in r.per_agent.columns

@@ -1,0 +1,36 @@
+"""The switches of a metrics run and what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .calendar import BusinessHours
+
+#: how AHT was computed (the value of :attr:`MetricsResult.aht_basis`)
+AHT_CALLS = "calls"  # (talk + hold + after-call work) ÷ handled
+AHT_SESSIONS = "sessions"  # a chat log without talk/hold/ACW: mean session length, ended − created
+
+
+@dataclass
+class Options:
+    period: str | None = None
+    repeat_hours: float = 72.0
+    csat: str = "top2"  # or "mean"
+    sl_seconds: float = 20.0
+    abandon_mode: str = "against"  # "ignore" | "against" | "short"
+    short_abandon_seconds: float = 5.0
+    targets: dict[str, float] = field(default_factory=dict)  # 岗位 → daily target
+    default_target: float | None = None
+    business_hours: BusinessHours | None = None  # FRT in business hours instead of calendar time
+
+
+@dataclass
+class MetricsResult:
+    per_agent: pd.DataFrame  # 工号, 姓名, 考核期间, metric columns, 样本数 columns
+    team: dict[str, float]  # service level, abandonment, …
+    problems: list[str]  # located, one per excluded row (at most MAX_LISTED of each kind)
+    excluded: int = 0  # rows left out, all of them
+    aht_basis: str | None = None  # AHT_CALLS, AHT_SESSIONS, or None when the log has no source for it
+    no_source: tuple[str, ...] = ()  # metrics the log has no column for (left blank, never 0)

@@ -1,0 +1,108 @@
+"""One metrics run as the command line asks for it: options as typed, logs and presence files
+in, the roster with its 口径/全队/问题清单 sheets out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import KpixlError
+from .calendar import BusinessHours
+from .columns import load_mapping
+from .options import MetricsResult, Options
+from .presence import add_occupancy, staffed_seconds
+from .report import problems_sheet, settings_sheet, team_sheet, to_roster
+from .sql import compute
+
+
+@dataclass
+class Request:
+    """Everything a run needs, as typed on the command line (texts not yet parsed)."""
+
+    logs: tuple[str, ...]
+    out_path: str
+    period: str | None = None
+    scheme_id: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)  # FIELD → HEADER, over the map file's
+    map_file: str | None = None
+    repeat_hours: float = 72.0
+    csat: str = "top2"
+    sl_seconds: float = 20.0
+    abandon_mode: str = "against"
+    short_abandon_seconds: float = 5.0
+    targets: dict[str, str] = field(default_factory=dict)  # 岗位 → daily target as typed
+    default_target: float | None = None
+    roster_path: str | None = None
+    frt_mode: str | None = None  # "calendar" | "business" | None (business when hours are given)
+    business_hours: str | None = None
+    workdays: str | None = None
+    holidays: tuple[str, ...] = ()
+    extra_workdays: tuple[str, ...] = ()
+    presence: tuple[str, ...] = ()
+    problems_path: str | None = None
+
+    def options(self) -> Options:
+        """The parsed options (daily targets as numbers, the business-hours calendar)."""
+        from ..units import parse_value
+
+        business = self.business_hours is not None or self.workdays is not None or self.holidays or self.extra_workdays
+        if self.frt_mode == "calendar" and business:
+            raise KpixlError("--frt calendar 与工作时间选项不能同时使用 / business-hours options need --frt business")
+        hours = None
+        if self.frt_mode == "business" or business:
+            hours = BusinessHours.parse(self.business_hours or "09:00-18:00", self.workdays or "1-5", self.holidays, self.extra_workdays)
+        return Options(
+            period=self.period, repeat_hours=self.repeat_hours, csat=self.csat, sl_seconds=self.sl_seconds,
+            abandon_mode=self.abandon_mode, short_abandon_seconds=self.short_abandon_seconds,
+            targets={k: parse_value(v, "") for k, v in self.targets.items()},
+            default_target=self.default_target, business_hours=hours,
+        )  # fmt: skip
+
+
+@dataclass
+class RunResult:
+    roster: pd.DataFrame  # as written to the output
+    metrics: MetricsResult
+    options: Options
+    problems: list[str]  # the log's and the presence files'
+
+    @property
+    def agents(self) -> int:
+        return len(self.roster)
+
+
+def run(request: Request) -> RunResult:
+    """Compute the metrics of ``request.logs`` and write the roster (``.csv``, or ``.xlsx`` with
+    the sheets 口径, 全队 and 问题清单 after it) and, if asked, the problems file."""
+    from ..roster import read_table, write_table
+    from ..scheme import load_scheme
+
+    o = request.options()
+    mapping = {**(load_mapping(request.map_file) if request.map_file else {}), **request.mapping}
+    result = compute(list(request.logs), o, mapping=mapping)
+    problems = list(result.problems)
+    if request.presence:
+        staffed = pd.Series(dtype=float)
+        for p in request.presence:
+            seconds, found = staffed_seconds(read_table(p), o.period, name=Path(p).name)
+            staffed = staffed.add(seconds, fill_value=0)
+            problems += found
+        result = add_occupancy(result, staffed)
+    roles = None
+    if request.roster_path:
+        r = read_table(request.roster_path)
+        if "工号" in r.columns and "岗位" in r.columns:
+            roles = dict(zip(r["工号"].astype(str), r["岗位"].astype(str), strict=True))
+    roster = to_roster(result, load_scheme(request.scheme_id) if request.scheme_id else None, o, roles)
+    sheets = {"口径": settings_sheet(result, o, request.logs, request.presence)}
+    if result.team:
+        sheets["全队"] = team_sheet(result.team)
+    if problems:
+        sheets["问题清单"] = problems_sheet(problems)
+    inputs = (*request.logs, *request.presence)
+    write_table(roster, request.out_path, inputs=inputs, sheet="名单", more=sheets)
+    if request.problems_path:
+        write_table(problems_sheet(problems), request.problems_path, inputs=inputs, sheet="问题清单")
+    return RunResult(roster, result, o, problems)

@@ -1,0 +1,294 @@
+"""The metrics query: every per-agent figure and the team's service level, computed by DuckDB.
+
+The plan, for speed on a 2-core machine: one typed pass over the log into a table holding
+each value and each exclusion (values are trimmed only where they need it; already-typed
+columns are used as they are; fields the log lacks are constants, never stored), one sort by
+session id that marks repeated ids in place, one sort by (customer, time) whose lead()/lag()
+count each agent's resolved sessions followed by a repeat contact, and one GROUP BY for every
+per-agent figure — no join of the big table with anything.
+
+A row that cannot be used — an unreadable value, no start time, no agent, a reply before the
+start, an end before the start — is reported with its file and line and left out; it never
+stops the run. The reports are the same whatever the input format.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .calendar import period_bounds
+from .columns import FLAG_KEYS, MAX_LISTED, NUMBER_KEYS, TEXT_KEYS, TIME_KEYS, Origin, find_columns, require, shown
+from .fields import Fields
+from .options import AHT_CALLS, AHT_SESSIONS, MetricsResult, Options
+from .sources import Log, LogInput, open_log, q, s
+
+#: problem text of each kind of unreadable value (Chinese, English)
+UNREADABLE = {
+    **{k: ("时间", "unreadable timestamp") for k in TIME_KEYS},
+    **{k: ("是/否", "not a yes/no value") for k in FLAG_KEYS},
+    **{k: ("数值", "not a number") for k in NUMBER_KEYS},
+}
+#: row problems after the unreadable values, in the order they are decided
+ROW_PROBLEMS = (
+    ("p_start", "没有会话开始时间 / no start time"),
+    ("p_agent", "没有客服工号 / no agent"),
+    ("p_reply", "首次回复早于会话开始 / reply before the session started"),
+    ("p_end", "结束早于开始 / ended before it started"),
+)
+
+
+def compute(
+    log: LogInput,
+    options: Options | None = None,
+    *,
+    mapping: dict[str, str] | None = None,
+    first_line: int = 2,
+    origins: list[Origin] | None = None,
+) -> MetricsResult:
+    """Metrics per agent (and team service level) from a session log: a DataFrame, or CSV,
+    Parquet or xlsx files (CSV and Parquet are read in place, never loaded whole).
+
+    For a DataFrame, ``origins`` says which rows came from which file so that problems name
+    the file and its line; without it rows are numbered from ``first_line``.
+    """
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="kpixl-metrics-") as tmp:
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET temp_directory = {s(tmp)}")
+            src = open_log(con, log, Path(tmp), first_line=first_line, origins=origins)
+            return _compute(src, options or Options(), mapping or {})
+        finally:
+            con.close()
+
+
+def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
+    con = src.con
+    cols = find_columns(list(src.types), mapping)
+    require(cols)
+    checks = _typed_table(con, Fields(cols, src.types), cols, o)
+    problems = _problems(src, cols, checks)
+    excluded = con.execute("SELECT count(*) FROM t0 WHERE bad0 OR p_start OR p_agent OR p_reply OR p_end").fetchone()[0]
+    if "session" in cols:
+        # one sort by (id, line): each row whose id equals the previous row's is a later
+        # occurrence (faster than hashing ten million distinct strings); those few rows are
+        # then marked in place rather than joined into every later query
+        con.execute(
+            """UPDATE t0 SET dup = TRUE WHERE rowid IN (SELECT line FROM (
+                SELECT rowid AS line, lag(session) OVER (ORDER BY session, rowid) = session AS again FROM t0 WHERE session IS NOT NULL)
+            WHERE again)"""
+        )
+    con.execute(
+        """CREATE TEMP VIEW g1 AS SELECT *, (use AND NOT test AND NOT dup) AS valid,
+            (use AND NOT test AND NOT dup AND NOT abandoned) AS handled FROM t"""
+    )
+    con.execute(f"CREATE TEMP TABLE rep AS {_repeats(cols, o)}")
+    per_agent, aht_basis = _per_agent(con, cols, o)
+    return MetricsResult(per_agent, _team(con, cols, o), problems, int(excluded), aht_basis=aht_basis)
+
+
+def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options) -> list[str]:
+    """Table ``t0`` (and view ``t`` with a ``line`` and the constants of missing fields): one
+    typed pass over ``raw0`` with every value parsed once, each unreadable value marked
+    (``u_<field>``) and each exclusion decided in the same pass. Returns the fields checked
+    for unreadable values."""
+    out_name = {"agent_name": "name"}
+    times = {key: x.time(key) for key in TIME_KEYS}
+    fields = {**{k: (e, f"__{k}", bad) for k, (e, bad) in times.items()}, **{k: x.number(k) for k in NUMBER_KEYS}}
+    fields.update({k: (x.flag(k), f"coalesce(__{k}, FALSE)", f"(__{k} IS NULL)") for k in FLAG_KEYS})
+    # inner names carry "__" so that a log whose own header is "agent" or "csat" cannot clash
+    inner, outer, checks = ["__file"], ["__file AS file"], []
+    constant: dict[str, str] = {}  # output column → SQL constant (a field the log lacks)
+    for key in (*TEXT_KEYS, *TIME_KEYS, *FLAG_KEYS, *NUMBER_KEYS):
+        name = out_name.get(key, key)
+        if key not in cols:
+            kind = "VARCHAR" if key in TEXT_KEYS else "TIMESTAMP" if key in TIME_KEYS else "DOUBLE"
+            constant[name] = "FALSE" if key in FLAG_KEYS else f"CAST(NULL AS {kind})"
+            constant[f"u_{key}"] = "FALSE"
+        elif key in TEXT_KEYS:
+            expr = x.text(key)
+            inner.append(f"{f'NULLIF({expr}, {chr(39) * 2})' if key == 'agent' else expr} AS __{key}")
+            outer.append(f"__{key} AS {name}")
+        else:
+            expr, value, bad = fields[key]
+            inner.append(f"{expr} AS __{key}")
+            outer.append(f"{value} AS {name}")
+            if bad == "FALSE":
+                constant[f"u_{key}"] = "FALSE"
+            else:
+                outer.append(f"{bad} AS u_{key}")
+                checks.append(key)
+    # the raw text of times and numbers travels one level up, for their unreadable tests
+    inner += [q(c) for c in sorted({cols[k] for k in checks if k not in FLAG_KEYS})]
+    period = "TRUE"
+    if o.period:
+        start, end = period_bounds(o.period)
+        period = f"(created_at >= TIMESTAMP {s(str(start))} AND created_at < TIMESTAMP {s(str(end))})"
+
+    def col(name: str) -> str:  # a field the log lacks is its constant, so the expressions below simplify
+        return constant.get(name, name)
+
+    bad0 = " OR ".join(f"u_{k}" for k in checks) or "FALSE"
+    # exclusions in order (unreadable values, no start, no agent, time order), one level per
+    # step so that no expression is written (and evaluated) twice
+    level1 = f"""SELECT {", ".join(outer)} FROM (SELECT {", ".join(inner)} FROM raw0)"""
+    level2 = f"SELECT *, ({bad0}) AS bad0 FROM ({level1})"
+    level3 = f"""SELECT *, (created_at IS NULL AND NOT bad0) AS p_start,
+        (agent IS NULL AND NOT {col("abandoned")} AND NOT bad0 AND created_at IS NOT NULL) AS p_agent FROM ({level2})"""
+    level4 = f"""SELECT *, (coalesce({col("first_reply_at")} < created_at, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_reply,
+        (coalesce({col("ended_at")} < created_at, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_end FROM ({level3})"""
+    con.execute(
+        f"""CREATE TEMP TABLE t0 AS SELECT *, FALSE AS dup,
+            coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use FROM ({level4})"""
+    )
+    # rows were stored in input order: a row's place in the whole log is its rowid
+    con.execute(f"CREATE TEMP VIEW t AS SELECT rowid AS line, *{''.join(f', {v} AS {k}' for k, v in constant.items())} FROM t0")
+    con.execute("SET preserve_insertion_order = false")
+    return checks
+
+
+def _problems(src: Log, cols: dict[str, str], checks: list[str]) -> list[str]:
+    """Located problems: unreadable values by field, then the row problems (each kind at most
+    :data:`MAX_LISTED` times)."""
+    con, problems = src.con, []
+    for key in (*TIME_KEYS, *FLAG_KEYS, *NUMBER_KEYS):
+        if key not in checks:
+            continue
+        zh, en = UNREADABLE[key]
+        lines = [r for (r,) in con.execute(f"SELECT line FROM t WHERE u_{key} ORDER BY line LIMIT {MAX_LISTED}").fetchall()]
+        raw = src.raw_values(cols[key], lines)
+        problems += [f"{src.where(r)}「{cols[key]}」: 无法识别的{zh} {shown(raw[r])} / {en}" for r in lines]
+    for key, message in ROW_PROBLEMS:
+        for (r,) in con.execute(f"SELECT line FROM t WHERE {key} ORDER BY line LIMIT {MAX_LISTED}").fetchall():
+            problems.append(f"{src.where(r)}: {message}")
+    return problems
+
+
+def _repeats(cols: dict[str, str], o: Options) -> str:
+    """FCR's repeat window over a narrow projection: per agent, the resolved sessions whose
+    customer came back (a later valid contact) within the window."""
+    if "customer" not in cols:
+        return "SELECT NULL AS agent, 0 AS repeats WHERE FALSE"
+    # one sort by (customer, time) and lead()/lag() over it: cheaper than a partitioned window.
+    # Contacts at the same instant are repeats of each other, so the order among them
+    # does not matter (and needs no sort key).
+    return f"""SELECT agent, count(*) AS repeats FROM (
+            SELECT agent, handled AND resolved AS hr,
+                lead(customer) OVER w = customer AND lead(created_at) OVER w - created_at <= INTERVAL {o.repeat_hours * 3600} SECOND AS again,
+                lag(customer) OVER w = customer AND lag(created_at) OVER w = created_at AS tie
+            FROM g1 WHERE valid AND customer IS NOT NULL WINDOW w AS (ORDER BY customer, created_at))
+        WHERE hr AND (coalesce(again, FALSE) OR coalesce(tie, FALSE)) GROUP BY agent"""
+
+
+def _aht(cols: dict[str, str]) -> tuple[str, str, str | None]:
+    """(handling seconds of a row, the AHT column, its basis). Calls: talk + hold + after-call
+    work, ÷ handled. Chats (no talk column): the session's length, ended − created, averaged
+    over handled sessions with an end time."""
+    if "talk_seconds" in cols:
+        work = "coalesce(talk_seconds,0)+coalesce(hold_seconds,0)+coalesce(acw_seconds,0)"
+        return work, ", sum(CASE WHEN handled THEN work END) / nullif(count(*) FILTER (WHERE handled), 0) AS aht", AHT_CALLS
+    work = "epoch(ended_at) - epoch(created_at)"
+    if "ended_at" in cols:
+        return work, ", avg(CASE WHEN handled THEN work END) AS aht", AHT_SESSIONS
+    return work, "", None
+
+
+def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame, str | None]:
+    """Every per-agent figure in one GROUP BY over the handled sessions."""
+    frt, join = "epoch(g1.first_reply_at) - epoch(g1.created_at)", ""
+    if o.business_hours is not None:
+        frt, join = _business_frt(con, o)
+    work, aht, aht_basis = _aht(cols)
+    csat = "sum(CASE WHEN handled AND csat IS NOT NULL THEN csat ELSE 0 END)" if o.csat == "mean" else (
+        "count(*) FILTER (WHERE handled AND csat IS NOT NULL AND csat >= 4)"
+    )  # fmt: skip
+    nps = (
+        ", (count(*) FILTER (WHERE handled AND nps >= 9) - count(*) FILTER (WHERE handled AND nps <= 6)) * 100.0"
+        " / nullif(count(*) FILTER (WHERE handled AND nps IS NOT NULL), 0) AS nps"
+    )
+    per_agent = con.execute(
+        f"""SELECT agent AS "工号",
+            coalesce(arg_min(name, line) FILTER (WHERE handled AND name IS NOT NULL), '') AS "姓名",
+            {s(o.period or "")} AS "考核期间",
+            count(*) FILTER (WHERE handled) AS handled,
+            avg(CASE WHEN handled AND NOT first_reply_by_bot THEN frt_s END) AS frt,
+            count(CASE WHEN handled AND NOT first_reply_by_bot THEN frt_s END) AS frt_n,
+            sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN avg_reply_seconds * coalesce(replies, 1) END)
+              / nullif(sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN coalesce(replies, 1) END), 0) AS art
+            {aht},
+            count(*) FILTER (WHERE handled AND resolved) AS fcr,
+            {csat} / nullif(count(*) FILTER (WHERE handled AND csat IS NOT NULL), 0) AS csat,
+            count(*) FILTER (WHERE handled AND csat IS NOT NULL) AS csat_n,
+            count(*) FILTER (WHERE handled AND csat IS NOT NULL) / nullif(count(*) FILTER (WHERE handled), 0) AS csat_rate
+            {nps if "nps" in cols else ""},
+            count(*) FILTER (WHERE handled AND complaint) / nullif(count(*) FILTER (WHERE handled), 0) AS complaint_rate,
+            count(*) FILTER (WHERE handled AND first_reply_at IS NOT NULL) / nullif(count(*) FILTER (WHERE handled), 0) AS reply_rate,
+            count(*) FILTER (WHERE handled) / nullif(count(DISTINCT CASE WHEN handled THEN CAST(created_at AS DATE) END), 0) AS daily,
+            count(*) FILTER (WHERE handled) / nullif(count(*) FILTER (WHERE use), 0) AS valid_share,
+            coalesce(sum(CASE WHEN handled THEN work END), 0) AS work_s
+        FROM (SELECT g1.*, {work} AS work, {frt} AS frt_s FROM g1 {join})
+        GROUP BY agent HAVING count(*) FILTER (WHERE handled) > 0 ORDER BY agent"""
+    ).df()
+    rep = dict(con.execute("SELECT agent, repeats FROM rep").fetchall())
+    resolved_first = per_agent["fcr"] - per_agent["工号"].map(rep).fillna(0)
+    per_agent["fcr"] = resolved_first / per_agent["handled"]  # every listed agent handled ≥ 1
+    for c in per_agent.columns[3:]:
+        per_agent[c] = per_agent[c].astype("int64" if c in ("handled", "frt_n", "csat_n") else float)
+    per_agent["工号"] = per_agent["工号"].astype(object)
+    per_agent["姓名"] = per_agent["姓名"].astype(object)
+    return pd.DataFrame(per_agent), aht_basis
+
+
+def _team(con: Any, cols: dict[str, str], o: Options) -> dict[str, float]:
+    """Service level X/Y and abandonment (team level) under the ICMI variant ``o.abandon_mode``:
+    ``ignore`` (offered = answered), ``against`` (every abandon counts against), ``short``
+    (abandons within N seconds are not offered calls); 放弃率 = abandons ÷ offered."""
+    if "queue_seconds" not in cols:
+        return {}
+    row = con.execute(
+        f"""SELECT
+            count(*) FILTER (WHERE NOT abandoned) AS answered,
+            count(*) FILTER (WHERE NOT abandoned AND queue_seconds <= {o.sl_seconds}) AS within,
+            count(*) FILTER (WHERE abandoned) AS abandons,
+            count(*) FILTER (WHERE abandoned AND queue_seconds <= {o.short_abandon_seconds}) AS short
+        FROM g1 WHERE valid AND queue_seconds IS NOT NULL"""
+    ).fetchone()
+    answered, within, abandons, short = (float(v) for v in row)
+    if o.abandon_mode == "ignore":
+        offered = answered
+    elif o.abandon_mode == "short":
+        offered = answered + abandons - short
+    else:
+        offered = answered + abandons
+    counted = abandons - short if o.abandon_mode == "short" else abandons
+    den = answered + counted
+    return {
+        "service_level": within / offered if offered else float("nan"),
+        "abandon_rate": counted / den if den else float("nan"),
+        "offered": offered,
+    }
+
+
+def _business_frt(con: Any, o: Options) -> tuple[str, str]:
+    """FRT in business seconds: a small calendar (one row per day) joined on both dates."""
+    bh = o.business_hours
+    assert bh is not None
+    lo, hi = con.execute("SELECT min(least(created_at, first_reply_at))::DATE, max(greatest(created_at, first_reply_at))::DATE FROM t").fetchall()[0]
+    if lo is None:
+        return "CAST(NULL AS DOUBLE)", ""
+    cal = bh.calendar(lo, hi)
+    con.register("cal_df", cal)
+    con.execute("CREATE TEMP TABLE cal AS SELECT CAST(day AS DATE) AS day, work, cum FROM cal_df")
+
+    def clock(ts: str, alias: str) -> str:
+        tod = f"(epoch({ts}) - epoch(date_trunc('day', {ts})))"
+        within = " + ".join(f"least(greatest({tod} - {a}, 0), {b - a})" for a, b in bh.windows)
+        return f"({alias}.cum + CASE WHEN {alias}.work THEN {within} ELSE 0 END)"
+
+    join = " LEFT JOIN cal c1 ON c1.day = CAST(g1.created_at AS DATE) LEFT JOIN cal c2 ON c2.day = CAST(g1.first_reply_at AS DATE)"
+    return f"{clock('g1.first_reply_at', 'c2')} - {clock('g1.created_at', 'c1')}", join
