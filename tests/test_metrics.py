@@ -495,3 +495,17 @@ def test_call_aht_basis_is_talk_hold_and_after_call_work():
     no_end = chat_log().drop(columns=["结束"])
     r = compute(no_end, Options(period="2024-03"))
     assert r.aht_basis is None and "aht" not in r.per_agent.columns
+
+
+def test_flag_and_blank_words_are_the_input_vocabulary_plus_the_logs_own():
+    # 是否解决 in the words people type (vocab.py) and in the words exports write (已解决/未解决)
+    resolved = ["√", "×", "Y", "no", "达标", "ＹＥＳ", " 已解决 ", "未解决", "", "N/A"]
+    times = [f"2024-03-01 {9 + i:02d}:00" for i in range(len(resolved))]
+    csat = ["5", "未评价", "无", "-", "Ｎ／Ａ", "4", "3", "5", "5", "1"]  # 未评价, 无, -, N/A: not rated
+    log = pd.DataFrame({"客服工号": "A", "会话开始": times, "是否解决": resolved, "满意度评分": csat})
+    r = compute(log)
+    assert r.problems == []
+    a = r.per_agent.loc[0]
+    assert a["handled"] == 10
+    assert a["fcr"] == pytest.approx(5 / 10)  # √, Y, 达标, ＹＥＳ, 已解决; blank and N/A are "no"
+    assert a["csat_rate"] == pytest.approx(6 / 10) and a["csat"] == pytest.approx(4 / 6)  # 5, 4, 5, 5 of 5, 4, 3, 5, 5, 1

@@ -11,9 +11,16 @@ assert set(WS) <= {" ", "\t", "\u3000"}, "update Fields.trimmed for the new whit
 
 
 def folded(c: str) -> str:
-    """A text expression compared as the vocabulary compares words (trimmed, no inner spaces,
-    lower case). Full-width letters are not folded here (DuckDB has no NFKC)."""
+    """A text expression compared as :func:`kpixl.vocab.fold` compares words (trimmed, no inner
+    spaces, lower case). DuckDB has no NFKC: full-width forms are matched by listing each word's
+    full-width twin beside it (:func:`with_full_width`)."""
     return f"lower(replace(replace(trim({c}, {s(WS)}), ' ', ''), '\u3000', ''))"
+
+
+def with_full_width(words: frozenset[str]) -> frozenset[str]:
+    """``words`` and their full-width forms (ＹＥＳ, １), which NFKC folds back to them."""
+    twin = {w.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}) for w in words}
+    return words | twin
 
 
 class Fields:
@@ -80,7 +87,8 @@ class Fields:
             return f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} IS NULL OR {c} = 0 THEN FALSE END"
         yes = ", ".join(s(v) for v in sorted(TRUE))
         no = ", ".join(s(v) for v in sorted(FALSE | BLANK))
-        words = ", ".join(f"{s(v)}: {'true' if v in TRUE else 'false'}" for v in sorted(TRUE | FALSE | BLANK))
+        yes_all = with_full_width(TRUE)
+        words = ", ".join(f"{s(v)}: {'true' if v in yes_all else 'false'}" for v in sorted(yes_all | with_full_width(FALSE | BLANK)))
         # the words exports use most, one comparison each; then the full lists; the padded or
         # upper-case rest through one map lookup (a repeated folding would be hoisted by
         # DuckDB and computed for every row)
@@ -97,7 +105,7 @@ class Fields:
         c, t, v = self.raw(key), self._type(key), f"__{key}"
         finite = f"CASE WHEN isinf({v}) THEN NULL ELSE {v} END"
         if t == "VARCHAR":
-            blank = ", ".join(s(b) for b in sorted(BLANK))
+            blank = ", ".join(s(b) for b in sorted(with_full_width(BLANK)))
             expr = f"coalesce(TRY_CAST({c} AS DOUBLE), TRY_CAST(trim({c}, {self.ws}) AS DOUBLE))"
             # exact blanks first: the folding fallback runs only for the odd padded value
             bad = f"CASE WHEN {v} IS NOT NULL THEN isinf({v}) WHEN {c} IS NULL OR {c} IN ({blank}) THEN FALSE ELSE NOT {folded(c)} IN ({blank}) END"
