@@ -422,8 +422,11 @@ def metrics_cmd(
         out.print(f"… 另有 {len(problems) - 20} 条，用 --problems 文件 保存清单 / {len(problems) - 20} more: --problems FILE lists them")
     if result.metrics.team:
         t = result.metrics.team
-        sl, ab = f"{t['service_level']:.1%}", f"{t['abandon_rate']:.1%}"
+        sl, ab = (f"{t[k]:.1%}" if t[k] == t[k] else "—" for k in ("service_level", "abandon_rate"))
         out.print(f"服务水平 {sl}（{sl_seconds:g} 秒内接起），放弃率 {ab} / service level {sl}, abandonment {ab}")
+    if result.no_source:
+        names = "、".join(result.no_source)
+        out.print(f"[yellow]无来源（日志没有对应列，留空）/ no source in the log, left blank:[/] {names}")
     excluded = result.metrics.excluded
     out.print(f"{result.agents} 名客服 → {out_path}（{excluded} 行已排除）/ {result.agents} agents written, {excluded} rows excluded")
 

@@ -494,7 +494,7 @@ def test_call_aht_basis_is_talk_hold_and_after_call_work():
     assert r.aht_basis == "calls"
     no_end = chat_log().drop(columns=["结束"])
     r = compute(no_end, Options(period="2024-03"))
-    assert r.aht_basis is None and "aht" not in r.per_agent.columns
+    assert r.aht_basis is None and r.per_agent["aht"].isna().all()
 
 
 def test_flag_and_blank_words_are_the_input_vocabulary_plus_the_logs_own():
@@ -509,3 +509,64 @@ def test_flag_and_blank_words_are_the_input_vocabulary_plus_the_logs_own():
     assert a["handled"] == 10
     assert a["fcr"] == pytest.approx(5 / 10)  # √, Y, 达标, ＹＥＳ, 已解决; blank and N/A are "no"
     assert a["csat_rate"] == pytest.approx(6 / 10) and a["csat"] == pytest.approx(4 / 6)  # 5, 4, 5, 5 of 5, 4, 3, 5, 5, 1
+
+
+# ----------------------------------------------------------------------------- exports as they come (issue 17)
+def test_a_metric_with_no_source_is_blank_never_0(tmp_path):
+    log = chat_log().drop(columns=["是否投诉", "是否解决", "满意度评分"])
+    r = compute(log, Options(period="2024-03"))
+    a = r.per_agent.set_index("工号").loc["A"]
+    assert a["handled"] == 3 and a["frt"] == 40  # what the log holds is still computed
+    for m in ("complaint_rate", "fcr", "csat", "csat_rate", "nps"):
+        assert math.isnan(a[m]), m
+    assert r.no_source == ("fcr", "csat", "csat_rate", "nps", "complaint_rate")
+    path = tmp_path / "log.csv"
+    log.to_csv(path, index=False)
+    roster = tmp_path / "roster.xlsx"
+    run = kpixl("metrics", path, "--period", "2024-03", "--scheme", "online-agent", "--out", roster)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "无来源" in run.stdout and "投诉率" in run.stdout
+    sheets = pd.read_excel(roster, sheet_name=None, engine="calamine", dtype={"工号": str})
+    assert sheets["名单"]["投诉率"].isna().all() and sheets["名单"]["一次解决率"].isna().all()
+    settings = sheets["口径"].set_index("项目 / setting")["取值 / value"]
+    assert settings["无来源的指标（留空）/ metrics with no source (blank)"] == "一次解决率、客户满意度、评价率、NPS、投诉率"
+    csv = tmp_path / "roster.csv"
+    assert kpixl("metrics", path, "--period", "2024-03", "--scheme", "online-agent", "--out", csv).returncode == 0
+    scored = tmp_path / "scored.csv"
+    assert kpixl("score", csv, "--scheme", "online-agent", "--out", scored).returncode == 0
+    flags = pd.read_csv(scored, dtype={"工号": str}).set_index("工号").loc["A", "标记"]
+    assert "缺失:投诉率" in flags and "缺失:一次解决率" in flags  # missing, not full marks
+
+
+def calls_without_queue_times_for_abandons() -> pd.DataFrame:
+    rows = [
+        # agent, start, queue s, abandoned
+        ["A", "2024-03-01 09:00", 10, "N"],
+        ["A", "2024-03-01 09:10", 25, "N"],
+        ["B", "2024-03-01 09:20", 5, "N"],
+        [None, "2024-03-01 09:30", None, "Y"],  # dropped in the IVR: no queue time
+        [None, "2024-03-01 09:40", None, "Y"],
+        [None, "2024-03-01 09:50", 3, "Y"],  # a 3 s abandon after queueing
+    ]
+    return pd.DataFrame(rows, columns=["坐席", "开始时间", "排队时长", "是否放弃"])
+
+
+@pytest.mark.parametrize(
+    ("mode", "sl", "abandon", "offered"),
+    [
+        ("against", 2 / 6, 3 / 6, 6),  # within 20 s: 10 and 5 of 3 answered; all 3 abandons offered
+        ("ignore", 2 / 3, 3 / 6, 3),  # offered = answered; abandonment still 3 of 6 calls
+        ("short", 2 / 5, 2 / 5, 5),  # the 3 s abandon is not offered; the two without a queue time are
+    ],
+)
+def test_abandons_without_queue_time_are_offered_calls(mode, sl, abandon, offered):
+    r = compute(calls_without_queue_times_for_abandons(), Options(abandon_mode=mode), mapping={"agent": "坐席"})
+    assert r.team["service_level"] == pytest.approx(sl)
+    assert r.team["abandon_rate"] == pytest.approx(abandon)
+    assert r.team["offered"] == offered
+
+
+def test_abandonment_without_any_queue_time_and_service_level_blank():
+    log = calls_without_queue_times_for_abandons().drop(columns=["排队时长"])
+    r = compute(log, Options(), mapping={"agent": "坐席"})
+    assert r.team["abandon_rate"] == pytest.approx(3 / 6) and math.isnan(r.team["service_level"])

@@ -13,7 +13,7 @@ from .calendar import BusinessHours
 from .columns import load_mapping
 from .options import MetricsResult, Options
 from .presence import add_occupancy, staffed_seconds
-from .report import problems_sheet, settings_sheet, team_sheet, to_roster
+from .report import LABELS, problems_sheet, settings_sheet, team_sheet, to_roster
 from .sql import compute
 
 
@@ -71,6 +71,11 @@ class RunResult:
     @property
     def agents(self) -> int:
         return len(self.roster)
+
+    @property
+    def no_source(self) -> list[str]:
+        """The labels of the metrics the log had no column for (left blank)."""
+        return [LABELS.get(m, m) for m in self.metrics.no_source]
 
 
 def run(request: Request) -> RunResult:

@@ -89,7 +89,8 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     )
     con.execute(f"CREATE TEMP TABLE rep AS {_repeats(cols, o)}")
     per_agent, aht_basis = _per_agent(con, cols, o)
-    return MetricsResult(per_agent, _team(con, cols, o), problems, int(excluded), aht_basis=aht_basis)
+    team = _team(con, cols, o)
+    return MetricsResult(per_agent, team, problems, int(excluded), aht_basis=aht_basis, no_source=no_source(cols))
 
 
 def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options) -> list[str]:
@@ -188,14 +189,33 @@ def _repeats(cols: dict[str, str], o: Options) -> str:
 def _aht(cols: dict[str, str]) -> tuple[str, str, str | None]:
     """(handling seconds of a row, the AHT column, its basis). Calls: talk + hold + after-call
     work, ÷ handled. Chats (no talk column): the session's length, ended − created, averaged
-    over handled sessions with an end time."""
+    over handled sessions with an end time. Neither: blank."""
     if "talk_seconds" in cols:
         work = "coalesce(talk_seconds,0)+coalesce(hold_seconds,0)+coalesce(acw_seconds,0)"
-        return work, ", sum(CASE WHEN handled THEN work END) / nullif(count(*) FILTER (WHERE handled), 0) AS aht", AHT_CALLS
+        return work, "sum(CASE WHEN handled THEN work END) / nullif(count(*) FILTER (WHERE handled), 0)", AHT_CALLS
     work = "epoch(ended_at) - epoch(created_at)"
     if "ended_at" in cols:
-        return work, ", avg(CASE WHEN handled THEN work END) AS aht", AHT_SESSIONS
-    return work, "", None
+        return work, "avg(CASE WHEN handled THEN work END)", AHT_SESSIONS
+    return work, "CAST(NULL AS DOUBLE)", None
+
+
+#: metric → the fields any one of which it is computed from; without them it is blank, never 0
+SOURCES: dict[str, tuple[str, ...]] = {
+    "frt": ("first_reply_at",),
+    "art": ("avg_reply_seconds",),
+    "aht": ("talk_seconds", "ended_at"),
+    "fcr": ("resolved",),
+    "csat": ("csat",),
+    "csat_rate": ("csat",),
+    "nps": ("nps",),
+    "complaint_rate": ("complaint",),
+    "reply_rate": ("first_reply_at",),
+}
+
+
+def no_source(cols: dict[str, str]) -> tuple[str, ...]:
+    """The metrics the log has no column for."""
+    return tuple(m for m, need in SOURCES.items() if not any(k in cols for k in need))
 
 
 def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame, str | None]:
@@ -208,8 +228,8 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
         "count(*) FILTER (WHERE handled AND csat IS NOT NULL AND csat >= 4)"
     )  # fmt: skip
     nps = (
-        ", (count(*) FILTER (WHERE handled AND nps >= 9) - count(*) FILTER (WHERE handled AND nps <= 6)) * 100.0"
-        " / nullif(count(*) FILTER (WHERE handled AND nps IS NOT NULL), 0) AS nps"
+        "(count(*) FILTER (WHERE handled AND nps >= 9) - count(*) FILTER (WHERE handled AND nps <= 6)) * 100.0"
+        " / nullif(count(*) FILTER (WHERE handled AND nps IS NOT NULL), 0)"
     )
     per_agent = con.execute(
         f"""SELECT agent AS "工号",
@@ -219,13 +239,13 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
             avg(CASE WHEN handled AND NOT first_reply_by_bot THEN frt_s END) AS frt,
             count(CASE WHEN handled AND NOT first_reply_by_bot THEN frt_s END) AS frt_n,
             sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN avg_reply_seconds * coalesce(replies, 1) END)
-              / nullif(sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN coalesce(replies, 1) END), 0) AS art
-            {aht},
+              / nullif(sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN coalesce(replies, 1) END), 0) AS art,
+            {aht} AS aht,
             count(*) FILTER (WHERE handled AND resolved) AS fcr,
             {csat} / nullif(count(*) FILTER (WHERE handled AND csat IS NOT NULL), 0) AS csat,
             count(*) FILTER (WHERE handled AND csat IS NOT NULL) AS csat_n,
-            count(*) FILTER (WHERE handled AND csat IS NOT NULL) / nullif(count(*) FILTER (WHERE handled), 0) AS csat_rate
-            {nps if "nps" in cols else ""},
+            count(*) FILTER (WHERE handled AND csat IS NOT NULL) / nullif(count(*) FILTER (WHERE handled), 0) AS csat_rate,
+            {nps} AS nps,
             count(*) FILTER (WHERE handled AND complaint) / nullif(count(*) FILTER (WHERE handled), 0) AS complaint_rate,
             count(*) FILTER (WHERE handled AND first_reply_at IS NOT NULL) / nullif(count(*) FILTER (WHERE handled), 0) AS reply_rate,
             count(*) FILTER (WHERE handled) / nullif(count(DISTINCT CASE WHEN handled THEN CAST(created_at AS DATE) END), 0) AS daily,
@@ -239,6 +259,8 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
     per_agent["fcr"] = resolved_first / per_agent["handled"]  # every listed agent handled ≥ 1
     for c in per_agent.columns[3:]:
         per_agent[c] = per_agent[c].astype("int64" if c in ("handled", "frt_n", "csat_n") else float)
+    for m in no_source(cols):  # a figure with no source is blank (scored as missing), never 0
+        per_agent[m] = float("nan")
     per_agent["工号"] = per_agent["工号"].astype(object)
     per_agent["姓名"] = per_agent["姓名"].astype(object)
     return pd.DataFrame(per_agent), aht_basis
@@ -246,30 +268,37 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
 
 def _team(con: Any, cols: dict[str, str], o: Options) -> dict[str, float]:
     """Service level X/Y and abandonment (team level) under the ICMI variant ``o.abandon_mode``:
-    ``ignore`` (offered = answered), ``against`` (every abandon counts against), ``short``
-    (abandons within N seconds are not offered calls); 放弃率 = abandons ÷ offered."""
-    if "queue_seconds" not in cols:
+
+    * ``against`` — every abandon is an offered call: SL = within X ÷ (answered + abandons);
+    * ``ignore`` — offered = answered: SL = within X ÷ answered;
+    * ``short`` — abandons within N seconds of queueing are not offered calls:
+      SL = within X ÷ (answered + abandons − short abandons).
+
+    放弃率 = counted abandons ÷ (answered + counted abandons), in every variant. An abandoned
+    call always counts, with or without a queue time (a call dropped before the queue has
+    none; without a queue time it cannot be a short abandon). An answered call without a queue
+    time cannot be judged within X: it is left out of service level (not of abandonment). A log
+    without queue times has no service level (blank); without an abandoned column, no team
+    figures at all."""
+    if "queue_seconds" not in cols and "abandoned" not in cols:
         return {}
+    queue = "queue_seconds" if "queue_seconds" in cols else "CAST(NULL AS DOUBLE)"
     row = con.execute(
         f"""SELECT
             count(*) FILTER (WHERE NOT abandoned) AS answered,
-            count(*) FILTER (WHERE NOT abandoned AND queue_seconds <= {o.sl_seconds}) AS within,
+            count(*) FILTER (WHERE NOT abandoned AND {queue} IS NOT NULL) AS answered_q,
+            count(*) FILTER (WHERE NOT abandoned AND {queue} <= {o.sl_seconds}) AS within,
             count(*) FILTER (WHERE abandoned) AS abandons,
-            count(*) FILTER (WHERE abandoned AND queue_seconds <= {o.short_abandon_seconds}) AS short
-        FROM g1 WHERE valid AND queue_seconds IS NOT NULL"""
+            count(*) FILTER (WHERE abandoned AND {queue} <= {o.short_abandon_seconds}) AS short
+        FROM g1 WHERE valid"""
     ).fetchone()
-    answered, within, abandons, short = (float(v) for v in row)
-    if o.abandon_mode == "ignore":
-        offered = answered
-    elif o.abandon_mode == "short":
-        offered = answered + abandons - short
-    else:
-        offered = answered + abandons
+    answered, answered_q, within, abandons, short = (float(v) for v in row)
     counted = abandons - short if o.abandon_mode == "short" else abandons
+    offered = answered_q if o.abandon_mode == "ignore" else answered_q + counted
     den = answered + counted
     return {
-        "service_level": within / offered if offered else float("nan"),
-        "abandon_rate": counted / den if den else float("nan"),
+        "service_level": within / offered if offered and "queue_seconds" in cols else float("nan"),
+        "abandon_rate": counted / den if den and "abandoned" in cols else float("nan"),
         "offered": offered,
     }
 
