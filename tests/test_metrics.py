@@ -51,6 +51,8 @@ def test_chat_metrics_hand_computed():
         "第7行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
         "第6行: 首次回复早于会话开始 / reply before the session started",
     ]
+    assert r.excluded_by == {"「会话开始」无法识别的时间": 1, "首次回复早于会话开始": 1}
+    assert (r.rows, r.excluded, r.usable) == (9, 2, 6)  # s1 s2 s3 s4 s8 and the repeated s4; s7 is April
 
 
 def test_csat_mean_and_repeat_window_switches():
@@ -570,3 +572,18 @@ def test_abandonment_without_any_queue_time_and_service_level_blank():
     log = calls_without_queue_times_for_abandons().drop(columns=["排队时长"])
     r = compute(log, Options(), mapping={"agent": "坐席"})
     assert r.team["abandon_rate"] == pytest.approx(3 / 6) and math.isnan(r.team["service_level"])
+
+
+def test_no_agent_written_is_an_error_with_the_reason(tmp_path):
+    log = tmp_path / "log.csv"
+    chat_log().to_csv(log, index=False)
+    out = tmp_path / "r.csv"
+    r = kpixl("metrics", log, "--period", "2023-01", "--out", out)  # nothing in that period
+    assert r.returncode == 1 and not out.exists()
+    # 9 rows: 2 excluded (bad time, reply before start), none of the other 7 in January 2023
+    reason = "没有可写出的客服：日志 9 行，2 行已排除（「会话开始」无法识别的时间 1 行、首次回复早于会话开始 1 行），考核期间 2023-01 内可用 0 行"
+    assert reason in r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    r = kpixl("metrics", log, "--map", "created_at=结束", "--period", "2024-03", "--out", out)
+    assert r.returncode == 1 and not out.exists()  # every reply is "before" the end taken as the start
+    assert "9 行已排除（首次回复早于会话开始 8 行、没有会话开始时间 1 行）" in r.stdout + r.stderr  # s6 has no end

@@ -34,3 +34,6 @@ class MetricsResult:
     excluded: int = 0  # rows left out, all of them
     aht_basis: str | None = None  # AHT_CALLS, AHT_SESSIONS, or None when the log has no source for it
     no_source: tuple[str, ...] = ()  # metrics the log has no column for (left blank, never 0)
+    rows: int = 0  # rows in the log
+    usable: int = 0  # rows in the period and not excluded (test and repeated sessions included)
+    excluded_by: dict[str, int] = field(default_factory=dict)  # kind of exclusion (Chinese) → rows

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -113,4 +114,4 @@ def add_occupancy(result: MetricsResult, staffed: pd.Series) -> MetricsResult:
     df["occupancy"] = df["work_s"] / avail.where(avail > 0)
     df["work_h"] = df["work_s"] / 3600
     df["staffed_h"] = avail / 3600
-    return MetricsResult(df, result.team, result.problems, result.excluded, result.aht_basis, result.no_source)
+    return dataclasses.replace(result, per_agent=df)

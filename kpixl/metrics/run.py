@@ -100,6 +100,8 @@ def run(request: Request) -> RunResult:
         r = read_table(request.roster_path)
         if "工号" in r.columns and "岗位" in r.columns:
             roles = dict(zip(r["工号"].astype(str), r["岗位"].astype(str), strict=True))
+    if result.per_agent.empty:
+        raise KpixlError(_nobody(result, o))
     roster = to_roster(result, load_scheme(request.scheme_id) if request.scheme_id else None, o, roles)
     sheets = {"口径": settings_sheet(result, o, request.logs, request.presence)}
     if result.team:
@@ -111,3 +113,15 @@ def run(request: Request) -> RunResult:
     if request.problems_path:
         write_table(problems_sheet(problems), request.problems_path, inputs=inputs, sheet="问题清单")
     return RunResult(roster, result, o, problems)
+
+
+def _nobody(result: MetricsResult, o: Options) -> str:
+    """Why no agent is written (nothing is written then, and the command fails)."""
+    where = f"考核期间 {o.period} 内" if o.period else ""
+    kinds = "、".join(f"{kind} {n} 行" for kind, n in sorted(result.excluded_by.items(), key=lambda kv: -kv[1]))
+    why = f"（{kinds}）" if kinds else ""
+    rest = f"{where}可用 {result.usable} 行" + ("，都不是客服接待的会话（放弃、测试或重复）" if result.usable else "")
+    return (
+        f"没有可写出的客服：日志 {result.rows} 行，{result.excluded} 行已排除{why}，{rest} / no agent to write: "
+        f"{result.rows} rows, {result.excluded} excluded, {result.usable} usable{' in the period' if o.period else ''}"
+    )

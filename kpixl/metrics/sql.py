@@ -73,7 +73,10 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     require(cols)
     checks = _typed_table(con, Fields(cols, src.types), cols, o)
     problems = _problems(src, cols, checks)
-    excluded = con.execute("SELECT count(*) FROM t0 WHERE bad0 OR p_start OR p_agent OR p_reply OR p_end").fetchone()[0]
+    rows, excluded, usable = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE bad0 OR p_start OR p_agent OR p_reply OR p_end), count(*) FILTER (WHERE use) FROM t0"
+    ).fetchone()
+    kinds = _excluded_by(con, cols, checks)
     if "session" in cols:
         # one sort by (id, line): each row whose id equals the previous row's is a later
         # occurrence (faster than hashing ten million distinct strings); those few rows are
@@ -90,7 +93,17 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     con.execute(f"CREATE TEMP TABLE rep AS {_repeats(cols, o)}")
     per_agent, aht_basis = _per_agent(con, cols, o)
     team = _team(con, cols, o)
-    return MetricsResult(per_agent, team, problems, int(excluded), aht_basis=aht_basis, no_source=no_source(cols))
+    return MetricsResult(
+        per_agent,
+        team,
+        problems,
+        int(excluded),
+        aht_basis=aht_basis,
+        no_source=no_source(cols),
+        rows=int(rows),
+        usable=int(usable),
+        excluded_by=kinds,
+    )
 
 
 def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options) -> list[str]:
@@ -168,6 +181,15 @@ def _problems(src: Log, cols: dict[str, str], checks: list[str]) -> list[str]:
         for (r,) in con.execute(f"SELECT line FROM t WHERE {key} ORDER BY line LIMIT {MAX_LISTED}").fetchall():
             problems.append(f"{src.where(r)}: {message}")
     return problems
+
+
+def _excluded_by(con: Any, cols: dict[str, str], checks: list[str]) -> dict[str, int]:
+    """Excluded rows by kind (a row with two unreadable values counts under both), the kinds
+    that occur only."""
+    kinds = {f"「{cols[k]}」无法识别的{UNREADABLE[k][0]}": f"u_{k}" for k in checks}
+    kinds.update({message.split(" / ")[0]: key for key, message in ROW_PROBLEMS})
+    counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in kinds.values())} FROM t0").fetchone()
+    return {kind: int(n) for kind, n in zip(kinds, counts, strict=True) if n}
 
 
 def _repeats(cols: dict[str, str], o: Options) -> str:
