@@ -587,3 +587,22 @@ def test_no_agent_written_is_an_error_with_the_reason(tmp_path):
     r = kpixl("metrics", log, "--map", "created_at=结束", "--period", "2024-03", "--out", out)
     assert r.returncode == 1 and not out.exists()  # every reply is "before" the end taken as the start
     assert "9 行已排除（首次回复早于会话开始 8 行、没有会话开始时间 1 行）" in r.stdout + r.stderr  # s6 has no end
+
+
+def test_durations_as_clock_times_and_in_chinese(tmp_path):
+    import datetime as dt
+
+    talk = ["0:02:23", "02:30", "2分30秒", "1小时5分", "90秒", "75", "两分钟"]
+    rows = [["A", f"2024-03-01 09:{i:02d}", t, "0:00:10"] for i, t in enumerate(talk)]
+    log = pd.DataFrame(rows, columns=["坐席", "开始时间", "通话时长", "话后处理时长"])
+    r = compute(log, Options(), mapping={"agent": "坐席"})
+    assert r.problems == ["第8行「通话时长」: 无法识别的数值 '两分钟' / not a number"]
+    # 143 + 150 + 150 + 3900 + 90 + 75 talk, and 10 s of after-call work each, over 6 calls
+    assert r.per_agent.loc[0, "aht"] == pytest.approx((143 + 150 + 150 + 3900 + 90 + 75 + 6 * 10) / 6)
+    # an xlsx export with Excel time cells (read as times of day)
+    cells = pd.DataFrame(
+        {"坐席": ["A", "A"], "开始时间": ["2024-03-01 09:00", "2024-03-01 10:00"], "通话时长": [dt.time(0, 2, 23), dt.time(1, 0, 0)]}
+    )
+    path = tmp_path / "calls.xlsx"
+    cells.to_excel(path, index=False)
+    assert compute(path, Options(), mapping={"agent": "坐席"}).per_agent.loc[0, "aht"] == pytest.approx((143 + 3600) / 2)

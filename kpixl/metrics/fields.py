@@ -23,6 +23,34 @@ def with_full_width(words: frozenset[str]) -> frozenset[str]:
     return words | twin
 
 
+#: number fields that are durations in seconds: they also read ``H:MM:SS``, ``MM:SS``,
+#: ``2分30秒`` (``1小时5分``, ``90秒``) and typed time or interval cells
+DURATION_KEYS = ("talk_seconds", "hold_seconds", "acw_seconds", "queue_seconds", "avg_reply_seconds")
+_CLOCK = r"\d+:[0-5]?\d(:[0-5]?\d)?(\.\d+)?"
+_NUM = r"(\d+(?:\.\d+)?)"
+_ZH = f"(?:{_NUM}(?:小时|时))?(?:{_NUM}(?:分钟|分))?(?:{_NUM}(?:秒钟|秒))?"
+
+
+def seconds(text: str) -> str:
+    """Seconds in a duration text ``text`` (an SQL expression): a plain number, ``H:MM:SS`` or
+    ``MM:SS``, or hours/minutes/seconds in Chinese; NULL for anything else."""
+    part = [f"CAST(split_part({text}, ':', {i}) AS DOUBLE)" for i in (1, 2, 3)]
+    clock = f"CASE WHEN {text} LIKE '%:%:%' THEN {part[0]} * 3600 + {part[1]} * 60 + {part[2]} ELSE {part[0]} * 60 + {part[1]} END"
+    parts = " + ".join(f"coalesce(TRY_CAST(regexp_extract({text}, {s(_ZH)}, {i}) AS DOUBLE), 0) * {unit}" for i, unit in ((1, 3600), (2, 60), (3, 1)))
+    return (
+        f"CASE WHEN TRY_CAST({text} AS DOUBLE) IS NOT NULL THEN TRY_CAST({text} AS DOUBLE) "
+        f"WHEN regexp_full_match({text}, {s(_CLOCK)}) THEN {clock} "
+        f"WHEN {text} <> '' AND regexp_full_match({text}, {s(_ZH)}) THEN {parts} END"
+    )
+
+
+def _typed_seconds(c: str, t: str) -> str:
+    """Seconds of a typed TIME (an Excel time cell: time since midnight) or INTERVAL cell."""
+    if t == "INTERVAL":
+        return f"epoch({c})"
+    return f"(hour({c}) * 3600 + minute({c}) * 60 + microsecond({c}) / 1e6)"
+
+
 class Fields:
     """SQL expressions reading each canonical field, chosen by the column's type."""
 
@@ -99,14 +127,19 @@ class Fields:
         )
 
     def number(self, key: str) -> tuple[str, str, str]:
-        """(inner DOUBLE expression, outer value over the alias ``__key``, outer unreadable test)."""
+        """(inner DOUBLE expression, outer value over the alias ``__key``, outer unreadable test).
+        Duration fields (:data:`DURATION_KEYS`) also read clock and Chinese forms (:func:`seconds`)."""
         if key not in self.cols:
             return "CAST(NULL AS DOUBLE)", f"__{key}", "FALSE"
         c, t, v = self.raw(key), self._type(key), f"__{key}"
         finite = f"CASE WHEN isinf({v}) THEN NULL ELSE {v} END"
+        if key in DURATION_KEYS and ((t.startswith("TIME") and not t.startswith("TIMESTAMP")) or t == "INTERVAL"):
+            return f"CAST({_typed_seconds(c, t)} AS DOUBLE)", v, "FALSE"
         if t == "VARCHAR":
             blank = ", ".join(s(b) for b in sorted(with_full_width(BLANK)))
             expr = f"coalesce(TRY_CAST({c} AS DOUBLE), TRY_CAST(trim({c}, {self.ws}) AS DOUBLE))"
+            if key in DURATION_KEYS:
+                expr = f"coalesce(TRY_CAST({c} AS DOUBLE), {seconds(f'trim({c}, {self.ws})')})"
             # exact blanks first: the folding fallback runs only for the odd padded value
             bad = f"CASE WHEN {v} IS NOT NULL THEN isinf({v}) WHEN {c} IS NULL OR {c} IN ({blank}) THEN FALSE ELSE NOT {folded(c)} IN ({blank}) END"
             return expr, finite, bad

@@ -66,6 +66,8 @@ def _cell_text(v: Any) -> str | None:
         return str(int(v))
     if isinstance(v, dt.datetime | pd.Timestamp):
         return v.isoformat(sep=" ")
+    if isinstance(v, dt.timedelta):  # an Excel duration cell
+        return f"{v.total_seconds():g}"
     return str(v)
 
 
