@@ -606,3 +606,37 @@ def test_durations_as_clock_times_and_in_chinese(tmp_path):
     path = tmp_path / "calls.xlsx"
     cells.to_excel(path, index=False)
     assert compute(path, Options(), mapping={"agent": "坐席"}).per_agent.loc[0, "aht"] == pytest.approx((143 + 3600) / 2)
+
+
+def test_date_and_time_in_separate_columns(tmp_path):
+    import datetime as dt
+
+    log = pd.DataFrame(
+        {
+            "Agent": ["A", "A", "B", "B"],
+            "Date": ["2024-03-01", "2024-03-01", "2024-03-31", "2024-03-02"],
+            "Time": ["09:00:00", "10:00:00", "23:59:00", ""],  # the last has no time: not a start
+            "Answered": ["2024-03-01 09:00:30", "2024-03-01 10:01:00", "2024-04-01 00:00:10", "2024-03-02 09:00:00"],
+        }
+    )
+    mapping = {"agent": "Agent", "created_at": "Date+Time", "first_reply_at": "Answered"}
+    r = compute(log, Options(period="2024-03"), mapping=mapping)
+    assert r.problems == ["第5行: 没有会话开始时间 / no start time"]
+    frt = r.per_agent.set_index("工号")["frt"]
+    assert frt["A"] == (30 + 60) / 2 and frt["B"] == 70  # 23:59:00 → 00:00:10 the next day
+    # the same as an xlsx export with date cells and time cells, through the command line
+    cells = log.iloc[:3].copy()
+    cells["Date"] = [dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 31)]
+    cells["Time"] = [dt.time(9, 0), dt.time(10, 0), dt.time(23, 59)]
+    path = tmp_path / "calls.xlsx"
+    cells.to_excel(path, index=False)
+    out = tmp_path / "r.csv"
+    run = kpixl("metrics", path, "--map", "agent=Agent", "--map", "created_at=Date+Time", "--map", "first_reply_at=Answered", "--out", out)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert pd.read_csv(out).set_index("工号")["首次响应时间(秒)"].to_dict() == {"A": 45, "B": 70}
+    with pytest.raises(KpixlError, match="Clock"):
+        compute(log, Options(), mapping={"agent": "Agent", "created_at": "Date+Clock"})
+    bad = tmp_path / "bad.csv"
+    log.assign(Date=["2024-03-01", "2024-13-01", "2024-03-31", "2024-03-02"]).to_csv(bad, index=False)
+    r = compute(bad, Options(period="2024-03"), mapping=mapping)
+    assert r.problems[0] == "第3行「Date+Time」: 无法识别的时间 '2024-13-01 10:00:00' / unreadable timestamp"

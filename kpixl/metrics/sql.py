@@ -69,9 +69,10 @@ def compute(
 
 def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     con = src.con
+    src.combine(mapping)
     cols = find_columns(list(src.types), mapping)
     require(cols)
-    checks = _typed_table(con, Fields(cols, src.types), cols, o)
+    checks = _typed_table(con, Fields(cols, src.types), cols, o, src.table)
     problems = _problems(src, cols, checks)
     rows, excluded, usable = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE bad0 OR p_start OR p_agent OR p_reply OR p_end), count(*) FILTER (WHERE use) FROM t0"
@@ -106,9 +107,9 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     )
 
 
-def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options) -> list[str]:
+def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: str = "raw0") -> list[str]:
     """Table ``t0`` (and view ``t`` with a ``line`` and the constants of missing fields): one
-    typed pass over ``raw0`` with every value parsed once, each unreadable value marked
+    typed pass over ``table`` (``raw0`` or a view over it) with every value parsed once, each unreadable value marked
     (``u_<field>``) and each exclusion decided in the same pass. Returns the fields checked
     for unreadable values."""
     out_name = {"agent_name": "name"}
@@ -150,7 +151,7 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options) -> list[
     bad0 = " OR ".join(f"u_{k}" for k in checks) or "FALSE"
     # exclusions in order (unreadable values, no start, no agent, time order), one level per
     # step so that no expression is written (and evaluated) twice
-    level1 = f"""SELECT {", ".join(outer)} FROM (SELECT {", ".join(inner)} FROM raw0)"""
+    level1 = f"""SELECT {", ".join(outer)} FROM (SELECT {", ".join(inner)} FROM {table})"""
     level2 = f"SELECT *, ({bad0}) AS bad0 FROM ({level1})"
     level3 = f"""SELECT *, (created_at IS NULL AND NOT bad0) AS p_start,
         (agent IS NULL AND NOT {col("abandoned")} AND NOT bad0 AND created_at IS NOT NULL) AS p_agent FROM ({level2})"""
