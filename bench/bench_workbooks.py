@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from rosters import make_rows
 
 import kpixl
+from kpixl.excel import build, fill_team
 from kpixl.excel.forms import write_forms
 from kpixl.excel.recalc import recalculate
-from kpixl.excel.writer import build, fill_team
 
 
 def main() -> None:

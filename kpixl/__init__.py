@@ -15,6 +15,7 @@ Everything else lives in private modules behind these names.
 from .errors import (
     AmbiguousEdgeError,
     CellIssue,
+    FileError,
     KpixlError,
     RosterError,
     RubricGapError,
@@ -25,11 +26,13 @@ from .errors import (
     ValueParseError,
 )
 from .numeric import excel_round
-from .roster import FileError, read_table, write_table
+from .roster import read_table, write_table
 from .rubric import parse_rule
 from .rules import Rule
-from .scheme import Scheme, builtin_ids, load_scheme, scheme_from_dict
+from .scheme import Scheme
+from .scheme_file import scheme_from_dict
 from .scoring import score
+from .sources import builtin_ids, load_scheme
 from .units import parse_value
 
 __version__ = "0.1.0"

@@ -17,19 +17,13 @@ import pandas as pd
 
 from .errors import KpixlError, RosterError
 from .rubric import parse_rule
-from .scheme import GradeTier, Scheme, load_scheme
+from .scheme import DEFAULT_CALIBRATION, GradeTier, Scheme, blend, calibration_needed, grade_positions
 from .scoring import score
+from .sources import load_scheme
 from .units import parse_value
+from .vocab import is_blank
 
 ERROR = "#KPI!"
-#: Grade table used when a formula gives none: the common 五级 table of the built-ins.
-DEFAULT_TIERS = (
-    GradeTier("优秀", 90, 1.5),
-    GradeTier("良好", 80, 1.2),
-    GradeTier("合格", 70, 1.0),
-    GradeTier("待改进", 60, 0.8),
-    GradeTier("不合格", 0, 0.5),
-)
 
 
 def error_text(exc: BaseException) -> str:
@@ -38,7 +32,7 @@ def error_text(exc: BaseException) -> str:
         first = exc.issues[0] if exc.issues else None
         detail = f"第{first.row}行「{first.column}」{first.message}" if first else str(exc)
         return f"{ERROR} {detail}"
-    if isinstance(exc, KpixlError | TypeError):  # TypeError: a rule given the wrong inputs
+    if isinstance(exc, KpixlError):
         return f"{ERROR} {exc}"
     return f"{ERROR} 内部错误 / internal error: {type(exc).__name__}: {exc}"
 
@@ -55,8 +49,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
+_blank = is_blank  # the vocabulary's blank: an empty cell, N/A, /, - … (never a 0)
 
 
 def _grid(value: Any) -> tuple[list[list[Any]], bool]:
@@ -115,7 +108,7 @@ def kpi_rule(rule: str, max_points: Any = None) -> str:
 
 def _tiers(tiers: Any) -> tuple[GradeTier, ...]:
     if _blank(tiers):
-        return DEFAULT_TIERS
+        raise KpixlError("请给出等级表（等级、下限、系数三列）或方案 id / give a tier range (grade, lower bound, coefficient) or a scheme id")
     if isinstance(tiers, str):
         return load_scheme(tiers).grades
     rows, _ = _grid(tiers)
@@ -138,10 +131,7 @@ def _tiers(tiers: Any) -> tuple[GradeTier, ...]:
 
 
 def _tier_of(total: float, tiers: tuple[GradeTier, ...]) -> GradeTier:
-    for t in tiers:
-        if total >= t.lower:
-            return t
-    return tiers[-1]
+    return tiers[int(grade_positions(tiers, np.array([total]))[0])]
 
 
 @_guard
@@ -167,33 +157,42 @@ def _weights(weights: Any) -> list[float]:
 @_guard
 def kpi_blend(ratings: Any, weights: Any) -> Any:
     """Rater-weighted score of each row of ratings; a blank rating is left out and the
-    other raters' weights renormalised (as the engine blends 自评/上级/小组)."""
+    other raters' weights renormalised (the scheme's blend, as the engine does it)."""
     w = _weights(weights)
     rows, single = _grid(ratings)
-    out = []
+    stack = []
     for row in rows:
         if len(row) != len(w):
             raise KpixlError(f"评分有 {len(row)} 个，权重有 {len(w)} 个 / {len(row)} ratings but {len(w)} weights")
-        present = [(float(parse_value(v, "分")), wi) for v, wi in zip(row, w, strict=True) if not _blank(v)]
-        den = sum(wi for _, wi in present)
-        out.append([sum(v * wi for v, wi in present) / den if den else ""])
+        stack.append([math.nan if _blank(v) else float(parse_value(v, "分")) for v in row])
+    blended = blend(np.array(stack, dtype=float).T, np.array(w))
+    out = [["" if math.isnan(v) else float(v)] for v in blended]
     if single or len(out) == 1:
         return out[0][0]
     return out
 
 
+def _span(scale_min: Any, scale_max: Any) -> float:
+    """The indicator's own scale: rubric text (its rule's full − lowest) or the lowest and highest points."""
+    if isinstance(scale_min, str) and _blank(scale_max):
+        rule = parse_rule(scale_min)
+        return rule.full - rule.lowest if math.isfinite(rule.lowest) else rule.full
+    if _blank(scale_min) or _blank(scale_max):
+        raise KpixlError("请给出评分标准，或量表的最低分和最高分 / give the rubric, or the scale's lowest and highest points")
+    return float(parse_value(scale_max, "分")) - float(parse_value(scale_min, "分"))
+
+
 @_guard
-def kpi_calibrate(ratings: Any, threshold: Any = 0.2, scale_min: Any = 1, scale_max: Any = 5) -> Any:
-    """``需校准`` when two raters of a row differ by ≥ threshold × the scale's range (seed 000:
-    20% of 1–5), else ``""``."""
-    t = float(parse_value(threshold, "%")) if isinstance(threshold, str) else float(threshold)
-    span = float(scale_max) - float(scale_min)
+def kpi_calibrate(ratings: Any, threshold: Any = None, scale_min: Any = None, scale_max: Any = None) -> Any:
+    """``需校准`` when two raters of a row differ by ≥ threshold (default 20%) × the indicator's
+    own scale — given as its rubric text, or as the scale's lowest and highest points — else ``""``."""
+    t = DEFAULT_CALIBRATION if _blank(threshold) else float(parse_value(threshold, "%"))
+    span = _span(scale_min, scale_max)
     rows, _ = _grid(ratings)
-    out = []
-    for row in rows:
-        vals = [float(parse_value(v, "分")) for v in row if not _blank(v)]
-        need = len(vals) >= 2 and max(vals) - min(vals) >= t * span - 1e-9
-        out.append(["需校准" if need else ""])
+    width = max(len(r) for r in rows)
+    stack = np.array([[math.nan if _blank(v) else float(parse_value(v, "分")) for v in [*r, *[None] * (width - len(r))]] for r in rows]).T
+    need = calibration_needed(stack, t, span)
+    out = [["需校准" if n else ""] for n in need]
     return out[0][0] if len(out) == 1 else out
 
 
@@ -287,7 +286,7 @@ def _sheet_names(book: Any) -> list[str]:
 
 def scheme_of_book(book: Any) -> Scheme:
     """The scheme of a kpixl workbook, with its 指标库 / 等级系数 as edited in the book."""
-    from .excel.writer import GRADES, GUIDE, LIBRARY
+    from .excel import GRADES, GUIDE, LIBRARY
 
     names = _sheet_names(book)
     if GUIDE not in names:
@@ -300,7 +299,7 @@ def scheme_of_book(book: Any) -> Scheme:
 
 def roster_of_book(book: Any, scheme: Scheme) -> tuple[str, pd.DataFrame]:
     """The people of the book: its 团队汇总 (or the active sheet), roster columns only."""
-    from .excel.writer import TEAM
+    from .excel import TEAM
 
     sheet = book.sheets[TEAM] if TEAM in _sheet_names(book) else book.sheets.active
     df = frame_from_range(sheet.used_range.value)
@@ -395,7 +394,7 @@ def payout_book(book: Any) -> str:
 def audit_book(book: Any) -> str:
     """校验: recompute every person and list the problems, with their cells, in 问题清单."""
     from .audit import ERROR, audit_frame
-    from .excel.writer import TEAM
+    from .excel import TEAM
 
     scheme = scheme_of_book(book)
     sheet = book.sheets[TEAM] if TEAM in _sheet_names(book) else book.sheets.active

@@ -164,7 +164,7 @@ def audit_file(path: str, scheme: Scheme | str | None = None, *, period: str | N
     from pathlib import Path
 
     from .roster import read_table
-    from .scheme import load_scheme
+    from .sources import load_scheme
 
     if scheme is None:
         raise SchemeError(f"{Path(path).name}: 请用 --scheme 指定方案 / give --scheme for this file")

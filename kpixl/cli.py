@@ -19,8 +19,9 @@ from .errors import KpixlError
 from .numeric import fmt_number
 from .roster import read_table, write_table
 from .rubric import parse_rule
-from .scheme import MISSING_ZH, builtin_ids, load_scheme
+from .scheme import MISSING_ZH
 from .scoring import score as score_team
+from .sources import builtin_ids, load_scheme
 from .units import fmt_quantity
 
 
@@ -72,11 +73,13 @@ def show_cmd(scheme: str) -> None:
     for sec in s.sections:
         w = f" 权重 {fmt_quantity(sec.weight, '%')}" if sec.weight is not None else ""
         table = Table(title=f"{sec.name}{w}", title_justify="left", show_lines=True)
-        for col in ("指标", "权重/分值", "类型", "规则（规范写法）", "名单列", "缺失"):
+        for col in ("指标", "权重/分值", "目标值", "类型", "规则（规范写法）", "名单列", "缺失", "说明"):
             table.add_column(col, overflow="fold")
         for ind in sec.indicators:
             wp = fmt_quantity(ind.weight, "%") if ind.weight is not None else f"{fmt_number(ind.points)}分"
-            table.add_row(ind.name, wp, ind.rule.kind_zh, ind.rule.canonical(), "\n".join(ind.input_columns()), MISSING_ZH[ind.missing])
+            about = "\n".join(x for x in (f"单位 {ind.unit}" if ind.unit else "", ind.period, ind.source, ind.note) if x)
+            cols = "\n".join(ind.input_columns())
+            table.add_row(ind.name, wp, ind.target, ind.rule.kind_zh, ind.rule.canonical(), cols, MISSING_ZH[ind.missing], about)
         out.print(table)
     if s.adjustments:
         out.print("调整项 / adjustments:")
@@ -169,7 +172,7 @@ def _pairs(items: tuple[str, ...], option: str, shape_zh: str, shape_en: str) ->
 @click.option("--rows", default=300, show_default=True, help="团队汇总的行数 / rows in 团队汇总")
 def build_cmd(scheme_ids: tuple[str, ...], out_dir: str, edition: str, rows: int) -> None:
     """生成带公式的考核表工作簿 <方案id>.xlsx / write the live workbooks."""
-    from .excel.writer import build
+    from .excel import build
 
     if rows < 1:
         raise click.BadParameter("至少 1 行 / at least 1 row", param_hint="--rows")

@@ -20,11 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 
 from .audit import ERROR, WARNING, Finding, Stated, audit_people
 from .errors import KpixlError, SchemeError
-from .scheme import Scheme, load_scheme, normalize_header
+from .scheme import Scheme, normalize_header
+from .sources import load_scheme
+from .vocab import is_blank
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a 考核表 is kilobytes; a team sheet a few MB
 MAX_RATIO = 200  # deflate rarely beats 100:1 on real sheets
@@ -151,13 +153,12 @@ def _has_formula(xml: str, ref: str) -> bool:
 
 @lru_cache(maxsize=16)
 def _form_layout(scheme_id: str) -> dict[str, str]:
-    from .excel.writer import build_workbook
+    from .excel import build_workbook
 
     return build_workbook(load_scheme(scheme_id), team=False).kpixl_form_layout
 
 
-def _blank(v: object) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
+_blank = is_blank  # the vocabulary's blank words: what a person leaves empty or writes as N/A, /, -
 
 
 def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, progress: Callable[[int, int], None] | None = None) -> Gathered:
@@ -209,8 +210,8 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
 
 def _book_scheme(book, sid: str) -> Scheme:
     """The scheme as this workbook has it: its 指标库 and 等级系数 (validated: weights, tiers)."""
+    from .excel import GRADES, LIBRARY
     from .excel.reader import scheme_from_tables
-    from .excel.writer import GRADES, LIBRARY
 
     base = load_scheme(sid)
     if LIBRARY not in book.sheet_names or GRADES not in book.sheet_names:
@@ -262,10 +263,6 @@ def _read_form(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
     )
 
 
-def column_letter_index(ref: str) -> int:
-    return column_index_from_string(re.match(r"[A-Z]+", ref)[0])
-
-
 def check(paths: Iterable[str | Path], scheme: Scheme | str | None = None, *, period: str | None = None) -> tuple[Gathered, pd.DataFrame | None]:
     """Gather and audit; the recomputed results (or None when nothing could be read)."""
     g = gather(paths, scheme)
@@ -288,7 +285,8 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font, PatternFill
 
-    from .roster import FileError, atomic_save
+    from .errors import FileError
+    from .roster import atomic_save
 
     out = Path(out)
     for src in inputs:

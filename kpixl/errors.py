@@ -9,9 +9,14 @@ Every error a user can see carries a message in Chinese first and English after 
     │   ├── RubricGapError      a range with no score
     │   ├── RubricOverlapError  a value with two scores
     │   └── AmbiguousEdgeError  an edge claimed by two ranges, e.g. ``80-90`` and ``90-100``
+    ├── RuleInputError       a rule given the wrong inputs (two counters, one value)
     ├── ValueParseError      one input value that cannot be read (``九十`` for a rate)
     ├── SchemeError          an invalid scheme file or scheme sheet
-    └── RosterError          a roster with located problems (a list of ``CellIssue``)
+    ├── RosterError          a roster with located problems (a list of ``CellIssue``)
+    ├── FileError            a file that cannot be read or written
+    └── LibreOfficeError     LibreOffice missing, or it did not produce what it was asked for
+
+Every exception kpixl defines is here; other modules import them from this one.
 """
 
 from __future__ import annotations
@@ -41,6 +46,10 @@ class RubricOverlapError(RuleError):
 
 class AmbiguousEdgeError(RuleError):
     """A range edge is claimed by two ranges and nothing says which one wins."""
+
+
+class RuleInputError(KpixlError, TypeError):
+    """A rule was given inputs it does not take (a missing field, one value for two counters)."""
 
 
 class ValueParseError(KpixlError, ValueError):
@@ -76,3 +85,11 @@ class RosterError(KpixlError, ValueError):
         if len(self.issues) > 50:
             lines.append(f"  … 另有 {len(self.issues) - 50} 处 / {len(self.issues) - 50} more")
         super().__init__("\n".join(lines))
+
+
+class FileError(KpixlError):
+    """A file that cannot be read or written."""
+
+
+class LibreOfficeError(KpixlError):
+    """LibreOffice is missing, or it did not produce what it was asked for."""

@@ -42,18 +42,6 @@ def excel_round(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
     return out
 
 
-def excel_roundup(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
-    """ROUNDUP(x, digits): away from zero, after snapping to 15 significant digits."""
-    arr = np.asarray(x, dtype=float)
-    scale = 10.0**digits
-    y = _snap15(np.abs(_snap15(arr)) * scale)
-    out = np.sign(arr) * np.ceil(y) / scale
-    out = np.where(np.isnan(arr), np.nan, out)
-    if np.ndim(x) == 0:
-        return float(out)
-    return out
-
-
 def fmt_number(x: float) -> str:
     """A number as a person writes it: 30, 0.5, 1.25 (no trailing zeros, no exponent)."""
     if x != x:  # nan

@@ -17,13 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import KpixlError
+from .errors import FileError
 
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
-
-
-class FileError(KpixlError):
-    """A file that cannot be read or written."""
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """The rubric parser: rubric text (评分标准) as HR writes it → a :class:`~kpixl.rules.Rule`.
 
-Every notation of DESIGN.md is read here and nowhere else. Text is first normalised
+Every notation of the README's rubric table is read here and nowhere else. Text is first normalised
 (full-width → half-width, ``<=`` → ``≤``, ``；`` → ``;``), then the rule kind is
 recognised by its key words, then the parts are read.
 
@@ -38,10 +38,12 @@ from .rules import (
     ScaleRule,
     SteppedRule,
     VetoRule,
+    registry_generation,
+    text_readers,
 )
 from .rules.bands import nonnegative_domain
-from .rules.scales import _CN_DIGITS
 from .units import UNIT_PATTERN, convert, dimension, fmt_quantity, normalize_text, to_float
+from .vocab import CN_DIGITS
 from .vocab import NO_WORDS as NO
 from .vocab import YES_WORDS as YES
 
@@ -306,7 +308,7 @@ def _parse_levels(text: str) -> Rule:
     levels: dict[int, dict] = {}
     for i, m in enumerate(marks):
         chunk = text[m.end() : marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip(" ;,")
-        n = int(m[1]) if m[1].isdigit() else _CN_DIGITS[m[1]]
+        n = int(m[1]) if m[1].isdigit() else CN_DIGITS[m[1]]
         entry = levels.setdefault(n, {"points": None, "desc": ""})
         pm = re.match(rf"\(?\s*({NUM})\s*分\s*\)?", chunk)
         if pm:
@@ -427,7 +429,7 @@ def _parse_counters(segments: list[str], text: str, max_points: float | None) ->
 def _step_number(s: str | None) -> Decimal:
     if not s:
         return Decimal(1)
-    return Decimal(_CN_DIGITS[s]) if s in _CN_DIGITS else Decimal(s)
+    return Decimal(CN_DIGITS[s]) if s in CN_DIGITS else Decimal(s)
 
 
 def _parse_per_unit(text: str, max_points: float | None) -> Rule:
@@ -526,7 +528,7 @@ def _parse_ratio(text: str, max_points: float | None) -> Rule:
     if num in dens or len(set(dens)) != len(dens):
         raise _err(text, "分子与分母的名称必须不同", "numerator and denominators need distinct names")
     inner = _parse(rest, max_points)
-    if inner.fields != ("",) or isinstance(inner, VetoRule):
+    if inner.fields != ("",) or not inner.gives_points:
         raise _err(text, "比率只能套用单一输入的规则", "a ratio wraps a single-input rule")
     return RatioRule(numerator=num, denominators=dens, inner=inner)
 
@@ -556,11 +558,15 @@ def _parse(text: str, max_points: float | None) -> Rule:
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(text: str, max_points: float | None) -> Rule:
+def _parse_cached(text: str, max_points: float | None, generation: int) -> Rule:
     norm = normalize_text(text)
     norm = re.sub(r"[ \t\u3000]+", "", norm)
     if not norm:
         raise RubricSyntaxError("评分标准是空的 / the rubric is empty")
+    for kind in text_readers():  # kinds registered from outside read their own notation first
+        rule = kind.from_text(norm, max_points)
+        if rule is not None:
+            return rule
     return _parse(norm, max_points)
 
 
@@ -572,4 +578,4 @@ def parse_rule(text: str, *, max_points: float | None = None) -> Rule:
     """
     if not isinstance(text, str):
         raise RubricSyntaxError(f"评分标准应为文字，而不是 {type(text).__name__} / a rubric must be text")
-    return _parse_cached(text, None if max_points is None else float(max_points))
+    return _parse_cached(text, None if max_points is None else float(max_points), registry_generation())

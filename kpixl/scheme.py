@@ -1,34 +1,38 @@
-"""Schemes (考核方案): sections, indicators, raters, grade table, adjustments, vetoes.
+"""The scheme model (考核方案): sections, indicators, raters, grade table, adjustments, vetoes —
+and the meanings the scheme owns, which every evaluator calls rather than restates:
 
-A scheme is written in YAML (see README "方案文件"): nested sections → indicators →
-rubric text read naturally, Chinese keys and comments are fine, and PyYAML's
-``safe_load`` is already at hand. The loader validates everything and names the
-place of every problem (``部分[0].指标[1].权重``).
+* what a missing value scores (:attr:`Indicator.missing_points`),
+* the grade and coefficient of a total (:func:`grade_positions`, :meth:`Scheme.grade`),
+* the rater blend (:func:`blend`) and calibration on the indicator's own scale
+  (:func:`calibration_needed`, :attr:`Indicator.calibration_span`),
+* the flag texts of the 标记 column (``Indicator.flag_*``, ``Veto.flag_*``),
+* the weight checks (:func:`check_weight_sums`).
+
+Reading a scheme from YAML is :mod:`kpixl.scheme_file`; finding one by id, file or
+workbook is :mod:`kpixl.sources`.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
-from typing import Any
 
-import yaml
+import numpy as np
 
-from .errors import KpixlError, SchemeError
-from .rubric import parse_interval, parse_rule
+from .errors import SchemeError
 from .rules import Rule, VetoRule
-from .units import fmt_quantity, normalize_text, parse_value
+from .units import fmt_quantity, normalize_text
 
 MISSING_POLICIES = {"最低分": "min", "报错": "error", "按0计": "zero", "min": "min", "error": "error", "zero": "zero"}
 MISSING_ZH = {"min": "最低分", "error": "报错", "zero": "按0计"}
 VETO_EFFECTS = {"总分为0": "zero", "zero": "zero"}
 SEP = "·"
+#: the flags of one row are joined with this
+FLAG_SEP = "；"
+#: 校准阈值 when a scheme gives none (seed 000: raters 20% of the scale apart)
+DEFAULT_CALIBRATION = 0.2
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,39 @@ class Indicator:
     def scale(self) -> float:
         """Factor from rule points to the indicator's contribution."""
         return self.full / self.rule.full
+
+    @property
+    def has_floor(self) -> bool:
+        """True when the rule has a lowest score (a counter that may go negative has none)."""
+        return math.isfinite(self.rule.lowest)
+
+    @property
+    def missing_points(self) -> float:
+        """What a missing value scores under the 最低分 policy: the rule's lowest points, or 0
+        for a rule without a floor."""
+        return self.rule.lowest if self.has_floor else 0.0
+
+    @property
+    def calibration_span(self) -> float:
+        """The indicator's own scale (full − lowest), which calibration thresholds are shares of."""
+        return self.rule.full - self.rule.lowest if self.has_floor else self.rule.full
+
+    # -- flag texts of the 标记 column (the engine and the workbook formula write these) --
+    def flag_missing(self, rater: str | None = None) -> str:
+        if self.missing == "zero":
+            who = f"{SEP}{rater}" if rater else ""
+            return f"缺失:{self.name}{who}（按0计）"
+        return f"缺失:{self.name}（按最低分{fmt_quantity(self.missing_points)}计）"
+
+    def flag_unrated(self, rater: str) -> str:
+        return f"缺评:{self.name}{SEP}{rater}"
+
+    def flag_calibration(self, threshold: float) -> str:
+        return f"需校准:{self.name}（评价人相差≥{fmt_quantity(threshold, '%')}）"
+
+    def flag_override(self, before: str | None = None) -> str:
+        """``调整:名 前→`` — the text before the override's value; the engine adds the value before."""
+        return f"调整:{self.name} {before}→" if before is not None else f"调整:{self.name}→"
 
     def columns(self, rater: str | None = None) -> list[str]:
         """Roster headers for this indicator (for one rater, if it has raters)."""
@@ -123,6 +160,14 @@ class Veto:
     def column(self) -> str:
         return self.name
 
+    @property
+    def flag_missing(self) -> str:
+        return f"缺失:否定项「{self.name}」"
+
+    @property
+    def flag_vetoed(self) -> str:
+        return f"否决:{self.rule.canonical().removeprefix('否定项:')}未达到"
+
 
 @dataclass(frozen=True)
 class PeriodRules:
@@ -145,7 +190,7 @@ class Scheme:
     raters: Mapping[str, float] = field(default_factory=dict)
     adjustments: tuple[Adjustment, ...] = ()
     vetoes: tuple[Veto, ...] = ()
-    calibration: float = 0.2
+    calibration: float = DEFAULT_CALIBRATION
     decimals: int = 2
     total_floor: float | None = None
     total_cap: float | None = None
@@ -193,63 +238,54 @@ class Scheme:
             cols.append("调整分")
         return [*cols, "总分", "等级", "奖金系数", "排名", "标记"]
 
-    def grade_of(self, total: float) -> GradeTier:
-        for tier in self.grades:
-            if total >= tier.lower:
-                return tier
-        return self.grades[-1]
+    def grade(self, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """等级 and 奖金系数 of each total (a blank total: "" and NaN)."""
+        return grade_columns(self.grades, totals)
 
 
-# ----------------------------------------------------------------------------- loading
-def _num(value: Any, where: str, unit: str = "") -> float:
-    try:
-        out = parse_value(value, unit)
-    except KpixlError as exc:
-        raise SchemeError(f"{where}: {exc}") from None
-    if math.isnan(out):
-        raise SchemeError(f"{where}: 不能为空 / must not be blank")
-    return out
+# ----------------------------------------------------------------------------- meanings
 
 
-def _text(d: Mapping, key: str, where: str, default: str | None = None) -> str:
-    v = d.get(key, default)
-    if v is None:
-        raise SchemeError(f"{where}.{key}: 必填 / required")
-    return str(v).strip()
+def grade_positions(tiers: Sequence[GradeTier], totals: np.ndarray) -> np.ndarray:
+    """For tiers ordered highest first: the index of each total's tier — the highest tier whose
+    lower bound (inclusive) the total reaches; below every bound, the lowest tier; NaN → -1."""
+    totals = np.asarray(totals, dtype=float)
+    lowers = np.array([t.lower for t in tiers][::-1])  # ascending
+    asc = np.clip(np.searchsorted(lowers, totals, side="right") - 1, 0, len(tiers) - 1)
+    return np.where(np.isnan(totals), -1, len(tiers) - 1 - asc)
 
 
-def _known(d: Mapping, keys: set[str], where: str) -> None:
-    unknown = set(d) - keys
-    if unknown:
-        raise SchemeError(
-            f"{where}: 不认识的字段 {', '.join(sorted(map(str, unknown)))}（可用: {', '.join(sorted(keys))}）"
-            f" / unknown keys {', '.join(sorted(map(str, unknown)))}"
-        )
+def grade_columns(tiers: Sequence[GradeTier], totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """等级 and 奖金系数 of each total under ``tiers`` (highest first); a blank total: "" and NaN."""
+    pos = grade_positions(tiers, totals)
+    names = np.array([t.name for t in tiers] + [""], dtype=object)
+    coefs = np.array([t.coefficient for t in tiers] + [math.nan])
+    return names[pos], coefs[pos]
 
 
-def _rule(text: str, where: str, max_points: float | None = None) -> Rule:
-    try:
-        return parse_rule(text, max_points=max_points)
-    except KpixlError as exc:
-        raise SchemeError(f"{where}: {exc}") from None
+def blend(stack: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Rater-weighted points: rows of ``stack`` are raters (NaN = did not rate). The weights of
+    those who rated are renormalised; nobody rated → NaN."""
+    stack = np.asarray(stack, dtype=float)
+    w = np.asarray(weights, dtype=float).reshape(-1, 1)
+    present = ~np.isnan(stack)
+    wsum = (w * present).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(wsum > 0, (w * np.nan_to_num(stack)).sum(axis=0) / wsum, np.nan)
 
 
-def _rule_key(d: Mapping, where: str) -> str:
-    """Adjustments and vetoes take their rule from 规则, or from 评分标准 when that is all there is."""
-    if "规则" in d:
-        return "规则"
-    if "评分标准" in d:
-        return "评分标准"
-    raise SchemeError(f"{where}: 缺少「规则」或「评分标准」/ a 规则 (rule text) is required")
+def calibration_needed(stack: np.ndarray, threshold: float, span: float) -> np.ndarray:
+    """True where at least two raters rated and the highest and lowest differ by at least
+    ``threshold`` × ``span`` (the indicator's own scale)."""
+    stack = np.asarray(stack, dtype=float)
+    present = ~np.isnan(stack)
+    with np.errstate(invalid="ignore"):
+        spread = np.max(np.where(present, stack, -np.inf), axis=0) - np.min(np.where(present, stack, np.inf), axis=0)
+    return (present.sum(axis=0) >= 2) & (spread >= threshold * span - 1e-9)
 
 
-def _missing(value: Any, where: str) -> str:
-    if value not in MISSING_POLICIES:
-        raise SchemeError(f"{where}: 缺失处理应为 最低分/报错/按0计 / missing policy must be 最低分, 报错 or 按0计")
-    return MISSING_POLICIES[value]
-
-
-def _check_sum(weights: list[float], where: str, what: str) -> None:
+def check_sum(weights: list[float], where: str, what: str) -> None:
+    """Weights must total 100% (summed as decimals, so 15% + 60% + 25% is exactly 100%)."""
     total = float(sum(Decimal(repr(w)) for w in weights))
     if abs(total - 1.0) > 1e-9:
         raise SchemeError(
@@ -257,307 +293,18 @@ def _check_sum(weights: list[float], where: str, what: str) -> None:
         )
 
 
-IND_KEYS = {"名称", "权重", "分值", "评分标准", "规则", "目标值", "单位", "数据来源", "考核周期", "评价人", "缺失处理", "说明"}
-
-
-def _indicator(d: Mapping, where: str, raters: Mapping[str, float], missing: str) -> Indicator:
-    if not isinstance(d, Mapping):
-        raise SchemeError(f"{where}: 应为一个指标（名称、权重/分值、评分标准…）/ expected an indicator mapping")
-    _known(d, IND_KEYS, where)
-    name = _text(d, "名称", where)
-    if SEP in name:
-        raise SchemeError(f"{where}.名称: 名称中不能有「{SEP}」/ names must not contain {SEP!r}")
-    weight = _num(d["权重"], f"{where}.权重", "%") if "权重" in d else None
-    points = _num(d["分值"], f"{where}.分值") if "分值" in d else None
-    if (weight is None) == (points is None):
-        raise SchemeError(f"{where}: 权重与分值须且只须填一个 / give exactly one of 权重 (weight) or 分值 (points)")
-    if weight is not None and not 0 < weight <= 1:
-        raise SchemeError(f"{where}.权重: 应在 0%–100% 之间 / weight must be within 0%–100%")
-    rubric = str(d.get("评分标准", "") or "").strip()
-    rule_text = str(d.get("规则", rubric) or "").strip()
-    if not rule_text:
-        raise SchemeError(f"{where}: 缺少评分标准或规则 / a rubric (评分标准 or 规则) is required")
-    rule = _rule(rule_text, f"{where}.{'规则' if '规则' in d else '评分标准'}", points)
-    if isinstance(rule, VetoRule):
-        raise SchemeError(f"{where}: 否定项请写在「否定项」下 / put vetoes under 否定项, not as an indicator")
-    if rule.full <= 0:
-        raise SchemeError(f"{where}: 规则满分必须大于0 / the rule's full points must be > 0")
-    ind_raters: tuple[str, ...] = ()
-    if "评价人" in d:
-        listed = d["评价人"] or []
-        if isinstance(listed, str):
-            listed = [x.strip() for x in listed.replace("、", ",").split(",") if x.strip()]
-        for r in listed:
-            if r not in raters:
-                raise SchemeError(f"{where}.评价人: 未知的评价人「{r}」（方案的评价人: {', '.join(raters) or '无'}）/ unknown rater {r!r}")
-        ind_raters = tuple(listed)
-    elif raters:
-        ind_raters = tuple(raters)
-    return Indicator(
-        name=name,
-        rule=rule,
-        weight=weight,
-        points=points,
-        rubric=rubric or rule_text,
-        target=str(d.get("目标值", "") or ""),
-        unit=str(d.get("单位", "") or rule.input_unit("")),
-        source=str(d.get("数据来源", "") or ""),
-        period=str(d.get("考核周期", "") or ""),
-        raters=ind_raters,
-        missing=_missing(d["缺失处理"], f"{where}.缺失处理") if "缺失处理" in d else missing,
-        note=str(d.get("说明", "") or ""),
-    )
-
-
-def _grades(items: Any, where: str) -> tuple[GradeTier, ...]:
-    if not isinstance(items, list) or not items:
-        raise SchemeError(f"{where}: 至少要有一个等级 / at least one grade tier is required")
-    tiers = []
-    ranges = []
-    for k, t in enumerate(items):
-        w = f"{where}[{k}]"
-        if not isinstance(t, Mapping):
-            raise SchemeError(f"{w}: 应为 {{等级, 下限, 系数}} / expected a tier mapping")
-        _known(t, {"等级", "下限", "范围", "系数"}, w)
-        name = _text(t, "等级", w)
-        coef = _num(t.get("系数"), f"{w}.系数")
-        if "范围" in t:
-            iv = parse_interval(str(t["范围"]))
-            lo = float(iv.lo.number) if iv.lo is not None else -math.inf
-            if iv.lo is not None and not iv.lo_closed:
-                raise SchemeError(f"{w}.范围: 等级区间须包含下限（如「80≤/<90」）/ a tier must include its lower bound")
-            hi = float(iv.hi.number) if iv.hi is not None else math.inf
-            ranges.append((name, lo, hi, iv.hi_closed if iv.hi is not None else False))
-            if "下限" in t and _num(t["下限"], f"{w}.下限") != lo:
-                raise SchemeError(f"{w}: 下限与范围不一致 / 下限 does not match 范围")
-        elif "下限" in t:
-            lo = _num(t["下限"], f"{w}.下限")
-        else:
-            raise SchemeError(f"{w}: 需要「下限」或「范围」/ a tier needs 下限 or 范围")
-        tiers.append(GradeTier(name, lo, coef))
-    tiers.sort(key=lambda t: -t.lower)
-    names = [t.name for t in tiers]
-    if len(set(names)) != len(names):
-        raise SchemeError(f"{where}: 等级名称重复 / duplicate grade names")
-    lowers = [t.lower for t in tiers]
-    if len(set(lowers)) != len(lowers):
-        raise SchemeError(f"{where}: 两个等级的下限相同 / two tiers share a lower bound")
-    if ranges:
-        if len(ranges) != len(tiers):
-            raise SchemeError(f"{where}: 要么都写「范围」，要么都写「下限」/ give 范围 for every tier or for none")
-        ranges.sort(key=lambda r: r[1])
-        for (n1, _, hi1, hc1), (n2, lo2, _, _) in itertools.pairwise(ranges):
-            if hi1 < lo2:
-                raise SchemeError(
-                    f"{where}: {fmt_quantity(hi1)}–{fmt_quantity(lo2)} 没有对应等级（{n1} 与 {n2} 之间）"
-                    f" / no grade for totals {fmt_quantity(hi1)}–{fmt_quantity(lo2)}"
-                )
-            if hi1 > lo2 or (hi1 == lo2 and hc1):
-                raise SchemeError(f"{where}: 「{n1}」与「{n2}」的范围重叠 / tiers {n1} and {n2} overlap")
-    return tuple(tiers)
-
-
-TOP_KEYS = {"id", "名称", "来源", "考核周期", "说明", "缺失处理", "评价人", "校准阈值", "绩效奖金占比", "总分", "部分", "调整项", "否定项", "等级"}
-TOP_KEYS |= {"多期规则"}
-
-
-def _count(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SchemeError(f"{where}: 应为正整数，实际为 {value!r} / expected a positive whole number")
-    return value
-
-
-def _period_rules(data: Any, where: str) -> PeriodRules | None:
-    if data is None:
-        return None
-    if not isinstance(data, Mapping):
-        raise SchemeError(f"{where}: 应为「奖励 / 整改 / 晋升」设置 / expected 奖励, 整改 and/or 晋升 settings")
-    _known(data, {"奖励", "整改", "晋升"}, where)
-    rules = PeriodRules()
-    if "奖励" in data:
-        r = data["奖励"] or {}
-        _known(r, {"连续期数", "金额"}, f"{where}.奖励")
-        amounts = r.get("金额")
-        if not isinstance(amounts, list) or not amounts:
-            raise SchemeError(f"{where}.奖励.金额: 应为各名次的金额列表，如 [500, 300, 200] / a list of amounts by rank")
-        rules = replace(rules, reward_periods=_count(r.get("连续期数"), f"{where}.奖励.连续期数"),
-                        reward_amounts=tuple(_num(a, f"{where}.奖励.金额", "元") for a in amounts))  # fmt: skip
-    if "整改" in data:
-        r = data["整改"] or {}
-        _known(r, {"后几名", "期限天数"}, f"{where}.整改")
-        rules = replace(rules, bottom_count=_count(r.get("后几名"), f"{where}.整改.后几名"),
-                        bottom_due_days=_count(r.get("期限天数", 4), f"{where}.整改.期限天数"))  # fmt: skip
-    if "晋升" in data:
-        r = data["晋升"] or {}
-        _known(r, {"等级", "连续期数"}, f"{where}.晋升")
-        rules = replace(rules, promote_grade=_text(r, "等级", f"{where}.晋升"),
-                        promote_periods=_count(r.get("连续期数"), f"{where}.晋升.连续期数"))  # fmt: skip
-    return rules
-
-
-def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
-    """Build and validate a scheme from the mapping a YAML file holds."""
-    if not isinstance(data, Mapping):
-        raise SchemeError(f"{origin}: 方案文件应为一个映射 / a scheme file must hold a mapping")
-    _known(data, TOP_KEYS, origin)
-    sid = _text(data, "id", origin)
-    missing = _missing(data.get("缺失处理", "最低分"), f"{origin}.缺失处理")
-    raters: dict[str, float] = {}
-    if data.get("评价人"):
-        if not isinstance(data["评价人"], Mapping):
-            raise SchemeError(f"{origin}.评价人: 应为「评价人: 权重」/ expected rater: weight pairs")
-        for r, w in data["评价人"].items():
-            raters[str(r)] = _num(w, f"{origin}.评价人.{r}", "%")
-        _check_sum(list(raters.values()), f"{origin}.评价人", "评价人权重")
-    sections = []
-    raw_sections = data.get("部分")
-    if not isinstance(raw_sections, list) or not raw_sections:
-        raise SchemeError(f"{origin}.部分: 至少要有一个部分（含指标）/ at least one section with indicators is required")
-    for k, s in enumerate(raw_sections):
-        w = f"{origin}.部分[{k}]"
-        if not isinstance(s, Mapping):
-            raise SchemeError(f"{w}: 应为 {{名称, 权重, 指标}} / expected a section mapping")
-        _known(s, {"名称", "权重", "指标"}, w)
-        inds = s.get("指标")
-        if not isinstance(inds, list) or not inds:
-            raise SchemeError(f"{w}.指标: 至少要有一个指标 / at least one indicator is required")
-        indicators = tuple(_indicator(d, f"{w}.指标[{j}]", raters, missing) for j, d in enumerate(inds))
-        weight = _num(s["权重"], f"{w}.权重", "%") if s.get("权重") is not None else None
-        sections.append(Section(_text(s, "名称", w), indicators, weight))
-    names = [i.name for s in sections for i in s.indicators]
-    dup = {n for n in names if names.count(n) > 1}
-    if dup:
-        raise SchemeError(f"{origin}: 指标名称重复: {', '.join(sorted(dup))} / duplicate indicator names")
-    with_w = [s for s in sections if s.weight is not None]
-    if with_w and len(with_w) != len(sections):
-        raise SchemeError(f"{origin}.部分: 要么每个部分都有权重，要么都没有 / give every section a weight or none")
-    for k, s in enumerate(sections):
-        kinds = {i.weight is None for i in s.indicators}
-        if len(kinds) > 1:
-            raise SchemeError(f"{origin}.部分[{k}]: 同一部分不能混用权重与分值 / do not mix 权重 and 分值 in one section")
-    if with_w:
-        _check_sum([s.weight for s in sections], f"{origin}.部分", "部分权重")
-        for k, s in enumerate(sections):
-            if s.indicators[0].weight is not None:
-                _check_sum([i.weight for i in s.indicators], f"{origin}.部分[{k}]「{s.name}」", "指标权重")
+def check_weight_sums(sections: Sequence[Section], where: str) -> None:
+    """Weighted sections total 100%, and so do the weighted indicators of each section; in a flat
+    scheme (no section weights) the weighted indicators total 100% over the whole form."""
+    if any(s.weight is not None for s in sections):
+        check_sum([s.weight or 0 for s in sections], where, "部分权重")
+        for s in sections:
+            if any(i.weight is not None for i in s.indicators):
+                check_sum([i.weight or 0 for i in s.indicators], f"{where}「{s.name}」", "指标权重")
     else:
-        weighted = [i.weight for s in sections for i in s.indicators if i.weight is not None]
-        if weighted:
-            _check_sum(weighted, f"{origin}", "指标权重")
-    adjustments = []
-    for k, a in enumerate(data.get("调整项") or []):
-        w = f"{origin}.调整项[{k}]"
-        _known(a, {"名称", "规则", "评分标准", "说明"}, w)
-        key = _rule_key(a, w)
-        adjustments.append(Adjustment(_text(a, "名称", w), _rule(_text(a, key, w), f"{w}.{key}")))
-    vetoes = []
-    for k, v in enumerate(data.get("否定项") or []):
-        w = f"{origin}.否定项[{k}]"
-        _known(v, {"名称", "规则", "评分标准", "效果", "说明"}, w)
-        key = _rule_key(v, w)
-        rule = _rule(_text(v, key, w), f"{w}.{key}")
-        if not isinstance(rule, VetoRule):
-            raise SchemeError(f"{w}.规则: 应为否定项，如「否定项:满意率不低于90%」/ expected a veto rule")
-        if rule.threshold is None:
-            raise SchemeError(f"{w}.规则: 否定项阈值未填写（[ ]）/ the veto threshold is not filled in")
-        effect = v.get("效果", "总分为0")
-        if effect not in VETO_EFFECTS:
-            raise SchemeError(f"{w}.效果: 目前支持「总分为0」/ supported effect: 总分为0")
-        vetoes.append(Veto(_text(v, "名称", w), rule, VETO_EFFECTS[effect]))
-    total = data.get("总分") or {}
-    _known(total, {"小数位", "下限", "上限"}, f"{origin}.总分")
-    decimals = int(total.get("小数位", 2))
-    grades = _grades(data.get("等级"), f"{origin}.等级")
-    scheme = Scheme(
-        id=sid,
-        name=_text(data, "名称", origin),
-        sections=tuple(sections),
-        grades=grades,
-        raters=raters,
-        adjustments=tuple(adjustments),
-        vetoes=tuple(vetoes),
-        calibration=_num(data.get("校准阈值", "20%"), f"{origin}.校准阈值", "%"),
-        decimals=decimals,
-        total_floor=_num(total["下限"], f"{origin}.总分.下限") if "下限" in total else None,
-        total_cap=_num(total["上限"], f"{origin}.总分.上限") if "上限" in total else None,
-        bonus_share=_num(data["绩效奖金占比"], f"{origin}.绩效奖金占比", "%") if "绩效奖金占比" in data else None,
-        period=str(data.get("考核周期", "") or ""),
-        source=str(data.get("来源", "") or ""),
-        notes=str(data.get("说明", "") or ""),
-        period_rules=_period_rules(data.get("多期规则"), f"{origin}.多期规则"),
-    )
-    pr = scheme.period_rules
-    if pr and pr.promote_grade and pr.promote_grade not in {t.name for t in grades}:
-        raise SchemeError(f"{origin}.多期规则.晋升.等级: 没有等级「{pr.promote_grade}」/ unknown grade {pr.promote_grade!r}")
-    low = scheme.total_floor if scheme.total_floor is not None else 0.0
-    if grades[-1].lower > low:
-        raise SchemeError(
-            f"{origin}.等级: {fmt_quantity(low)}–{fmt_quantity(grades[-1].lower)} 没有对应等级，请加一个最低等级"
-            f" / no grade for totals {fmt_quantity(low)}–{fmt_quantity(grades[-1].lower)}; add a bottom tier"
-        )
-    cols = scheme.input_columns()
-    if len(cols) != len(set(cols)):
-        raise SchemeError(f"{origin}: 名单列名重复 / two inputs share a roster column")
-    return scheme
-
-
-def load_scheme(source: str | Path) -> Scheme:
-    """Load a scheme: a built-in id (``support-center-quarterly``), a path to a YAML file, or a
-    workbook made by ``kpixl build`` (its 指标库 and 等级系数 as edited in Excel)."""
-    text_source = str(source)
-    path = Path(text_source)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):  # a generated workbook, as HR edited its 指标库
-        from .excel.reader import read_scheme
-
-        if not path.exists():
-            raise SchemeError(f"找不到工作簿 {text_source} / workbook not found")
-        return read_scheme(path)
-    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-        if not path.exists():
-            raise SchemeError(f"找不到方案文件 {text_source} / scheme file not found")
-        origin = path.name
-        raw = path.read_text(encoding="utf-8-sig")
-    else:
-        return _builtin(text_source)
-    return _from_yaml(raw, origin)
-
-
-@lru_cache(maxsize=32)
-def _builtin(sid: str) -> Scheme:
-    """A built-in scheme, parsed once (schemes are immutable values)."""
-    ids = builtin_ids()
-    if sid not in ids:
-        raise SchemeError(f"没有内置方案「{sid}」（可用: {', '.join(ids)}）/ no built-in scheme {sid!r}")
-    origin = f"{sid}.yaml"
-    return _from_yaml(resources.files("kpixl.schemes").joinpath(origin).read_text(encoding="utf-8"), origin)
-
-
-def _from_yaml(raw: str, origin: str) -> Scheme:
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行" if mark else ""
-        raise SchemeError(f"{origin} {where}: YAML 格式错误 / invalid YAML: {exc}") from None
-    return scheme_from_dict(data, origin)
-
-
-BUILTIN_ORDER = (
-    "support-center-quarterly",
-    "kpi-pay-tier",
-    "agent-monthly",
-    "phone-agent-monthly",
-    "supervisor-monthly",
-    "service-manager",
-    "callcenter-manager",
-    "service-staff",
-    "online-agent",
-)
-
-
-def builtin_ids() -> list[str]:
-    """The built-in scheme ids, in DESIGN.md's order (stable: users script against them)."""
-    return list(BUILTIN_ORDER)
+        flat = [i.weight for s in sections for i in s.indicators if i.weight is not None]
+        if flat:
+            check_sum(flat, where, "指标权重")
 
 
 def normalize_header(h: object) -> str:

@@ -14,7 +14,6 @@ form is exactly what was graded.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -23,11 +22,11 @@ import pandas as pd
 from .errors import CellIssue, RosterError
 from .numeric import excel_round
 from .rules import Rule
-from .scheme import SEP, Indicator, Scheme, load_scheme, normalize_header
+from .scheme import FLAG_SEP, Indicator, Scheme, blend, calibration_needed, normalize_header
+from .sources import load_scheme
 from .units import fmt_quantity, parse_column
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
-FLAG_SEP = "；"
 
 
 class _Flags:
@@ -100,10 +99,6 @@ class _Reader:
         return np.where(bad, np.nan, values)
 
 
-def _fmt_col(values: np.ndarray, idx: np.ndarray) -> list[str]:
-    return [fmt_quantity(float(v)) for v in values[idx]]
-
-
 def _rule_points(reader: _Reader, ind: Indicator, rater: str | None, flags: _Flags) -> np.ndarray:
     rule = ind.rule
     inputs = {}
@@ -113,8 +108,7 @@ def _rule_points(reader: _Reader, ind: Indicator, rater: str | None, flags: _Fla
     for v in inputs.values():
         missing |= np.isnan(v)
     if ind.missing == "zero" and missing.any():
-        who = f"{SEP}{rater}" if rater else ""
-        flags.add(missing, f"缺失:{ind.name}{who}（按0计）")
+        flags.add(missing, ind.flag_missing(rater))
         inputs = {k: np.where(np.isnan(v), 0.0, v) for k, v in inputs.items()}
     return rule.points(inputs)
 
@@ -122,33 +116,24 @@ def _rule_points(reader: _Reader, ind: Indicator, rater: str | None, flags: _Fla
 def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _Flags) -> np.ndarray:
     rule = ind.rule
     if ind.raters:
-        per = [_rule_points(reader, ind, r, flags) for r in ind.raters]
-        stack = np.vstack(per)
-        weights = np.array([scheme.raters[r] for r in ind.raters])[:, None]
+        stack = np.vstack([_rule_points(reader, ind, r, flags) for r in ind.raters])
+        points = blend(stack, np.array([scheme.raters[r] for r in ind.raters]))
         present = ~np.isnan(stack)
-        wsum = (weights * present).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            points = np.where(wsum > 0, (weights * np.nan_to_num(stack)).sum(axis=0) / wsum, np.nan)
         some = present.any(axis=0)
         for k, r in enumerate(ind.raters):
-            flags.add(some & ~present[k], f"缺评:{ind.name}{SEP}{r}")
-        span = rule.full - rule.lowest if math.isfinite(rule.lowest) else rule.full
-        with np.errstate(invalid="ignore"):
-            spread = np.nanmax(np.where(present, stack, -np.inf), axis=0) - np.nanmin(np.where(present, stack, np.inf), axis=0)
-        need = (present.sum(axis=0) >= 2) & (spread >= scheme.calibration * span - 1e-9)
-        flags.add(need, f"需校准:{ind.name}（评价人相差≥{fmt_quantity(scheme.calibration, '%')}）")
+            flags.add(some & ~present[k], ind.flag_unrated(r))
+        flags.add(calibration_needed(stack, scheme.calibration, ind.calibration_span), ind.flag_calibration(scheme.calibration))
     else:
         points = _rule_points(reader, ind, None, flags)
     missing = np.isnan(points)
     if ind.missing == "min" and missing.any():
-        low = rule.lowest if math.isfinite(rule.lowest) else 0.0
-        points = np.where(missing, low, points)
-        flags.add(missing, f"缺失:{ind.name}（按最低分{fmt_quantity(low)}计）")
+        points = np.where(missing, ind.missing_points, points)
+        flags.add(missing, ind.flag_missing())
     elif ind.missing == "error" and missing.any():
         for i in np.flatnonzero(missing)[:200]:
             reader.issues.append(CellIssue(int(i) + 2, ind.input_columns()[0], None, "必填项为空 / a required value is blank"))
     if reader.has(ind.override_column):
-        lo = rule.lowest if math.isfinite(rule.lowest) else -np.inf
+        lo = rule.lowest if ind.has_floor else -np.inf
         over = reader.parse_points(ind.override_column, lo, rule.full)
         given = ~np.isnan(over)
         rounded = excel_round(points, scheme.decimals)
@@ -157,8 +142,8 @@ def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _F
         points = np.where(given, over, points)
         flags.add(
             changed,
-            lambda idx, b=before, o=over, n=ind.name: [
-                f"调整:{n} {fmt_quantity(x) if x == x else '空'}→{fmt_quantity(y)}" for x, y in zip(b[idx], o[idx], strict=True)
+            lambda idx, b=before, o=over, ind=ind: [
+                f"{ind.flag_override(fmt_quantity(x))}{fmt_quantity(y)}" for x, y in zip(b[idx], o[idx], strict=True)
             ],
         )
     return excel_round(points, scheme.decimals)
@@ -249,8 +234,8 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
         x = reader.parse(v.column, v.rule, "")
         passed = v.rule.points({"": x})
         vetoed = passed == 0
-        flags.add(np.isnan(x), f"缺失:否定项「{v.name}」")
-        flags.add(vetoed, f"否决:{v.rule.canonical().removeprefix('否定项:')}未达到")
+        flags.add(np.isnan(x), v.flag_missing)
+        flags.add(vetoed, v.flag_vetoed)
         raw = np.where(vetoed, 0.0, raw)
     if scheme.total_floor is not None:
         raw = np.maximum(raw, scheme.total_floor)
@@ -261,12 +246,8 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     if reader.issues:
         raise RosterError(sorted(reader.issues, key=lambda i: i.row))
 
-    asc = scheme.grades[::-1]
-    lowers = np.array([t.lower for t in asc])
-    idx = np.clip(np.searchsorted(lowers, total, side="right") - 1, 0, len(asc) - 1)
     out["总分"] = total
-    out["等级"] = np.array([t.name for t in asc], dtype=object)[idx]
-    out["奖金系数"] = np.array([t.coefficient for t in asc])[idx]
+    out["等级"], out["奖金系数"] = scheme.grade(total)
     out["排名"] = pd.Series(total).rank(method="min", ascending=False).to_numpy(dtype="int64") if n else np.zeros(0, int)
     out["标记"] = flags.column()
     order = [normalize_header(c) for c in carried]

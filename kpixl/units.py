@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -213,21 +214,26 @@ def parse_column(series: pd.Series, unit: str = "") -> ColumnParse:
             values = values.copy()
             values[bad] = np.nan
         return ColumnParse(values, bad, {int(i): _expected(series.iloc[i], unit) for i in bad})
+    return parse_unique(series, lambda raw: parse_value(raw, unit))
+
+
+def parse_unique(series: pd.Series, read: Callable[[object], float]) -> ColumnParse:
+    """A column read once per distinct value with ``read`` (a roster has few distinct spellings);
+    a value ``read`` refuses is reported by row, never turned into a number."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     parsed = np.empty(len(uniques) + 1, dtype=float)
     parsed[-1] = np.nan  # code -1 (NA) → missing
     errors: dict[int, str] = {}
     for k, raw in enumerate(uniques):
         try:
-            parsed[k] = parse_value(raw, unit)
+            parsed[k] = read(raw)
         except ValueParseError as exc:
             parsed[k] = np.nan
             errors[k] = str(exc)
     values = parsed[codes]
     if not errors:
         return ColumnParse(values, np.empty(0, dtype=np.intp), {})
-    bad_codes = np.fromiter(errors, dtype=np.intp)
-    bad = np.flatnonzero(np.isin(codes, bad_codes))
+    bad = np.flatnonzero(np.isin(codes, np.fromiter(errors, dtype=np.intp)))
     return ColumnParse(values, bad, {int(i): errors[int(codes[i])] for i in bad})
 
 

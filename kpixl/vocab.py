@@ -32,6 +32,31 @@ NONE_WORDS = frozenset({"无", "没有", "零"})
 YES_WORDS = frozenset({"是", "√", "✓", "✔", "y", "yes", "true", "达标", "满足", "完成", "已完成", "合格", "有", "规范", "1"})
 NO_WORDS = frozenset({"否", "×", "✗", "✘", "x", "n", "no", "false", "未达标", "不满足", "未满足", "未完成", "不合格", "没有", "不规范", "0"})
 
+#: Chinese and Roman numerals people write for a level (第三级, Ⅱ档)
+CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "Ⅰ": 1,
+    "Ⅱ": 2,
+    "Ⅲ": 3,
+    "Ⅳ": 4,
+    "Ⅴ": 5,
+    "Ⅵ": 6,
+    "Ⅶ": 7,
+    "Ⅷ": 8,
+    "Ⅸ": 9,
+    "Ⅹ": 10,
+}
+
 
 def fold(text: object) -> str:
     """Text as the vocabulary compares it: NFKC, no spaces, lower case."""
@@ -80,7 +105,7 @@ def read_yes_no(value: object) -> float:
 # ----------------------------------------------------------------------------- Excel side
 def _excel_words(words: frozenset[str]) -> str:
     """An array constant of the words Excel can compare (it compares text case-insensitively)."""
-    texts = sorted(w for w in words if w and not w.isdigit())
+    texts = sorted(w for w in words if w)
     return "{" + ",".join('"' + w.replace('"', '""') + '"' for w in texts) + "}"
 
 

@@ -20,7 +20,7 @@ from xlwings.server import custom_functions_call, custom_functions_meta, custom_
 
 import kpixl
 from kpixl import addin
-from kpixl.excel.writer import GRADES, GUIDE, LIBRARY, TEAM, build
+from kpixl.excel import GRADES, GUIDE, LIBRARY, TEAM, build
 
 RESPONSE = "≤30秒(5分);30-60秒(3分);>60秒(1分)"
 
@@ -63,12 +63,13 @@ def test_kpi_explain_and_rule():
     assert addin.kpi_rule("80-90;90-100").startswith("#KPI!")
 
 
-def test_grade_and_coefficient_from_a_range_a_scheme_or_the_default():
+def test_grade_and_coefficient_from_a_range_or_a_scheme():
     tiers = [["等级", "下限", "系数"], ["金牌", 90, 1.2], ["银牌", 80, 1.0], ["铜牌", 70, 0.8], ["未达标", 0, 0]]
     assert addin.kpi_grade([[95], [90], [89.99], [10]], tiers) == [["金牌"], ["金牌"], ["银牌"], ["未达标"]]
     assert addin.kpi_coef(80, tiers) == 1.0
     assert addin.kpi_grade(85, "support-center-quarterly") == "良好" and addin.kpi_coef(85, "support-center-quarterly") == 1.2
-    assert addin.kpi_grade(59.99) == "不合格"
+    assert addin.kpi_grade(59.99, "support-center-quarterly") == "不合格"
+    assert addin.kpi_grade(85).startswith("#KPI! 请给出等级表")  # no table is guessed from some scheme
     assert addin.kpi_grade(85, "no-such-scheme").startswith("#KPI! 没有内置方案")
 
 
@@ -79,8 +80,11 @@ def test_blend_renormalises_missing_raters_and_calibration():
     assert addin.kpi_blend([[5, 3, 3], [4, 4, 4]], [[0.15, 0.6, 0.25]]) == [[pytest.approx(3.3)], [4.0]]
     assert addin.kpi_blend([[5, 3]], [[0.5, 0.3, 0.2]]).startswith("#KPI!")
     # seed 000: 1–5 scale, 20% of the range = 0.8: 4 vs 5 differ by 1 → 需校准; 4 vs 4.5 → fine
-    assert addin.kpi_calibrate([[4, 5]]) == "需校准" and addin.kpi_calibrate([[4, 4.5]]) == ""
-    assert addin.kpi_calibrate([[4, 5, None], [3, 3, 3]]) == [["需校准"], [""]]
+    assert addin.kpi_calibrate([[4, 5]], None, 1, 5) == "需校准" and addin.kpi_calibrate([[4, 4.5]], "20%", 1, 5) == ""
+    assert addin.kpi_calibrate([[4, 5, None], [3, 3, 3]], 0.2, 1, 5) == [["需校准"], [""]]
+    # the indicator's own scale from its rubric: 1–10 points, 20% of 9 = 1.8: 5 vs 6.8 → 需校准, 5 vs 6.7 → fine
+    assert addin.kpi_calibrate([[5, 6.8], [5, 6.7]], None, "1分:差;10分:优") == [["需校准"], [""]]
+    assert addin.kpi_calibrate([[4, 5]]).startswith("#KPI! 请给出评分标准")  # no scale is assumed
 
 
 def _roster_range(df: pd.DataFrame) -> list[list]:
@@ -101,9 +105,16 @@ def test_kpi_team_equals_engine_on_every_scheme(sid):
             assert v == ("" if isinstance(e, float) and e != e else e), (sid, h)
 
 
-def test_kpi_team_reports_the_bad_cell():
+def test_kpi_team_reports_missing_columns_and_the_bad_cell():
     out = addin.kpi_team([["工号", "姓名", "服务规范度"], ["E1", "甲", "很好"]], "support-center-quarterly")
-    assert out.startswith("#KPI!") and ("缺少此列" in out or "很好" in out)
+    assert out.startswith("#KPI!") and "缺少此列" in out
+    scheme = kpixl.load_scheme("support-center-quarterly")
+    header = ["工号", "姓名", *scheme.input_columns()]
+    row = ["E1", "甲", *[4] * len(scheme.input_columns())]
+    bad = header.index(scheme.input_columns()[0])
+    row[bad] = "很好"
+    out = addin.kpi_team([header, row], scheme.id)
+    assert out.startswith("#KPI! 第2行") and header[bad] in out and "很好" in out
 
 
 # ----------------------------------------------------------------------------- Office.js protocol
@@ -134,7 +145,7 @@ def test_protocol_single_cells_ranges_blanks_errors_and_chinese():
     assert call("kpi_grade", 85, "support-center-quarterly") == [["良好"]]
     assert call("kpi_coef", [[95], [85]], [["等级", "下限", "系数"], ["优", 90, 1.5], ["差", 0, 0.5]]) == [[1.5], [0.5]]
     assert call("kpi_blend", [[5, 3, 3]], [["15%", "60%", "25%"]])[0][0] == pytest.approx(3.3)
-    assert call("kpi_calibrate", [[4, 5]]) == [["需校准"]]
+    assert call("kpi_calibrate", [[4, 5]], 0.2, 1, 5) == [["需校准"]]
 
 
 def test_protocol_team_spills_the_engine_results():

@@ -14,7 +14,7 @@ from test_cli import kpixl
 
 import kpixl as k
 from kpixl import collect
-from kpixl.excel.writer import FORM, TEAM, build
+from kpixl.excel import FORM, TEAM, build
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEME = "support-center-quarterly"
@@ -150,7 +150,7 @@ def test_collect_reads_zip_archives_and_team_sheets(forms, tmp_path):
 
 
 def test_edited_weights_in_a_returned_file_are_reported(forms, tmp_path):
-    from kpixl.excel.writer import LIBRARY
+    from kpixl.excel import LIBRARY
 
     folder = tmp_path / "edited"
     folder.mkdir()

@@ -12,8 +12,8 @@ from test_cli import kpixl
 
 import kpixl as k
 from kpixl import collect
+from kpixl.excel import FORM
 from kpixl.excel.recalc import find_soffice, recalculate
-from kpixl.excel.writer import FORM
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEME = "support-center-quarterly"

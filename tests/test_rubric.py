@@ -1,4 +1,4 @@
-"""Every notation of DESIGN.md parses, prints back canonically, and scores exactly as written,
+"""Every notation of the README's rubric table parses, prints back canonically, and scores exactly as written,
 with values on both sides of every edge. Expected values are read off the rubric by hand."""
 
 import math

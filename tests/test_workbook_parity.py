@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from rosters import make_rows
 
 import kpixl
+from kpixl.excel import FORM, TEAM, build, fill_team
 from kpixl.excel.recalc import find_soffice, recalculate
-from kpixl.excel.writer import FORM, TEAM, build, fill_team
 
 SCHEMES = kpixl.builtin_ids()
 

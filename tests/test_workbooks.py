@@ -12,10 +12,10 @@ import pytest
 from test_cli import kpixl
 
 import kpixl as k
+from kpixl.excel import FORM, GRADES, GUIDE, LIBRARY, TEAM, build, team_headers
 from kpixl.excel.forms import safe_filename
-from kpixl.excel.formulas import FUNCTIONS, functions_used
 from kpixl.excel.recalc import find_soffice
-from kpixl.excel.writer import FORM, GRADES, GUIDE, LIBRARY, TEAM, build, team_headers
+from kpixl.xl import FUNCTIONS, functions_used
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES = k.builtin_ids()

@@ -76,8 +76,10 @@ def kpi_blend(ratings, weights):
 @xw.func
 @xw.arg("ratings", ndim=2, doc="one row of ratings per person")
 @xw.arg("threshold", doc="share of the scale range, default 20%")
-def kpi_calibrate(ratings, threshold=0.2, scale_min=1, scale_max=5):
-    """The calibration flag when two raters differ by at least threshold x range."""
+@xw.arg("scale_min", doc="the indicator's rubric text, or the scale's lowest points")
+@xw.arg("scale_max", doc="the scale's highest points (blank when scale_min is rubric text)")
+def kpi_calibrate(ratings, threshold=None, scale_min=None, scale_max=None):
+    """The calibration flag when two raters differ by at least threshold x the scale range."""
     return addin.kpi_calibrate(ratings, threshold, scale_min, scale_max)
 
 

@@ -18,12 +18,13 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from ..roster import FileError, atomic_save
-from ..rules import ChecklistRule, ChoiceRule
-from ..scheme import Scheme, load_scheme, normalize_header
+from ..errors import FileError, KpixlError
+from ..roster import atomic_save
+from ..scheme import Scheme, normalize_header
 from ..scoring import score
+from ..sources import load_scheme
 from ..units import parse_column
-from .writer import build_workbook
+from .workbook import build_workbook
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -63,13 +64,7 @@ def _person_values(scheme: Scheme, roster: pd.DataFrame) -> dict[str, list[objec
                 if h not in cols:
                     continue
                 vals = rule.parse_input(f, roster[cols[h]]).values
-                if isinstance(rule, ChoiceRule):
-                    labels = {o.key: o.label for o in rule.options}
-                    put(h, vals, lambda v, labels=labels: labels.get(v, v))
-                elif isinstance(rule, ChecklistRule) and rule.items:
-                    put(h, vals, lambda v: "是" if v == 1 else "否")
-                else:
-                    put(h, vals)
+                put(h, vals, lambda v, rule=rule, f=f: rule.typed(f, v))
         if ind.override_column in cols:
             put(ind.override_column, parse_column(roster[cols[ind.override_column]], "分").values)
     for a in scheme.adjustments:
@@ -105,7 +100,7 @@ def write_forms(scheme: Scheme | str, roster: pd.DataFrame, out_dir: str | Path)
     for ref in layout.values():
         m = re.search(rf'<c r="{ref}"( s="\d+")?(?: t="n")?\s*/>', xml)
         if not m:
-            raise RuntimeError(f"form template has no empty cell {ref}")
+            raise KpixlError(f"表格模板缺少单元格 {ref}（请用 kpixl build 重新生成）/ the form template has no empty cell {ref}")
         styles[ref] = (m.group(0), m.group(1) or "")
     parts = [(i, template.read(i.filename)) for i in template.infolist() if i.filename != sheet_part]
     out = Path(out_dir)

@@ -13,9 +13,8 @@ from pathlib import Path
 import openpyxl
 
 from ..errors import RuleError, SchemeError
-from ..scheme import GradeTier, Scheme, _check_sum, load_scheme
-from .params import with_params
-from .writer import GRADES, LIBRARY
+from ..scheme import GradeTier, Scheme, check_weight_sums
+from .names import GRADES, LIBRARY
 
 
 def _number(value: object, where: str) -> float:
@@ -43,6 +42,8 @@ def read_scheme(path: str | Path, base: Scheme | str | None = None) -> Scheme:
 def scheme_from_tables(base: Scheme | str, library: list[list], grades: list[list], origin: str = "") -> Scheme:
     """``base`` with the values of a 指标库 table (rows of 部分, 项目, 参数, 数值, 显示, 键) and a
     等级系数 table (rows of 等级, 下限, 系数); header rows and blank rows are skipped."""
+    from ..sources import load_scheme  # sources reads workbooks through this module
+
     scheme = load_scheme(base) if isinstance(base, str) else base
     name = origin or scheme.id
     values: dict[str, float] = {}
@@ -64,22 +65,14 @@ def scheme_from_tables(base: Scheme | str, library: list[list], grades: list[lis
             g = group(f"i{j}")
             rule_values = {k: v for k, v in g.items() if k not in ("weight", "value", "full", "missing")}
             try:
-                rule = with_params(ind.rule, rule_values)
+                rule = ind.rule.with_params(rule_values)
             except RuleError as exc:
                 raise SchemeError(f"{name} {LIBRARY}「{ind.name}」: {exc}") from None
             inds.append(replace(ind, rule=rule, weight=g.get("weight", ind.weight), points=g.get("value", ind.points)))
         sections.append(replace(sec, indicators=tuple(inds), weight=values.get(f"s{si}.w", sec.weight)))
-    if any(s.weight is not None for s in sections):  # weights within each section, sections weighted
-        _check_sum([s.weight or 0 for s in sections], f"{name} {LIBRARY}", "部分权重")
-        for s in sections:
-            if any(i.weight is not None for i in s.indicators):
-                _check_sum([i.weight or 0 for i in s.indicators], f"{name} {LIBRARY}「{s.name}」", "指标权重")
-    else:  # a flat scheme: indicator weights over the whole form
-        flat = [i.weight for s in sections for i in s.indicators if i.weight is not None]
-        if flat:
-            _check_sum(flat, f"{name} {LIBRARY}", "指标权重")
-    adjustments = tuple(replace(a, rule=with_params(a.rule, group(f"a{k}"))) for k, a in enumerate(scheme.adjustments, 1))
-    vetoes = tuple(replace(v, rule=with_params(v.rule, group(f"v{k}"))) for k, v in enumerate(scheme.vetoes, 1))
+    check_weight_sums(sections, f"{name} {LIBRARY}")
+    adjustments = tuple(replace(a, rule=a.rule.with_params(group(f"a{k}"))) for k, a in enumerate(scheme.adjustments, 1))
+    vetoes = tuple(replace(v, rule=v.rule.with_params(group(f"v{k}"))) for k, v in enumerate(scheme.vetoes, 1))
     raters = {r: values.get(f"r{k}.weight", w) for k, (r, w) in enumerate(scheme.raters.items(), 1)}
     tiers = []
     for r, row in enumerate(grades, 1):

@@ -1,4 +1,5 @@
-"""The rule model: one place that says what every rule kind is.
+"""The rule model: one module per rule kind, each owning everything about it (see
+:mod:`kpixl.rules.base` for the interface and :data:`KINDS` for the registry).
 
 Kinds: :class:`BandRule` (threshold bands), :class:`ScaleRule` (rated scale with anchors),
 :class:`ChoiceRule` (level anchors, yes/no), :class:`CounterRule` (per-occurrence deduction
@@ -7,13 +8,18 @@ or bonus), :class:`PerUnitRule`, :class:`SteppedRule`, :class:`ChecklistRule`,
 """
 
 from .bands import Band, BandRule
-from .base import Rule
-from .counting import ChecklistRule, Counter, CounterRule, PerUnitRule, SteppedRule
+from .base import KINDS, Param, Rule, Validation, register, registry_generation, text_readers, unregister
+from .checklist import ChecklistRule
+from .choice import ChoiceRule, Option
+from .counter import Counter, CounterRule
+from .per_unit import PerUnitRule
 from .ratio import RatioRule
-from .scales import ChoiceRule, Option, ScaleRule
+from .scale import ScaleRule
+from .stepped import SteppedRule
 from .veto import VetoRule
 
 __all__ = [
+    "KINDS",
     "Band",
     "BandRule",
     "ChecklistRule",
@@ -21,10 +27,16 @@ __all__ = [
     "Counter",
     "CounterRule",
     "Option",
+    "Param",
     "PerUnitRule",
     "RatioRule",
     "Rule",
     "ScaleRule",
     "SteppedRule",
+    "Validation",
     "VetoRule",
+    "register",
+    "registry_generation",
+    "text_readers",
+    "unregister",
 ]

@@ -11,13 +11,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..errors import RubricGapError, RubricOverlapError
 from ..units import dimension, fmt_quantity
-from .base import Rule, pts
+from ..xl import NA, ParamRef, all_of, literal
+from .base import Param, Rule, pts, register
 
 INF = math.inf
 
@@ -136,6 +137,7 @@ def check_bands(bands: tuple[Band, ...], unit: str, domain_lo: float) -> None:
         raise RubricGapError(f"≥{fmt_quantity(cur, unit)} 没有对应分值 / no score defined from {fmt_quantity(cur, unit)}")
 
 
+@register
 @dataclass(frozen=True)
 class BandRule(Rule):
     """Scores by the band a value falls in."""
@@ -146,6 +148,13 @@ class BandRule(Rule):
 
     kind = "bands"
     kind_zh = "分档"
+    EXAMPLES = (
+        "≤30秒(5分);30-60秒(3分);>60秒(1分)",
+        "≥90%(5分);80%-90%(3分);<80%(1分)",
+        "0%(5分);<1%(3分);≥1%(1分)",
+        "24小时内反馈(5分);24-48小时(3分);>48小时(1分)",
+        "≥250(100分);250>/≥230(80分);230>/≥210(60分);<210(0分)",
+    )
 
     def __post_init__(self) -> None:
         check_bands(self.bands, self.unit, self.domain_lo)
@@ -197,6 +206,58 @@ class BandRule(Rule):
     def expected(self, field: str = "") -> str:
         base = super().expected(field)
         return f"≥0 的{base}" if self.domain_lo == 0 else base
+
+    def edge_values(self, field: str = "") -> list[object]:
+        eps = 0.001 if self.unit == "%" else 1.0
+        lo = self.domain_lo if self.domain_lo > -INF else -1e9
+        vals = {round(v, 6) for b in self.bands for e in (b.lo, b.hi) if math.isfinite(e) for v in (e - eps, e, e + eps) if v >= lo}
+        return sorted(vals) or [0.0]
+
+    # -- 指标库 and the native formula ----------------------------------------------------
+    def params(self) -> list[Param]:
+        out = []
+        u = self.unit
+        for i, b in enumerate(self.bands, 1):
+            if b.exact:
+                out.append(Param(f"b{i}.v", f"第{i}档 等于", b.lo, u))
+            else:
+                if b.lo > -INF:
+                    out.append(Param(f"b{i}.lo", f"第{i}档 下限（{'含' if b.lo_closed else '不含'}）", b.lo, u))
+                if b.hi < INF:
+                    out.append(Param(f"b{i}.hi", f"第{i}档 上限（{'含' if b.hi_closed else '不含'}）", b.hi, u))
+            out.append(Param(f"b{i}.pts", f"第{i}档 得分", b.points))
+        return out
+
+    def with_params(self, values: Mapping[str, float]) -> BandRule:
+        get = values.get
+        bands = []
+        for i, b in enumerate(self.bands, 1):
+            if b.exact:
+                x = get(f"b{i}.v", b.lo)
+                bands.append(Band(x, True, x, True, get(f"b{i}.pts", b.points), b.label))
+            else:
+                bands.append(replace(b, lo=get(f"b{i}.lo", b.lo), hi=get(f"b{i}.hi", b.hi), points=get(f"b{i}.pts", b.points)))
+        return replace(self, bands=tuple(bands))
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        v = x[""]
+        index = {id(b): i for i, b in enumerate(self.bands, 1)}
+        chain = NA
+        for b in reversed(self.ordered):
+            i = index[id(b)]
+            if b.exact:
+                cond = f"{v}={p(f'b{i}.v')}"
+            else:
+                parts = []
+                if b.lo > -INF:
+                    parts.append(f"{v}{'>=' if b.lo_closed else '>'}{p(f'b{i}.lo')}")
+                if b.hi < INF:
+                    parts.append(f"{v}{'<=' if b.hi_closed else '<'}{p(f'b{i}.hi')}")
+                cond = all_of(parts) if parts else "TRUE"
+            chain = f"IF({cond},{p(f'b{i}.pts')},{chain})"
+        if domain and self.domain_lo > -INF:
+            chain = f"IF({v}<{literal(self.domain_lo)},NA(),{chain})"
+        return chain
 
     def band_of(self, v: float) -> Band | None:
         for b in self.ordered:

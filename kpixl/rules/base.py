@@ -1,9 +1,26 @@
-"""The rule model's base class.
+"""The rule model's base class: the one interface every rule kind implements.
 
 A rule is an immutable value: it maps one or more input fields (floats, ``nan`` =
-missing) to points. Every evaluator is a consumer of this model: the vectorised
-engine calls :meth:`Rule.points`, the Excel compiler reads the rule's fields, and the
-add-in calls :meth:`Rule.score`. Nothing else describes a rule.
+missing) to points. A rule kind is one module under ``kpixl/rules/`` that owns
+everything about it, and every evaluator is a thin consumer of this interface:
+
+=========================  =============================================================
+part                       methods
+=========================  =============================================================
+points (the engine)        :meth:`Rule.points` (vectorised), ``full``, ``lowest``
+native Excel formula       :meth:`Rule.excel_points`, :meth:`Rule.excel_value`,
+                           :meth:`Rule.excel_present`, :meth:`Rule.validation`
+editable parameters        :meth:`Rule.params` (written to 指标库), :meth:`Rule.with_params`
+                           (read back)
+input                      ``fields``, :meth:`Rule.input_unit`, :meth:`Rule.parse_input`,
+                           :meth:`Rule.invalid`, :meth:`Rule.expected`, :meth:`Rule.typed`,
+                           :meth:`Rule.edge_values`
+text                       :meth:`Rule.canonical`, :meth:`Rule.explain_one`, ``EXAMPLES``
+=========================  =============================================================
+
+Kinds register themselves with :func:`register`; :data:`KINDS` lists them, and a test
+checks that each one implements every part. A kind outside kpixl (a plug-in, or a test)
+registers the same way and may read its own rubric text through :meth:`Rule.from_text`.
 """
 
 from __future__ import annotations
@@ -12,13 +29,77 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ValueParseError
-from ..units import ColumnParse, fmt_quantity, parse_column, parse_value
+from ..errors import RuleInputError, ValueParseError
+from ..units import COUNT_UNITS, ColumnParse, fmt_quantity, parse_column, parse_value
+from ..xl import ParamRef, excel_number
+
+#: Every registered rule kind, by its ``kind`` name.
+KINDS: dict[str, type[Rule]] = {}
+#: changes whenever a kind comes or goes (the parser's cache is keyed by it)
+_generation = [0]
+_R = TypeVar("_R", bound="type[Rule]")
+
+
+def register(cls: _R) -> _R:
+    """Register a rule kind (a class decorator). The parser tries the :meth:`Rule.from_text`
+    of every registered kind that defines one before its own notations."""
+    if cls.kind in KINDS and KINDS[cls.kind] is not cls:
+        raise ValueError(f"rule kind {cls.kind!r} is registered twice")
+    KINDS[cls.kind] = cls
+    _generation[0] += 1
+    return cls
+
+
+def unregister(kind: str) -> None:
+    """Remove a registered kind (for tests that register a kind of their own)."""
+    KINDS.pop(kind, None)
+    _generation[0] += 1
+
+
+def registry_generation() -> int:
+    return _generation[0]
+
+
+def text_readers() -> list[type[Rule]]:
+    """Registered kinds that read rubric text of their own (:meth:`Rule.from_text`)."""
+    return [k for k in KINDS.values() if k.from_text.__func__ is not Rule.from_text.__func__]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One editable number of a rule: a cell of the 指标库 sheet behind a defined name."""
+
+    key: str  # stable within its rule: "b2.lo", "c1", "floor"
+    label: str  # what the 指标库 sheet calls it
+    value: float
+    unit: str = ""  # "%" values are fractions shown as percentages
+
+    def shown(self) -> str:
+        """The value as a person reads it: 90%, 30, 5."""
+        return fmt_quantity(self.value, self.unit if self.unit == "%" else "")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Data validation of an input cell, as plain data (the workbook writer turns it into Excel's).
+
+    ``type`` is ``list`` (``choices``), ``whole`` or ``decimal`` (``operator`` with ``formula1``
+    and, for ``between``, ``formula2``)."""
+
+    type: str
+    prompt: str
+    choices: tuple[str, ...] = ()
+    operator: str | None = None
+    formula1: str | None = None
+    formula2: str | None = None
+
+
+_UNSET: Any = object()
 
 
 def as_array(x: Any) -> tuple[np.ndarray, bool]:
@@ -36,6 +117,16 @@ class Rule(ABC):
     kind: ClassVar[str] = "rule"
     #: Chinese name of the kind, for messages and the 指标库 sheet
     kind_zh: ClassVar[str] = "规则"
+    #: rubric texts that read as this kind (documentation, and the test of every kind)
+    EXAMPLES: ClassVar[tuple[str, ...]] = ()
+    #: False for a kind that passes or fails instead of giving points (否定项)
+    gives_points: ClassVar[bool] = True
+
+    @classmethod
+    def from_text(cls, text: str, max_points: float | None) -> Rule | None:
+        """This kind's own reading of rubric text (normalised), or None. kpixl's built-in kinds
+        are read by :mod:`kpixl.rubric`; a kind registered from outside reads its text here."""
+        return None
 
     # -- structure -------------------------------------------------------------------
     @property
@@ -75,34 +166,65 @@ class Rule(ABC):
         """Read a column of raw values (text or numbers) for ``field``."""
         return parse_column(series, self.input_unit(field))
 
-    # -- text -------------------------------------------------------------------------
-    @abstractmethod
-    def canonical(self) -> str:
-        """The rule written back as rubric text in kpixl's one canonical form."""
+    def typed(self, field: str, x: float) -> object:
+        """A read value as a person types it into the form (a label for a level, 是/否)."""
+        return x
 
     @abstractmethod
-    def explain_one(self, values: Mapping[str, float]) -> str:
-        """One score explained in words, for parsed float inputs."""
+    def edge_values(self, field: str = "") -> list[object]:
+        """Values on and beside every edge of the rule, as people type them (all valid)."""
 
-    def __str__(self) -> str:
-        return self.canonical()
+    # -- editable parameters (the 指标库 sheet) ---------------------------------------
+    @abstractmethod
+    def params(self) -> list[Param]:
+        """The editable numbers of the rule, in a stable order."""
+
+    @abstractmethod
+    def with_params(self, values: Mapping[str, float]) -> Rule:
+        """The rule with some parameters changed (validated as any new rule is)."""
+
+    # -- the native Excel formula -----------------------------------------------------
+    def excel_value(self, field: str, cell: str) -> str:
+        """The numeric value of one raw input cell as :meth:`parse_input` reads it, or #N/A."""
+        return excel_number(cell, self.input_unit(field))
+
+    def excel_present(self, cells: Mapping[str, str]) -> str:
+        """TRUE when every input of the rule is filled in."""
+        conds = [f'{cells[f]}<>""' for f in self.fields]
+        return conds[0] if len(conds) == 1 else f"AND({','.join(conds)})"
+
+    @abstractmethod
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        """The points formula over numeric input expressions ``x`` (one per field), reading each
+        parameter through ``p(key)``. ``domain=False``: the value is computed (a ratio), so the
+        check that a typed value is in the rule's domain is left out, as the engine does."""
+
+    def validation(self, field: str = "") -> Validation | None:
+        """Data validation for an input cell of ``field`` (None: any number)."""
+        unit = self.input_unit(field)
+        prompt = f"应填: {self.expected(field)}"
+        if unit in COUNT_UNITS:
+            return Validation("whole", prompt, operator="greaterThanOrEqual", formula1="0")
+        if unit == "%":
+            return Validation("decimal", prompt, operator="between", formula1="-100", formula2="100")
+        return None
 
     # -- convenience for people and the add-in ----------------------------------------
     def _collect(self, x: Any, named: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], bool, tuple]:
         fields = self.fields
-        if x is not None and isinstance(x, Mapping):
+        if x is not _UNSET and isinstance(x, Mapping):
             named = {**x, **named}
-            x = None
-        if x is not None:
+            x = _UNSET
+        if x is not _UNSET:
             if fields == ("",):
                 named = {"": x}
             elif isinstance(x, (tuple, list)) and len(x) == len(fields) and not named:
                 named = dict(zip(fields, x, strict=True))
             else:
-                raise TypeError(f"此规则需要输入 {', '.join(fields)} / this rule takes the inputs {', '.join(fields)}")
+                raise RuleInputError(f"此规则需要输入 {', '.join(fields)} / this rule takes the inputs {', '.join(fields)}")
         missing = [f for f in fields if f not in named]
         if missing:
-            raise TypeError(f"缺少输入 {', '.join(missing)} / missing inputs {', '.join(missing)}")
+            raise RuleInputError(f"缺少输入 {', '.join(missing)} / missing inputs {', '.join(missing)}")
         parsed: dict[str, np.ndarray] = {}
         scalar = True
         shape: tuple = ()
@@ -123,7 +245,7 @@ class Rule(ABC):
             shape = arr.shape
         return parsed, scalar, shape
 
-    def score(self, x: Any = None, /, **named: Any) -> Any:
+    def score(self, x: Any = _UNSET, /, **named: Any) -> Any:
         """Points for one value or an array of values (same shape out).
 
         ``rule.score(28)``, ``rule.score(["28秒", "1分钟"])``; for a rule with several
@@ -149,7 +271,7 @@ class Rule(ABC):
     def score_one(self, value: Any) -> float:
         """Points for one value of a single-input rule; equal to :meth:`score` on that value."""
         if self.fields != ("",):
-            raise TypeError(f"此规则需要输入 {', '.join(self.fields)} / this rule takes the inputs {', '.join(self.fields)}")
+            raise RuleInputError(f"此规则需要输入 {', '.join(self.fields)} / this rule takes the inputs {', '.join(self.fields)}")
         x = self.read_one(value)
         if x != x:
             return math.nan
@@ -157,11 +279,11 @@ class Rule(ABC):
             raise ValueParseError(f"数值 {value!r} 超出范围，应为{self.expected('')} / value out of range")
         return self.points_one(x)
 
-    def explain(self, x: Any = None, /, **named: Any) -> str:
+    def explain(self, x: Any = _UNSET, /, **named: Any) -> str:
         """One score in words: ``28秒 ≤ 30秒 → 5分``."""
         parsed, _, _ = self._collect(x, named)
         if any(v.size != 1 for v in parsed.values()):
-            raise TypeError("explain 只接受一个值 / explain takes one value")
+            raise RuleInputError("explain 只接受一个值 / explain takes one value")
         values = {k: float(v.reshape(-1)[0]) for k, v in parsed.items()}
         if all(np.isnan(v) for v in values.values()):
             return "空值 → 缺失，按方案的缺失规则处理 / blank → missing, scored by the scheme's policy"

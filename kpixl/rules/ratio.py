@@ -8,14 +8,16 @@ and scores their ratio with the inner rule. Several denominators are averaged:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..units import fmt_quantity
-from .base import Rule
+from ..xl import ParamRef, excel_number, guard
+from .base import Param, Rule, Validation, register
 
 
+@register
 @dataclass(frozen=True)
 class RatioRule(Rule):
     numerator: str
@@ -24,6 +26,50 @@ class RatioRule(Rule):
 
     kind = "ratio"
     kind_zh = "比率"
+    EXAMPLES = (
+        "比率=实际销售额/计划销售额;≥100%(100分);90%-100%(80分);<90%(0分)",
+        "比率=离职人数/平均(月初人数,月末人数);≤15%(10分);>15%(0分)",
+    )
+
+    def edge_values(self, field: str = "") -> list[object]:
+        """Numerators that put the ratio on and beside every edge of the inner rule (denominator 200)."""
+        if field != self.numerator:
+            return [200]
+        out = set()
+        for e in self.inner.edge_values(""):
+            if isinstance(e, int | float) and not isinstance(e, bool):
+                for v in (e * 200 - 1, e * 200, e * 200 + 1):
+                    if v >= 0:
+                        out.add(round(v, 6))
+        return sorted(out) or [0, 100, 200]
+
+    def params(self) -> list[Param]:
+        return self.inner.params()
+
+    def with_params(self, values: Mapping[str, float]) -> RatioRule:
+        return replace(self, inner=self.inner.with_params(values))
+
+    def excel_value(self, field: str, cell: str) -> str:
+        if field in self.denominators:
+            op = ">0" if len(self.denominators) == 1 else ">=0"
+            return guard(f"AND(ISNUMBER({cell}),{cell}{op})", cell)
+        return excel_number(cell, "")
+
+    def excel_present(self, cells: Mapping[str, str]) -> str:
+        """Every input filled, and an average denominator not 0 (the engine's ratio is then missing)."""
+        conds = [f'{cells[f]}<>""' for f in self.fields]
+        if len(self.denominators) > 1:
+            conds.append("(" + "+".join(cells[d] for d in self.denominators) + ")<>0")
+        return f"AND({','.join(conds)})"
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        den = "+".join(x[d] for d in self.denominators)
+        if len(self.denominators) > 1:
+            den = f"({den})/{len(self.denominators)}"
+        return self.inner.excel_points({"": f"({x[self.numerator]}/({den}))"}, p, domain=False)
+
+    def validation(self, field: str = "") -> Validation | None:
+        return None
 
     @property
     def fields(self) -> tuple[str, ...]:

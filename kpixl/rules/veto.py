@@ -8,18 +8,23 @@ be filled in by the scheme before the veto can be used.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..errors import RuleError
 from ..units import fmt_quantity
-from .base import Rule
+from ..xl import ParamRef
+from .base import Param, Rule, register
 
 OPS = {"≥": np.greater_equal, ">": np.greater, "≤": np.less_equal, "<": np.less, "=": np.equal}
 OP_WORDS = {"≥": "不低于", ">": "高于", "≤": "不高于", "<": "低于", "=": "等于"}
 
 
+EXCEL_OPS = {"≥": ">=", ">": ">", "≤": "<=", "<": "<", "=": "="}
+
+
+@register
 @dataclass(frozen=True)
 class VetoRule(Rule):
     subject: str
@@ -29,6 +34,23 @@ class VetoRule(Rule):
 
     kind = "veto"
     kind_zh = "否定项"
+    gives_points = False
+    EXAMPLES = ("否定项,客户投诉解决满意率不低于90%",)
+
+    def edge_values(self, field: str = "") -> list[object]:
+        t = self.require_threshold()
+        eps = 0.01 if self.unit == "%" else 1
+        return [v for v in (t - eps, t, t + eps) if v >= 0]
+
+    def params(self) -> list[Param]:
+        return [Param("threshold", f"{self.subject} {self.op} 阈值", self.require_threshold(), self.unit)]
+
+    def with_params(self, values: Mapping[str, float]) -> VetoRule:
+        return replace(self, threshold=values.get("threshold", self.threshold))
+
+    def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
+        """1 = passes, 0 = vetoed."""
+        return f"IF({x['']}{EXCEL_OPS[self.op]}{p('threshold')},1,0)"
 
     @property
     def full(self) -> float:

@@ -1,0 +1,165 @@
+"""The formula compiler: a person's results as native Excel formulas for one layout of cells.
+
+Each rule kind writes its own formula (:meth:`kpixl.rules.Rule.excel_points` and
+:meth:`~kpixl.rules.Rule.excel_value`, built from :mod:`kpixl.xl`); this module adds what
+the scheme decides around it, as :mod:`kpixl.scoring` does: the rater blend renormalised
+over those who rated, the missing-value policy, a typed override, section subtotals, the
+total with adjustments, vetoes and limits, the grade, and the 标记 text — ROUND (half away
+from zero) at the engine's three points. Numbers HR may edit are never literals: each is
+read through a defined name into 指标库 (:mod:`kpixl.excel.library`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..scheme import FLAG_SEP, Indicator, Scheme
+from ..xl import NA, ParamRef, literal, text_literal
+from .library import Library
+
+
+def indicator_formula(
+    scheme: Scheme,
+    ind: Indicator,
+    cells: Mapping[str | None, Mapping[str, str]],
+    override: str | None,
+    p: ParamRef,
+    rater_weight: Callable[[str], str],
+) -> str:
+    """An indicator's points (``<名称>得分``) as the engine computes them: rule per rater,
+    rater blend renormalised over those who rated, missing policy, override, ROUND."""
+    rule = ind.rule
+    parts = []
+    for rater in ind.raters or (None,):
+        c = cells[rater]
+        if ind.missing == "zero":
+            x = {f: f'IF({c[f]}="",0,{rule.excel_value(f, c[f])})' for f in rule.fields}
+            pres = "TRUE"
+        else:
+            x = {f: rule.excel_value(f, c[f]) for f in rule.fields}
+            pres = rule.excel_present(c)
+        parts.append((rater, pres, rule.excel_points(x, p)))
+    missing = {"min": p("missing"), "error": NA, "zero": NA}[ind.missing]
+    if not ind.raters:
+        _, pres, pts = parts[0]
+        raw = pts if pres == "TRUE" else f"IF({pres},{pts},{missing})"
+    else:
+        num = "+".join(f"IF({pres},{rater_weight(r)}*{pts},0)" for r, pres, pts in parts)
+        den = "+".join(f"IF({pres},{rater_weight(r)},0)" for r, pres, _ in parts)
+        anyp = "OR(" + ",".join(pres for _, pres, _ in parts) + ")"
+        raw = f"({num})/({den})" if ind.missing == "zero" else f"IF({anyp},({num})/({den}),{missing})"
+    if override:
+        lo = literal(ind.missing_points) if ind.has_floor else None
+        hi = literal(rule.full)
+        ok = f"AND(ISNUMBER({override}),{override}<={hi}" + (f",{override}>={lo})" if lo is not None else ")")
+        raw = f'IF({override}="",{raw},IF({ok},{override},NA()))'
+    return f"ROUND({raw},{scheme.decimals})"
+
+
+@dataclass
+class Cells:
+    """Where one person's inputs live: indicator → rater → field → cell, and the rest."""
+
+    inputs: dict[str, dict[str | None, dict[str, str]]]
+    overrides: dict[str, str]
+    adjustments: dict[str, dict[str, str]]
+    vetoes: dict[str, str]
+
+
+class Compiler:
+    """Compiles a person's results for one layout of cells (a team row or the form)."""
+
+    def __init__(self, scheme: Scheme, lib: Library) -> None:
+        self.scheme = scheme
+        self.lib = lib
+        self.rater_index = {r: i for i, r in enumerate(scheme.raters, 1)}
+
+    def item(self, ji: int, ind: Indicator, cells: Cells) -> str:
+        return indicator_formula(
+            self.scheme,
+            ind,
+            cells.inputs[ind.name],
+            cells.overrides.get(ind.name),
+            self.lib.ref(f"i{ji}"),
+            lambda r: self.lib.names[f"r{self.rater_index[r]}.weight"],
+        )
+
+    def contribution(self, ji: int, ind: Indicator, item_cell: str) -> str:
+        n = self.lib.names
+        full = f"{n[f'i{ji}.weight']}*100" if ind.weight is not None else n[f"i{ji}.value"]
+        return f"{item_cell}*({full}/{n[f'i{ji}.full']})"
+
+    def subtotal(self, terms: list[str]) -> str:
+        return f"ROUND({'+'.join(terms) or '0'},{self.scheme.decimals})"
+
+    def adjustment(self, cells: Cells) -> str:
+        terms = []
+        for ai, adj in enumerate(self.scheme.adjustments, 1):
+            c = cells.adjustments[adj.name]
+            x = {f: f'IF({c[f]}="",0,{adj.rule.excel_value(f, c[f])})' for f in adj.rule.fields}
+            terms.append(adj.rule.excel_points(x, self.lib.ref(f"a{ai}")))
+        return f"ROUND({'+'.join(terms)},{self.scheme.decimals})"
+
+    def total(self, subtotals: list[str], adjustment: str | None, cells: Cells) -> str:
+        s = self.scheme
+        n = self.lib.names
+        if s.composite:
+            raw = "+".join(f"{sub}*{n[f's{si}.w']}" for si, sub in enumerate(subtotals, 1))
+        else:
+            raw = "+".join(subtotals)
+        if adjustment:
+            raw = f"{raw}+{adjustment}"
+        vetoed = []
+        for vi, veto in enumerate(s.vetoes, 1):
+            c = cells.vetoes[veto.name]
+            vetoed.append(f'IF({c}="",FALSE,{self.veto_points(vi, c)}=0)')
+        if vetoed:
+            raw = f"IF(OR({','.join(vetoed)}),0,{raw})"
+        if s.total_floor is not None:
+            raw = f"MAX({raw},{n['total.floor']})"
+        if s.total_cap is not None:
+            raw = f"MIN({raw},{n['total.cap']})"
+        return f"ROUND({raw},{s.decimals})"
+
+    @staticmethod
+    def grade(total: str, column: str) -> str:
+        return f"INDEX({column},IF({total}<INDEX(kp_grade_lower,1),1,MATCH({total},kp_grade_lower,1)))"
+
+    def veto_points(self, vi: int, cell: str) -> str:
+        veto = self.scheme.vetoes[vi - 1]
+        return veto.rule.excel_points({"": veto.rule.excel_value("", cell)}, self.lib.ref(f"v{vi}"))
+
+    def flags(self, cells: Cells) -> str:
+        """The 标记 text, in the engine's words and order (the scheme's ``flag_*`` texts), except
+        two flags that need every rater's points side by side and stay engine-only: 需校准 and
+        the before→after of an override (here: 调整:名→分)."""
+        parts = []
+        for ind in self.scheme.indicators:
+            rule = ind.rule
+            raters = ind.raters or (None,)
+            pres = {r: rule.excel_present(cells.inputs[ind.name][r]) for r in raters}
+            anyp = "OR(" + ",".join(pres.values()) + ")"
+            if ind.missing == "zero":
+                for r in raters:
+                    parts.append(f'IF({pres[r]},"",{_flag(ind.flag_missing(r))})')
+            elif ind.raters:
+                for r in raters:
+                    parts.append(f'IF(AND({anyp},NOT({pres[r]})),{_flag(ind.flag_unrated(r))},"")')
+            if ind.missing == "min":
+                cond = pres[None] if not ind.raters else anyp
+                parts.append(f'IF({cond},"",{_flag(ind.flag_missing())})')
+            ov = cells.overrides.get(ind.name)
+            if ov:
+                parts.append(f'IF({ov}="","",{_flag(ind.flag_override())}&{ov})')
+        for vi, veto in enumerate(self.scheme.vetoes, 1):
+            c = cells.vetoes[veto.name]
+            parts.append(f'IF({c}="",{_flag(veto.flag_missing)},"")')
+            parts.append(f'IF({c}="","",IF({self.veto_points(vi, c)}=0,{_flag(veto.flag_vetoed)},""))')
+        joined = "&".join(parts) if parts else '""'
+        return f"MID({joined},{len(FLAG_SEP) + 1},1000)"
+
+
+def _flag(text: str) -> str:
+    """One flag as a formula text literal, with the separator before it (MID drops the first)."""
+    return text_literal(FLAG_SEP + text)

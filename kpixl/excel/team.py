@@ -1,0 +1,120 @@
+"""The 团队汇总 sheet: one row per person, headed by the roster and result contract, every
+result a native formula (:mod:`kpixl.excel.compiler`)."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..scheme import Scheme
+from ..xl import literal, text_literal
+from .compiler import Cells, Compiler
+from .names import TEAM
+from .style import GRADE_FILLS, UNLOCKED, data_validation, number_format, style_header
+
+
+def team_layout(scheme: Scheme) -> tuple[list[str], dict[str, int]]:
+    roster = scheme.roster_headers()
+    overrides = [i.override_column for i in scheme.indicators]
+    results = [h for h in scheme.result_headers() if h not in roster]
+    headers = [*roster, *overrides, *results]
+    return headers, {h: k for k, h in enumerate(headers, 1)}
+
+
+def team_headers(scheme: Scheme) -> list[str]:
+    """The 团队汇总 header row: the roster contract, the override columns, the results."""
+    return team_layout(scheme)[0]
+
+
+def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
+    ws = wb.create_sheet(TEAM)
+    headers, col = team_layout(scheme)
+    letter = {h: get_column_letter(k) for h, k in col.items()}
+    inputs_end = get_column_letter(len(scheme.roster_headers()) + len(scheme.indicators))
+    for k, h in enumerate(headers, 1):
+        c = ws.cell(1, k, h)
+        style_header(c)
+        ws.column_dimensions[get_column_letter(k)].width = max(9, min(24, 2 * len(h) + 2))
+    first, last = 2, rows + 1
+
+    # validations: one per input column over all rows
+    for ind in scheme.indicators:
+        for rater in ind.raters or (None,):
+            for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True):
+                dv = data_validation(ind.rule, f)
+                if dv:
+                    dv.add(f"{letter[h]}{first}:{letter[h]}{last}")
+                    ws.add_data_validation(dv)
+        lo = ind.missing_points if ind.has_floor else None
+        dv = DataValidation(
+            type="decimal", operator="between", formula1=literal(lo if lo is not None else -1e9), formula2=literal(ind.rule.full), allow_blank=True
+        )
+        dv.prompt = "评价人调整后的得分（留空 = 按规则）/ a rater's override, blank = by the rule"
+        dv.showInputMessage = True
+        dv.add(f"{letter[ind.override_column]}{first}:{letter[ind.override_column]}{last}")
+        ws.add_data_validation(dv)
+
+    fmt = {}
+    for ind in scheme.indicators:
+        for rater in ind.raters or (None,):
+            for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True):
+                fmt[h] = number_format(ind.rule, f)
+    for r in range(first, last + 1):
+        cells = Cells(
+            inputs={
+                ind.name: {
+                    rater: {f: f"{letter[h]}{r}" for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True)} for rater in ind.raters or (None,)
+                }
+                for ind in scheme.indicators
+            },
+            overrides={i.name: f"{letter[i.override_column]}{r}" for i in scheme.indicators},
+            adjustments={a.name: {f: f"{letter[h]}{r}" for f, h in zip(a.rule.fields, a.columns(), strict=True)} for a in scheme.adjustments},
+            vetoes={v.name: f"{letter[v.column]}{r}" for v in scheme.vetoes},
+        )
+        empty = f"COUNTA($A{r}:${inputs_end}{r})=0"
+
+        def put(header: str, formula: str, r: int = r, empty: str = empty) -> None:
+            ws[f"{letter[header]}{r}"] = f'=IF({empty},"",{formula})'
+
+        for h in scheme.roster_headers() + [i.override_column for i in scheme.indicators]:
+            c = ws[f"{letter[h]}{r}"]
+            c.protection = UNLOCKED
+            if h in fmt and fmt[h] != "General":
+                c.number_format = fmt[h]
+        subtotals = []
+        for sec in scheme.sections:
+            terms = []
+            for ind in sec.indicators:
+                ji = scheme.indicators.index(ind) + 1
+                put(ind.result_column, comp.item(ji, ind, cells))
+                terms.append(comp.contribution(ji, ind, f"{letter[ind.result_column]}{r}"))
+            if len(scheme.sections) > 1:
+                put(sec.result_column, comp.subtotal(terms))
+                subtotals.append(f"{letter[sec.result_column]}{r}")
+            else:
+                subtotals.append(comp.subtotal(terms))
+        adj = None
+        if scheme.adjustments:
+            put("调整分", comp.adjustment(cells))
+            adj = f"{letter['调整分']}{r}"
+        put("总分", comp.total(subtotals, adj, cells))
+        t = f"{letter['总分']}{r}"
+        put("等级", comp.grade(t, "kp_grade_name"))
+        put("奖金系数", comp.grade(t, "kp_grade_coef"))
+        tc = letter["总分"]
+        put("排名", f"RANK({t},${tc}${first}:${tc}${last},0)")
+        put("标记", comp.flags(cells))
+
+    grade_col = letter["等级"]
+    rng = f"{grade_col}{first}:{grade_col}{last}"
+    for k, tier in enumerate(scheme.grades):
+        fill = PatternFill("solid", fgColor=GRADE_FILLS[min(k, len(GRADE_FILLS) - 1)], bgColor=GRADE_FILLS[min(k, len(GRADE_FILLS) - 1)])
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[f"{grade_col}{first}={text_literal(tier.name)}"], fill=fill))
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
