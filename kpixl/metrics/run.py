@@ -82,7 +82,7 @@ def run(request: Request) -> RunResult:
     """Compute the metrics of ``request.logs`` and write the roster (``.csv``, or ``.xlsx`` with
     the sheets 口径, 全队 and 问题清单 after it) and, if asked, the problems file."""
     from ..roster import read_table, write_table
-    from ..scheme import load_scheme
+    from ..sources import load_scheme
 
     o = request.options()
     mapping = {**(load_mapping(request.map_file) if request.map_file else {}), **request.mapping}
