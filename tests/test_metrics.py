@@ -371,7 +371,13 @@ def test_cli_occupancy_business_hours_and_problems_file(tmp_path):
     sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
     assert list(sheets) == ["名单", "口径", "全队"]  # how the figures were made; the team's service level
     assert sheets["全队"].iloc[0, 1] == pytest.approx(2 / 5)  # 2 of 3 answered within 20 s, 2 abandons counted against
-    assert "calendar" in sheets["口径"].set_index("项目 / setting").loc["首次响应时间计时 / FRT clock", "取值 / value"]
+    settings = sheets["口径"].set_index("项目 / setting")["取值 / value"]
+    assert "calendar" in settings["首次响应时间计时 / FRT clock"]
+    assert settings["列映射 / columns read"] == (
+        "agent ← 坐席；agent_name ← 坐席；created_at ← 开始时间；nps ← 推荐评分；queue_seconds ← 排队时长；abandoned ← 是否放弃；"
+        "talk_seconds ← 通话时长；hold_seconds ← 保持时长；acw_seconds ← 话后处理时长"
+    )
+    assert settings["日均接待目标 / daily targets"] == "无 / none"
 
 
 def test_several_files_name_the_file_and_its_own_line(tmp_path):
@@ -640,3 +646,12 @@ def test_date_and_time_in_separate_columns(tmp_path):
     log.assign(Date=["2024-03-01", "2024-13-01", "2024-03-31", "2024-03-02"]).to_csv(bad, index=False)
     r = compute(bad, Options(period="2024-03"), mapping=mapping)
     assert r.problems[0] == "第3行「Date+Time」: 无法识别的时间 '2024-13-01 10:00:00' / unreadable timestamp"
+
+
+def test_importing_kpixl_does_not_load_duckdb():
+    import subprocess
+    import sys
+
+    code = "import sys, kpixl, kpixl.cli, kpixl.metrics; print('duckdb' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "False"

@@ -37,3 +37,4 @@ class MetricsResult:
     rows: int = 0  # rows in the log
     usable: int = 0  # rows in the period and not excluded (test and repeated sessions included)
     excluded_by: dict[str, int] = field(default_factory=dict)  # kind of exclusion (Chinese) → rows
+    columns: dict[str, str] = field(default_factory=dict)  # field → the log's column it was read from

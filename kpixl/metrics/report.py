@@ -106,11 +106,20 @@ def settings_sheet(result: MetricsResult, o: Options, logs: Sequence[str | Path]
         ("客户满意度 / CSAT", "4–5 分占比 / top-2-box" if o.csat == "top2" else "平均分 / mean"),
         ("服务水平 / service level", f"{o.sl_seconds:g} 秒内接起；放弃 {o.abandon_mode}（短放弃 ≤{o.short_abandon_seconds:g} 秒）"),
         ("在线记录 / presence", "、".join(Path(p).name for p in presence) or "无 / none"),
+        ("列映射 / columns read", "；".join(f"{k} ← {v}" for k, v in result.columns.items())),
+        ("日均接待目标 / daily targets", _targets(o)),
     ]
     if result.no_source:
         names = "、".join(LABELS.get(m, m) for m in result.no_source)
         rows.append(("无来源的指标（留空）/ metrics with no source (blank)", names))
     return pd.DataFrame(rows, columns=["项目 / setting", "取值 / value"])
+
+
+def _targets(o: Options) -> str:
+    parts = [f"{role}={target:g}" for role, target in o.targets.items()]
+    if o.default_target is not None:
+        parts.append(f"其余 / others={o.default_target:g}")
+    return "；".join(parts) or "无 / none"
 
 
 def team_sheet(team: dict[str, float]) -> pd.DataFrame:

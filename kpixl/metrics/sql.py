@@ -104,6 +104,7 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
         rows=int(rows),
         usable=int(usable),
         excluded_by=kinds,
+        columns=cols,
     )
 
 
