@@ -655,3 +655,15 @@ def test_importing_kpixl_does_not_load_duckdb():
     code = "import sys, kpixl, kpixl.cli, kpixl.metrics; print('duckdb' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "False"
+
+
+def test_speed_of_answer_and_hold_and_after_call_work_shares_for_calls():
+    r = compute(calls(), Options(), mapping={"agent": "坐席"})
+    a = r.per_agent.set_index("工号").loc["A"]
+    assert a["asa"] == (10 + 25) / 2  # queue time of A's two answered calls
+    assert a["hold_share"] == pytest.approx(30 / 630) and a["acw_share"] == pytest.approx(100 / 630)  # of 390 + 240 s
+    b = r.per_agent.set_index("工号").loc["B"]
+    assert (b["asa"], b["hold_share"], b["acw_share"]) == (5, pytest.approx(20 / 150), pytest.approx(30 / 150))
+    no_hold = compute(calls().drop(columns=["保持时长"]), Options(), mapping={"agent": "坐席"})
+    assert no_hold.per_agent["hold_share"].isna().all() and "hold_share" in no_hold.no_source
+    assert "asa" not in compute(chat_log(), Options()).per_agent.columns  # a chat log has no calls

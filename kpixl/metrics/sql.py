@@ -237,9 +237,34 @@ SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: per-agent figures of call logs only (a log with talk or queue times): ASA (mean queue time
+#: of answered calls) and the shares of hold and after-call work in handling time
+CALL_SOURCES: dict[str, tuple[str, ...]] = {
+    "asa": ("queue_seconds",),
+    "hold_share": ("hold_seconds",),
+    "acw_share": ("acw_seconds",),
+}
+
+
+def is_call_log(cols: dict[str, str]) -> bool:
+    return "talk_seconds" in cols or "queue_seconds" in cols
+
+
 def no_source(cols: dict[str, str]) -> tuple[str, ...]:
-    """The metrics the log has no column for."""
-    return tuple(m for m, need in SOURCES.items() if not any(k in cols for k in need))
+    """The metrics the log has no column for (call-only figures only for a call log)."""
+    sources = {**SOURCES, **(CALL_SOURCES if is_call_log(cols) else {})}
+    return tuple(m for m, need in sources.items() if not any(k in cols for k in need))
+
+
+def _call_figures(cols: dict[str, str]) -> str:
+    """The call-only per-agent columns of the GROUP BY (none for a chat log)."""
+    if not is_call_log(cols):
+        return ""
+    handling = "sum(CASE WHEN handled THEN work END)"
+    return f""",
+            avg(CASE WHEN handled THEN queue_seconds END) AS asa,
+            sum(CASE WHEN handled THEN hold_seconds END) / nullif({handling}, 0) AS hold_share,
+            sum(CASE WHEN handled THEN acw_seconds END) / nullif({handling}, 0) AS acw_share"""
 
 
 def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame, str | None]:
@@ -274,7 +299,7 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
             count(*) FILTER (WHERE handled AND first_reply_at IS NOT NULL) / nullif(count(*) FILTER (WHERE handled), 0) AS reply_rate,
             count(*) FILTER (WHERE handled) / nullif(count(DISTINCT CASE WHEN handled THEN CAST(created_at AS DATE) END), 0) AS daily,
             count(*) FILTER (WHERE handled) / nullif(count(*) FILTER (WHERE use), 0) AS valid_share,
-            coalesce(sum(CASE WHEN handled THEN work END), 0) AS work_s
+            coalesce(sum(CASE WHEN handled THEN work END), 0) AS work_s{_call_figures(cols)}
         FROM (SELECT g1.*, {work} AS work, {frt} AS frt_s FROM g1 {join})
         GROUP BY agent HAVING count(*) FILTER (WHERE handled) > 0 ORDER BY agent"""
     ).df()
