@@ -375,6 +375,8 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
 @click.option("--holiday", "holidays", multiple=True, help="节假日，如 2024-10-01..2024-10-07 / holidays")
 @click.option("--workday", "extra_workdays", multiple=True, help="调休上班日，如 2024-10-12 / make-up working days")
 @click.option("--problems", "problems_path", default=None, type=click.Path(dir_okay=False), help="排除的行写入此文件 / excluded rows list")
+@click.option("--unknown-customer", "unknown_customers", multiple=True,
+              help="表示未知客户的客户ID（另加于 0、匿名 等），不算再来 / placeholder customer ids, never repeats")  # fmt: skip
 @click.option(
     "--presence",
     "presence_paths",
@@ -404,6 +406,7 @@ def metrics_cmd(
     extra_workdays: tuple[str, ...],
     presence_paths: tuple[str, ...],
     problems_path: str | None,
+    unknown_customers: tuple[str, ...],
 ) -> None:
     """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
     from .metrics import Request, run
@@ -415,7 +418,7 @@ def metrics_cmd(
         short_abandon_seconds=short_abandon, targets=_pairs(targets, "--target", "岗位=目标，如 新员工=50", "ROLE=TARGET"),
         default_target=default_target, roster_path=roster_path, frt_mode=frt_mode, business_hours=business_hours,
         workdays=workdays, holidays=holidays, extra_workdays=extra_workdays, presence=presence_paths,
-        problems_path=problems_path,
+        problems_path=problems_path, unknown_customers=unknown_customers,
     )  # fmt: skip
     result = run(request)
     problems = result.problems

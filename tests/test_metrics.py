@@ -667,3 +667,23 @@ def test_speed_of_answer_and_hold_and_after_call_work_shares_for_calls():
     no_hold = compute(calls().drop(columns=["保持时长"]), Options(), mapping={"agent": "坐席"})
     assert no_hold.per_agent["hold_share"].isna().all() and "hold_share" in no_hold.no_source
     assert "asa" not in compute(chat_log(), Options()).per_agent.columns  # a chat log has no calls
+
+
+def test_placeholder_customer_ids_are_unknown_customers_not_repeats(tmp_path):
+    log = chat_log().iloc[:2].copy()  # s1 (resolved) and s2 (resolved), an hour apart
+    log["客户ID"] = ["0", "0"]
+    assert compute(log, Options(period="2024-03")).per_agent.loc[0, "fcr"] == 1  # "0" is no one in particular
+    log["客户ID"] = ["c1", "c1"]
+    assert compute(log, Options(period="2024-03")).per_agent.loc[0, "fcr"] == 0.5  # s1's customer came back
+    log["客户ID"] = ["Anonymous", "匿名"]
+    assert compute(log, Options(period="2024-03")).per_agent.loc[0, "fcr"] == 1
+    log["客户ID"] = ["访客000", "访客000"]
+    options = Options(period="2024-03", placeholder_customers=frozenset({"访客000"}))
+    assert compute(log, options).per_agent.loc[0, "fcr"] == 1
+    path, out = tmp_path / "log.csv", tmp_path / "r.xlsx"
+    log.to_csv(path, index=False)
+    r = kpixl("metrics", path, "--period", "2024-03", "--unknown-customer", "访客000", "--out", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
+    assert sheets["名单"].loc[0, "一次解决率"] == 1
+    assert sheets["口径"].set_index("项目 / setting").loc["未知客户的客户ID / placeholder customer ids", "取值 / value"].endswith("、访客000")

@@ -80,6 +80,10 @@ FALSE = NO_WORDS | NONE_WORDS | METRIC_NO
 BLANK = BLANK_WORDS | METRIC_BLANK
 assert not TRUE & (FALSE | BLANK), "a flag word cannot mean both yes and no"
 
+#: customer ids that stand for "unknown customer" in exports: never a repeat of each other for
+#: FCR (more can be given with ``Options.placeholder_customers``); compared trimmed, lower-cased
+PLACEHOLDER_CUSTOMERS = BLANK_WORDS | NONE_WORDS | frozenset({"0", "匿名", "匿名用户", "游客", "访客", "unknown", "anonymous", "guest"})
+
 #: the order problems are reported in: times, flag columns, then number columns
 TIME_KEYS = ("created_at", "first_reply_at", "ended_at")
 FLAG_KEYS = ("abandoned", "test", "resolved", "complaint", "first_reply_by_bot")

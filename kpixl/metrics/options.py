@@ -24,6 +24,7 @@ class Options:
     targets: dict[str, float] = field(default_factory=dict)  # 岗位 → daily target
     default_target: float | None = None
     business_hours: BusinessHours | None = None  # FRT in business hours instead of calendar time
+    placeholder_customers: frozenset[str] = frozenset()  # more customer ids meaning "unknown"
 
 
 @dataclass

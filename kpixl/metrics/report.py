@@ -106,6 +106,7 @@ def settings_sheet(result: MetricsResult, o: Options, logs: Sequence[str | Path]
         ("首次响应时间计时 / FRT clock", _clock(o)),
         ("平均处理时长 / AHT", AHT_TEXT[result.aht_basis]),
         ("一次解决率再来窗口 / FCR repeat window", f"{o.repeat_hours:g} 小时"),
+        ("未知客户的客户ID / placeholder customer ids", "0、匿名、游客 等" + "".join(f"、{w}" for w in sorted(o.placeholder_customers))),
         ("客户满意度 / CSAT", "4–5 分占比 / top-2-box" if o.csat == "top2" else "平均分 / mean"),
         ("服务水平 / service level", f"{o.sl_seconds:g} 秒内接起；放弃 {o.abandon_mode}（短放弃 ≤{o.short_abandon_seconds:g} 秒）"),
         ("在线记录 / presence", "、".join(Path(p).name for p in presence) or "无 / none"),

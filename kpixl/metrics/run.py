@@ -42,6 +42,7 @@ class Request:
     extra_workdays: tuple[str, ...] = ()
     presence: tuple[str, ...] = ()
     problems_path: str | None = None
+    unknown_customers: tuple[str, ...] = ()  # placeholder customer ids besides the usual ones
 
     def options(self) -> Options:
         """The parsed options (daily targets as numbers, the business-hours calendar)."""
@@ -58,6 +59,7 @@ class Request:
             abandon_mode=self.abandon_mode, short_abandon_seconds=self.short_abandon_seconds,
             targets={k: parse_value(v, "") for k, v in self.targets.items()},
             default_target=self.default_target, business_hours=hours,
+            placeholder_customers=frozenset(self.unknown_customers),
         )  # fmt: skip
 
 

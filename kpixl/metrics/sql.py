@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from .calendar import period_bounds
-from .columns import FLAG_KEYS, MAX_LISTED, NUMBER_KEYS, TEXT_KEYS, TIME_KEYS, Origin, find_columns, require, shown
+from .columns import FLAG_KEYS, MAX_LISTED, NUMBER_KEYS, PLACEHOLDER_CUSTOMERS, TEXT_KEYS, TIME_KEYS, Origin, find_columns, require, shown
 from .fields import Fields
 from .options import AHT_CALLS, AHT_SESSIONS, MetricsResult, Options
 from .sources import Log, LogInput, open_log, q, s
@@ -128,7 +128,13 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: s
             constant[f"u_{key}"] = "FALSE"
         elif key in TEXT_KEYS:
             expr = x.text(key)
-            inner.append(f"{f'NULLIF({expr}, {chr(39) * 2})' if key == 'agent' else expr} AS __{key}")
+            if key == "agent":
+                expr = f"NULLIF({expr}, '')"
+            if key == "customer":  # a placeholder id is an unknown customer, never a repeat
+                words = PLACEHOLDER_CUSTOMERS | {w.strip().lower() for w in o.placeholder_customers}
+                unknown = sorted({v for w in words for v in (w, w.upper(), w.title())})  # exact: no lower() per row
+                expr = f"CASE WHEN {expr} IN ({', '.join(s(w) for w in unknown)}) THEN NULL ELSE {expr} END"
+            inner.append(f"{expr} AS __{key}")
             outer.append(f"__{key} AS {name}")
         else:
             expr, value, bad = fields[key]
