@@ -687,3 +687,26 @@ def test_placeholder_customer_ids_are_unknown_customers_not_repeats(tmp_path):
     sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
     assert sheets["名单"].loc[0, "一次解决率"] == 1
     assert sheets["口径"].set_index("项目 / setting").loc["未知客户的客户ID / placeholder customer ids", "取值 / value"].endswith("、访客000")
+
+
+def test_flags_from_category_values_and_inverted_flags():
+    rows = [
+        # agent, start, queue s, outcome, answered
+        ["A", "2024-03-01 09:00", 10, "AGENT", "Y"],
+        ["A", "2024-03-01 09:10", 30, "AGENT", "Y"],
+        [None, "2024-03-01 09:20", 40, "HANG", "N"],
+        [None, "2024-03-01 09:30", 2, " phantom ", "N"],
+        ["B", "2024-03-01 09:40", 5, "AGENT", "maybe"],
+    ]
+    log = pd.DataFrame(rows, columns=["Agent", "Start", "Queue", "Outcome", "Answered (Y/N)"])
+    base = {"agent": "Agent", "created_at": "Start", "queue_seconds": "Queue"}
+    by_category = compute(log, Options(), mapping={**base, "abandoned": "Outcome:HANG,PHANTOM"})
+    # answered: A 10 s and 30 s, B 5 s; abandoned: HANG and PHANTOM; within 20 s: 10 and 5
+    assert by_category.problems == []
+    assert by_category.team["abandon_rate"] == pytest.approx(2 / 5) and by_category.team["service_level"] == pytest.approx(2 / 5)
+    inverted = compute(log, Options(), mapping={**base, "abandoned": "!Answered (Y/N)"})
+    assert inverted.problems == ["第6行「!Answered (Y/N)」: 无法识别的是/否 'maybe' / not a yes/no value"]
+    # B's row is left out: 2 answered (10, 30 s; one within 20 s) and 2 abandons
+    assert inverted.team["abandon_rate"] == pytest.approx(2 / 4) and inverted.team["service_level"] == pytest.approx(1 / 4)
+    with pytest.raises(KpixlError, match="Result"):
+        compute(log, Options(), mapping={**base, "abandoned": "Result:HANG"})

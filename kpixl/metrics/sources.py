@@ -98,25 +98,9 @@ class Log:
     stored: bool  # raw0 is a table (CSV text, DataFrames); else a view over Parquet files
     frame: pd.DataFrame | None = None  # the table as given, for raw values in messages
     first_line: int = 2
-    table: str = "raw0"  # what the query reads: raw0, or a view over it with combined columns
-    combined: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Date+Time" → its columns
+    table: str = "raw0"  # what the query reads: raw0, or a view over it with derived columns
+    combined: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived column → the columns it reads
     _where: Any = field(default=None, repr=False)
-
-    def combine(self, mapping: dict[str, str]) -> None:
-        """Columns that a mapping writes as ``Date+Time`` (date and time in separate columns)
-        become one text column ``raw1."Date+Time"`` holding ``date time``; blank when either
-        part is blank. A header that itself contains ``+`` is taken as it is."""
-        wanted = {v: tuple(p.strip() for p in v.split("+")) for v in mapping.values() if "+" in v and v not in self.types}
-        for name, parts in wanted.items():
-            missing = [p for p in parts if p not in self.types]
-            if missing:
-                raise KpixlError(f"日志中没有「{'」「'.join(missing)}」列（映射为 {name}）/ the log has no column {missing[0]!r}")
-        if not wanted:
-            return
-        exprs = [f"{_joined(parts, self.types)} AS {q(name)}" for name, parts in wanted.items()]
-        self.con.execute(f"CREATE TEMP VIEW raw1 AS SELECT *, {', '.join(exprs)} FROM raw0")
-        self.table, self.combined = "raw1", wanted
-        self.types.update(dict.fromkeys(wanted, "VARCHAR"))
 
     def where(self, row: int) -> str:
         """「file 第N行」 of a row of the whole log."""
@@ -148,21 +132,6 @@ class Log:
                 out.update({start + n: v for n, v in rows})
             start += origin.rows
         return out
-
-
-def _joined(parts: tuple[str, ...], types: dict[str, str]) -> str:
-    """SQL text ``part1 part2 …`` of typed or text cells: a date cell as its date, a time (or
-    a timestamp after the first part, as Excel time cells are) as its time of day."""
-    texts = []
-    for i, p in enumerate(parts):
-        t = types[p].upper()
-        if t.startswith("TIMESTAMP"):
-            texts.append(f"strftime({q(p)}, {s('%Y-%m-%d' if i == 0 else '%H:%M:%S')})")
-        elif t == "VARCHAR":
-            texts.append(f"NULLIF(trim({q(p)}), '')")
-        else:
-            texts.append(f"CAST({q(p)} AS VARCHAR)")
-    return "CASE WHEN " + " OR ".join(f"{x} IS NULL" for x in texts) + " THEN NULL ELSE concat_ws(' ', " + ", ".join(texts) + ") END"
 
 
 def _file_select(path: Path, index: int, workdir: Path) -> str | None:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .calendar import period_bounds
 from .columns import FLAG_KEYS, MAX_LISTED, NUMBER_KEYS, PLACEHOLDER_CUSTOMERS, TEXT_KEYS, TIME_KEYS, Origin, find_columns, require, shown
+from .derived import derive
 from .fields import Fields
 from .options import AHT_CALLS, AHT_SESSIONS, MetricsResult, Options
 from .sources import Log, LogInput, open_log, q, s
@@ -69,7 +70,7 @@ def compute(
 
 def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     con = src.con
-    src.combine(mapping)
+    derive(src, mapping)
     cols = find_columns(list(src.types), mapping)
     require(cols)
     checks = _typed_table(con, Fields(cols, src.types), cols, o, src.table)
