@@ -430,6 +430,12 @@ def metrics_cmd(
         t = result.metrics.team
         sl, ab = (f"{t[k]:.1%}" if t[k] == t[k] else "—" for k in ("service_level", "abandon_rate"))
         out.print(f"服务水平 {sl}（{sl_seconds:g} 秒内接起），放弃率 {ab} / service level {sl}, abandonment {ab}")
+    if result.metrics.repeated:
+        n = result.metrics.repeated
+        out.print(
+            f"[yellow]会话ID 重复的 {n} 行未计入[/]（一次会话有多段记录时可用 --map session=会话ID+段号）/ "
+            f"{n} rows repeat an earlier session id and are not counted (for legs of one call: --map session=CallID+Leg)"
+        )
     if result.no_source:
         names = "、".join(result.no_source)
         out.print(f"[yellow]无来源（日志没有对应列，留空）/ no source in the log, left blank:[/] {names}")

@@ -710,3 +710,23 @@ def test_flags_from_category_values_and_inverted_flags():
     assert inverted.team["abandon_rate"] == pytest.approx(2 / 4) and inverted.team["service_level"] == pytest.approx(1 / 4)
     with pytest.raises(KpixlError, match="Result"):
         compute(log, Options(), mapping={**base, "abandoned": "Result:HANG"})
+
+
+def test_repeated_session_ids_are_counted_and_a_composite_key_keeps_legs_apart(tmp_path):
+    rows = [
+        # call id repeats across IVR legs: each leg is its own handled call
+        ["A", "c1", 1, "2024-03-01 09:00:00", "2024-03-01 09:00:10"],
+        ["B", "c1", 2, "2024-03-01 09:01:00", "2024-03-01 09:01:30"],
+        ["B", "c2", 1, "2024-03-01 09:05:00", "2024-03-01 09:05:20"],
+        ["B", "c2", 1, "2024-03-01 09:05:00", "2024-03-01 09:05:20"],  # exported twice
+    ]
+    log = pd.DataFrame(rows, columns=["客服工号", "CallID", "Leg", "会话开始", "首次回复"])
+    by_call = compute(log, Options(), mapping={"session": "CallID"})
+    assert by_call.repeated == 2 and by_call.per_agent.set_index("工号")["handled"].to_dict() == {"A": 1, "B": 1}
+    by_leg = compute(log, Options(), mapping={"session": "CallID+Leg"})
+    assert by_leg.repeated == 1 and by_leg.per_agent.set_index("工号")["handled"].to_dict() == {"A": 1, "B": 2}
+    assert by_leg.per_agent.set_index("工号").loc["B", "frt"] == (30 + 20) / 2
+    path = tmp_path / "legs.csv"
+    log.to_csv(path, index=False)
+    r = kpixl("metrics", path, "--map", "session=CallID", "--out", tmp_path / "r.csv")
+    assert r.returncode == 0 and "会话ID 重复的 2 行未计入" in r.stdout

@@ -37,5 +37,6 @@ class MetricsResult:
     no_source: tuple[str, ...] = ()  # metrics the log has no column for (left blank, never 0)
     rows: int = 0  # rows in the log
     usable: int = 0  # rows in the period and not excluded (test and repeated sessions included)
+    repeated: int = 0  # usable rows whose session id an earlier row already had (not counted)
     excluded_by: dict[str, int] = field(default_factory=dict)  # kind of exclusion (Chinese) → rows
     columns: dict[str, str] = field(default_factory=dict)  # field → the log's column it was read from

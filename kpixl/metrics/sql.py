@@ -88,6 +88,7 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
                 SELECT rowid AS line, lag(session) OVER (ORDER BY session, rowid) = session AS again FROM t0 WHERE session IS NOT NULL)
             WHERE again)"""
         )
+    repeated = con.execute("SELECT count(*) FROM t0 WHERE dup AND use").fetchone()[0]
     con.execute(
         """CREATE TEMP VIEW g1 AS SELECT *, (use AND NOT test AND NOT dup) AS valid,
             (use AND NOT test AND NOT dup AND NOT abandoned) AS handled FROM t"""
@@ -106,6 +107,7 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
         usable=int(usable),
         excluded_by=kinds,
         columns=cols,
+        repeated=int(repeated),
     )
 
 
