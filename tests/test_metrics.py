@@ -730,3 +730,15 @@ def test_repeated_session_ids_are_counted_and_a_composite_key_keeps_legs_apart(t
     log.to_csv(path, index=False)
     r = kpixl("metrics", path, "--map", "session=CallID", "--out", tmp_path / "r.csv")
     assert r.returncode == 0 and "会话ID 重复的 2 行未计入" in r.stdout
+
+
+def test_too_many_excluded_rows_fail_with_the_reason(tmp_path):
+    log = tmp_path / "log.csv"
+    chat_log().to_csv(log, index=False)  # 2 of 9 rows excluded: 22.2%
+    out = tmp_path / "r.csv"
+    r = kpixl("metrics", log, "--max-excluded", "20%", "--out", out)
+    assert r.returncode == 1 and not out.exists()
+    assert "已排除 2 行，占日志 9 行的 22.2%，超过 --max-excluded 20.0%" in r.stdout + r.stderr
+    assert kpixl("metrics", log, "--max-excluded", "0.25", "--out", out).returncode == 0 and out.exists()
+    r = kpixl("metrics", log, "--max-excluded", "两成", "--out", out)
+    assert r.returncode == 1 and "两成" in r.stdout + r.stderr and "Traceback" not in r.stderr

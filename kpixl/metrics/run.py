@@ -43,6 +43,7 @@ class Request:
     presence: tuple[str, ...] = ()
     problems_path: str | None = None
     unknown_customers: tuple[str, ...] = ()  # placeholder customer ids besides the usual ones
+    max_excluded: str | None = None  # the largest share of excluded rows that still writes ("5%")
 
     def options(self) -> Options:
         """The parsed options (daily targets as numbers, the business-hours calendar)."""
@@ -104,6 +105,8 @@ def run(request: Request) -> RunResult:
             roles = dict(zip(r["工号"].astype(str), r["岗位"].astype(str), strict=True))
     if result.per_agent.empty:
         raise KpixlError(_nobody(result, o))
+    if request.max_excluded is not None:
+        _check_excluded(result, request.max_excluded)
     roster = to_roster(result, load_scheme(request.scheme_id) if request.scheme_id else None, o, roles)
     sheets = {"口径": settings_sheet(result, o, request.logs, request.presence)}
     if result.team:
@@ -127,3 +130,25 @@ def _nobody(result: MetricsResult, o: Options) -> str:
         f"没有可写出的客服：日志 {result.rows} 行，{result.excluded} 行已排除{why}，{rest} / no agent to write: "
         f"{result.rows} rows, {result.excluded} excluded, {result.usable} usable{' in the period' if o.period else ''}"
     )
+
+
+def _share(text: str) -> float:
+    """``5%`` or ``0.05`` (a bare number ≤ 1 is a fraction, as everywhere in kpixl)."""
+    from ..vocab import percent_of_bare
+
+    raw = text.strip()
+    try:
+        return float(raw.rstrip("%％")) / 100 if raw.endswith(("%", "％")) else percent_of_bare(float(raw))
+    except ValueError:
+        raise KpixlError(f"--max-excluded 应为比例，如 5%，而不是 {text!r} / expected a share like 5%") from None
+
+
+def _check_excluded(result: MetricsResult, limit: str) -> None:
+    """Fail (nothing written) when more than ``limit`` of the log's rows were excluded."""
+    share = _share(limit)
+    if result.rows and result.excluded / result.rows > share:
+        kinds = "、".join(f"{kind} {n} 行" for kind, n in sorted(result.excluded_by.items(), key=lambda kv: -kv[1]))
+        raise KpixlError(
+            f"已排除 {result.excluded} 行，占日志 {result.rows} 行的 {result.excluded / result.rows:.1%}，超过 --max-excluded {share:.1%}"
+            f"（{kinds}）/ {result.excluded} of {result.rows} rows excluded, more than {share:.1%}"
+        )
