@@ -742,3 +742,24 @@ def test_too_many_excluded_rows_fail_with_the_reason(tmp_path):
     assert kpixl("metrics", log, "--max-excluded", "0.25", "--out", out).returncode == 0 and out.exists()
     r = kpixl("metrics", log, "--max-excluded", "两成", "--out", out)
     assert r.returncode == 1 and "两成" in r.stdout + r.stderr and "Traceback" not in r.stderr
+
+
+def test_us_dates_need_a_date_format_and_are_read_with_it(tmp_path):
+    starts = ["1/13/2021 9:05", "1/2/2021 10:00:00", "01-02-2021 11:00 PM"]
+    replies = ["1/13/2021 9:05:30", "1/2/2021 10:01:00", "01-02-2021 11:00:20 PM"]
+    log = pd.DataFrame({"客服工号": "A", "会话开始": starts, "首次回复": replies})
+    with pytest.raises(KpixlError, match=r"--date-format MDY（月/日/年）"):  # 13 cannot be a month
+        compute(log)
+    with pytest.raises(KpixlError, match=r"MDY（月/日/年）或 --date-format DMY"):
+        compute(log.iloc[1:])  # 1/2 and 01-02: either order
+    r = compute(log, Options(period="2021-01", date_format="MDY"))
+    assert r.problems == [] and r.per_agent.loc[0, "handled"] == 3
+    assert r.per_agent.loc[0, "frt"] == (30 + 60 + 20) / 3 and r.per_agent.loc[0, "daily"] == 3 / 2  # Jan 13 and Jan 2
+    r = compute(log.iloc[1:], Options(period="2021-02", date_format="%d/%m/%Y"))  # the 1st of February
+    assert r.per_agent.loc[0, "handled"] == 2
+    path = tmp_path / "us.csv"
+    log.to_csv(path, index=False)
+    out = tmp_path / "r.csv"
+    run = kpixl("metrics", path, "--out", out)
+    assert run.returncode == 1 and "--date-format" in run.stdout + run.stderr and not out.exists()
+    assert kpixl("metrics", path, "--date-format", "MDY", "--out", out).returncode == 0

@@ -59,6 +59,25 @@ TIME_FORMATS = (
     "%Y/%m/%d",
 )
 
+#: shorthand date orders for ``--date-format``
+DATE_ORDERS = {"MDY": "%m/%d/%Y", "DMY": "%d/%m/%Y", "YMD": "%Y/%m/%d"}
+#: a date whose day/month order cannot be told from the text alone (1/2/2021, 01-02-2021)
+AMBIGUOUS_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\D|$)"
+
+
+def date_formats(date_format: str) -> tuple[str, ...]:
+    """The timestamp formats a ``--date-format`` (``%m/%d/%Y`` or ``MDY``) stands for: with any
+    of the separators / - . and with or without a time (24-hour or AM/PM)."""
+    fmt = DATE_ORDERS.get(date_format.strip().upper(), date_format.strip())
+    if "%" not in fmt:
+        raise KpixlError(f"--date-format 应如 %m/%d/%Y 或 MDY、DMY，而不是 {date_format!r} / expected a date format like %m/%d/%Y")
+    dates = dict.fromkeys(fmt.replace("/", sep) for sep in "/-.")
+    if "%H" in fmt or "%I" in fmt:
+        return tuple(dates)
+    clocks = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")
+    return tuple(f"{d} {c}" for d in dates for c in clocks) + tuple(dates)
+
+
 #: characters stripped from both ends of every text value: space, tab (exports put one before
 #: long ids so that Excel keeps them as text) and the full-width space
 WS = " \t\u3000"

@@ -54,9 +54,10 @@ def _typed_seconds(c: str, t: str) -> str:
 class Fields:
     """SQL expressions reading each canonical field, chosen by the column's type."""
 
-    def __init__(self, cols: dict[str, str], types: dict[str, str]):
+    def __init__(self, cols: dict[str, str], types: dict[str, str], date_formats: tuple[str, ...] = ()):
         self.cols, self.types = cols, types
         self.ws = s(WS)
+        self.date_formats = date_formats  # tried before the ISO forms (--date-format)
 
     def _type(self, key: str) -> str:
         return self.types[self.cols[key]].upper()
@@ -102,6 +103,8 @@ class Fields:
         fmts = "[" + ", ".join(s(f) for f in TIME_FORMATS) + "]"
         # the common ISO form by a fast cast; the other accepted forms (and padded text) by the list
         expr = f"coalesce(TRY_CAST({c} AS TIMESTAMP), try_strptime(trim({c}, {self.ws}), {fmts}))"
+        if self.date_formats:  # the export's own date order first
+            expr = f"coalesce(try_strptime(trim({c}, {self.ws}), [{', '.join(s(f) for f in self.date_formats)}]), {expr})"
         return expr, f"CASE WHEN __{key} IS NULL THEN NOT {self.blank(key)} ELSE FALSE END"
 
     def flag(self, key: str) -> str:

@@ -25,6 +25,7 @@ class Options:
     default_target: float | None = None
     business_hours: BusinessHours | None = None  # FRT in business hours instead of calendar time
     placeholder_customers: frozenset[str] = frozenset()  # more customer ids meaning "unknown"
+    date_format: str | None = None  # the export's date order: "%m/%d/%Y", or MDY / DMY / YMD
 
 
 @dataclass

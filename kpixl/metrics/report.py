@@ -103,6 +103,7 @@ def settings_sheet(result: MetricsResult, o: Options, logs: Sequence[str | Path]
     rows = [
         ("日志 / logs", "、".join(Path(p).name for p in logs)),
         ("考核期间 / period", o.period or "全部 / all"),
+        ("日期写法 / date format", o.date_format or "年-月-日 / ISO"),
         ("首次响应时间计时 / FRT clock", _clock(o)),
         ("平均处理时长 / AHT", AHT_TEXT[result.aht_basis]),
         ("一次解决率再来窗口 / FCR repeat window", f"{o.repeat_hours:g} 小时"),

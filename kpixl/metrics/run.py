@@ -44,6 +44,7 @@ class Request:
     problems_path: str | None = None
     unknown_customers: tuple[str, ...] = ()  # placeholder customer ids besides the usual ones
     max_excluded: str | None = None  # the largest share of excluded rows that still writes ("5%")
+    date_format: str | None = None  # the export's date order: "%m/%d/%Y", MDY, DMY
 
     def options(self) -> Options:
         """The parsed options (daily targets as numbers, the business-hours calendar)."""
@@ -60,7 +61,7 @@ class Request:
             abandon_mode=self.abandon_mode, short_abandon_seconds=self.short_abandon_seconds,
             targets={k: parse_value(v, "") for k, v in self.targets.items()},
             default_target=self.default_target, business_hours=hours,
-            placeholder_customers=frozenset(self.unknown_customers),
+            placeholder_customers=frozenset(self.unknown_customers), date_format=self.date_format,
         )  # fmt: skip
 
 

@@ -14,14 +14,29 @@ stops the run. The reports are the same whatever the input format.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..errors import KpixlError
 from .calendar import period_bounds
-from .columns import FLAG_KEYS, MAX_LISTED, NUMBER_KEYS, PLACEHOLDER_CUSTOMERS, TEXT_KEYS, TIME_KEYS, Origin, find_columns, require, shown
+from .columns import (
+    AMBIGUOUS_DATE,
+    FLAG_KEYS,
+    MAX_LISTED,
+    NUMBER_KEYS,
+    PLACEHOLDER_CUSTOMERS,
+    TEXT_KEYS,
+    TIME_KEYS,
+    Origin,
+    date_formats,
+    find_columns,
+    require,
+    shown,
+)
 from .derived import derive
 from .fields import Fields
 from .options import AHT_CALLS, AHT_SESSIONS, MetricsResult, Options
@@ -73,8 +88,9 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     derive(src, mapping)
     cols = find_columns(list(src.types), mapping)
     require(cols)
-    checks = _typed_table(con, Fields(cols, src.types), cols, o, src.table)
-    problems = _problems(src, cols, checks)
+    formats = date_formats(o.date_format) if o.date_format else ()
+    checks = _typed_table(con, Fields(cols, src.types, formats), cols, o, src.table)
+    problems = _problems(src, cols, checks, refuse_ambiguous_dates=not o.date_format)
     rows, excluded, usable = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE bad0 OR p_start OR p_agent OR p_reply OR p_end), count(*) FILTER (WHERE use) FROM t0"
     ).fetchone()
@@ -177,9 +193,10 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: s
     return checks
 
 
-def _problems(src: Log, cols: dict[str, str], checks: list[str]) -> list[str]:
+def _problems(src: Log, cols: dict[str, str], checks: list[str], *, refuse_ambiguous_dates: bool = True) -> list[str]:
     """Located problems: unreadable values by field, then the row problems (each kind at most
-    :data:`MAX_LISTED` times)."""
+    :data:`MAX_LISTED` times). Unreadable timestamps written day/month/year or month/day/year
+    stop the run unless a date format was given: guessing the order would misdate them."""
     con, problems = src.con, []
     for key in (*TIME_KEYS, *FLAG_KEYS, *NUMBER_KEYS):
         if key not in checks:
@@ -187,11 +204,31 @@ def _problems(src: Log, cols: dict[str, str], checks: list[str]) -> list[str]:
         zh, en = UNREADABLE[key]
         lines = [r for (r,) in con.execute(f"SELECT line FROM t WHERE u_{key} ORDER BY line LIMIT {MAX_LISTED}").fetchall()]
         raw = src.raw_values(cols[key], lines)
+        if key in TIME_KEYS and refuse_ambiguous_dates:
+            _refuse_ambiguous(cols[key], [raw[r] for r in lines])
         problems += [f"{src.where(r)}「{cols[key]}」: 无法识别的{zh} {shown(raw[r])} / {en}" for r in lines]
     for key, message in ROW_PROBLEMS:
         for (r,) in con.execute(f"SELECT line FROM t WHERE {key} ORDER BY line LIMIT {MAX_LISTED}").fetchall():
             problems.append(f"{src.where(r)}: {message}")
     return problems
+
+
+def _refuse_ambiguous(column: str, values: list[object]) -> None:
+    """Stop when a timestamp column holds dates such as 1/2/2021 and no date format was given,
+    naming the order the values show when a day above 12 tells it."""
+    found = [m for v in values if isinstance(v, str) and (m := re.match(AMBIGUOUS_DATE, v))]
+    if not found:
+        return
+    if any(int(m[1]) > 12 for m in found):
+        hint = "--date-format DMY（日/月/年）"
+    elif any(int(m[2]) > 12 for m in found):
+        hint = "--date-format MDY（月/日/年）"
+    else:
+        hint = "--date-format MDY（月/日/年）或 --date-format DMY（日/月/年）"
+    raise KpixlError(
+        f"「{column}」的日期写法如 {found[0].string.strip()!r}，无法判断月、日的顺序：请给 {hint} / "
+        f"dates like {found[0].string.strip()!r} need --date-format (MDY or DMY)"
+    )
 
 
 def _excluded_by(con: Any, cols: dict[str, str], checks: list[str]) -> dict[str, int]:
