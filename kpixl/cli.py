@@ -375,6 +375,7 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
 @click.option("--holiday", "holidays", multiple=True, help="节假日，如 2024-10-01..2024-10-07 / holidays")
 @click.option("--workday", "extra_workdays", multiple=True, help="调休上班日，如 2024-10-12 / make-up working days")
 @click.option("--problems", "problems_path", default=None, type=click.Path(dir_okay=False), help="排除的行写入此文件 / excluded rows list")
+@click.option("--skew", default=None, help="时钟误差容许，如 2s：早于开始不超过此数的回复按 0 秒计 / clock-skew tolerance")
 @click.option("--date-format", default=None, help="日志的日期写法：MDY（月/日/年）、DMY 或如 %d.%m.%Y / date order of the export")
 @click.option("--max-excluded", default=None, help="排除的行超过此比例时报错、不输出，如 5% / fail when more rows are excluded")
 @click.option("--unknown-customer", "unknown_customers", multiple=True,
@@ -411,6 +412,7 @@ def metrics_cmd(
     unknown_customers: tuple[str, ...],
     max_excluded: str | None,
     date_format: str | None,
+    skew: str | None,
 ) -> None:
     """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
     from .metrics import Request, run
@@ -423,7 +425,7 @@ def metrics_cmd(
         default_target=default_target, roster_path=roster_path, frt_mode=frt_mode, business_hours=business_hours,
         workdays=workdays, holidays=holidays, extra_workdays=extra_workdays, presence=presence_paths,
         problems_path=problems_path, unknown_customers=unknown_customers, max_excluded=max_excluded,
-        date_format=date_format,
+        date_format=date_format, skew=skew,
     )  # fmt: skip
     result = run(request)
     problems = result.problems

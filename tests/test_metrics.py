@@ -763,3 +763,18 @@ def test_us_dates_need_a_date_format_and_are_read_with_it(tmp_path):
     run = kpixl("metrics", path, "--out", out)
     assert run.returncode == 1 and "--date-format" in run.stdout + run.stderr and not out.exists()
     assert kpixl("metrics", path, "--date-format", "MDY", "--out", out).returncode == 0
+
+
+def test_clock_skew_tolerance_counts_a_reply_just_before_the_start_as_0(tmp_path):
+    # s5: reply at 10:59:00 for a start at 11:00:00, 60 s "before"
+    r = compute(chat_log(), Options(period="2024-03", skew_seconds=60))
+    assert r.problems == ["第7行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp"]
+    b = r.per_agent.set_index("工号").loc["B"]
+    assert b["handled"] == 3 and b["frt"] == pytest.approx((10 + 0 + 30) / 3)  # s4, s5 (skew, 0 s), s8
+    r = compute(chat_log(), Options(period="2024-03", skew_seconds=59))  # beyond the tolerance: excluded as before
+    assert r.per_agent.set_index("工号").loc["B", "handled"] == 2
+    path, out = tmp_path / "log.csv", tmp_path / "r.csv"
+    chat_log().to_csv(path, index=False)
+    run = kpixl("metrics", path, "--period", "2024-03", "--skew", "1分钟", "--out", out)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert pd.read_csv(out).set_index("工号").loc["B", "接待量"] == 3

@@ -26,6 +26,7 @@ class Options:
     business_hours: BusinessHours | None = None  # FRT in business hours instead of calendar time
     placeholder_customers: frozenset[str] = frozenset()  # more customer ids meaning "unknown"
     date_format: str | None = None  # the export's date order: "%m/%d/%Y", or MDY / DMY / YMD
+    skew_seconds: float = 0.0  # a reply or end this much before the start is clock skew (counted as 0 s)
 
 
 @dataclass

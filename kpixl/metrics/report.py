@@ -105,6 +105,7 @@ def settings_sheet(result: MetricsResult, o: Options, logs: Sequence[str | Path]
         ("考核期间 / period", o.period or "全部 / all"),
         ("日期写法 / date format", o.date_format or "年-月-日 / ISO"),
         ("首次响应时间计时 / FRT clock", _clock(o)),
+        ("时钟误差容许 / clock skew", f"{o.skew_seconds:g} 秒（早于开始不超过此数的回复、结束按 0 秒计）" if o.skew_seconds else "无 / none"),
         ("平均处理时长 / AHT", AHT_TEXT[result.aht_basis]),
         ("一次解决率再来窗口 / FCR repeat window", f"{o.repeat_hours:g} 小时"),
         ("未知客户的客户ID / placeholder customer ids", "0、匿名、游客 等" + "".join(f"、{w}" for w in sorted(o.placeholder_customers))),

@@ -45,6 +45,7 @@ class Request:
     unknown_customers: tuple[str, ...] = ()  # placeholder customer ids besides the usual ones
     max_excluded: str | None = None  # the largest share of excluded rows that still writes ("5%")
     date_format: str | None = None  # the export's date order: "%m/%d/%Y", MDY, DMY
+    skew: str | None = None  # clock-skew tolerance as typed ("2s")
 
     def options(self) -> Options:
         """The parsed options (daily targets as numbers, the business-hours calendar)."""
@@ -62,6 +63,7 @@ class Request:
             targets={k: parse_value(v, "") for k, v in self.targets.items()},
             default_target=self.default_target, business_hours=hours,
             placeholder_customers=frozenset(self.unknown_customers), date_format=self.date_format,
+            skew_seconds=parse_value(self.skew, "秒") if self.skew else 0.0,
         )  # fmt: skip
 
 

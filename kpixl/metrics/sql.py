@@ -181,8 +181,10 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: s
     level2 = f"SELECT *, ({bad0}) AS bad0 FROM ({level1})"
     level3 = f"""SELECT *, (created_at IS NULL AND NOT bad0) AS p_start,
         (agent IS NULL AND NOT {col("abandoned")} AND NOT bad0 AND created_at IS NOT NULL) AS p_agent FROM ({level2})"""
-    level4 = f"""SELECT *, (coalesce({col("first_reply_at")} < created_at, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_reply,
-        (coalesce({col("ended_at")} < created_at, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_end FROM ({level3})"""
+    # a reply or end at most o.skew_seconds before the start is clock skew, not an error
+    earliest = f"created_at - to_microseconds({round(o.skew_seconds * 1e6)})" if o.skew_seconds else "created_at"
+    level4 = f"""SELECT *, (coalesce({col("first_reply_at")} < {earliest}, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_reply,
+        (coalesce({col("ended_at")} < {earliest}, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_end FROM ({level3})"""
     con.execute(
         f"""CREATE TEMP TABLE t0 AS SELECT *, FALSE AS dup,
             coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use FROM ({level4})"""
@@ -313,6 +315,12 @@ def _call_figures(cols: dict[str, str]) -> str:
             sum(CASE WHEN handled THEN acw_seconds END) / nullif({handling}, 0) AS acw_share"""
 
 
+def _clipped(seconds: str, o: Options) -> str:
+    """A duration from two timestamps, where a small negative one (clock skew within
+    ``o.skew_seconds``, the only negative ones left) counts as 0."""
+    return f"greatest({seconds}, 0)" if o.skew_seconds else seconds
+
+
 def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame, str | None]:
     """Every per-agent figure in one GROUP BY over the handled sessions."""
     frt, join = "epoch(g1.first_reply_at) - epoch(g1.created_at)", ""
@@ -346,7 +354,7 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
             count(*) FILTER (WHERE handled) / nullif(count(DISTINCT CASE WHEN handled THEN CAST(created_at AS DATE) END), 0) AS daily,
             count(*) FILTER (WHERE handled) / nullif(count(*) FILTER (WHERE use), 0) AS valid_share,
             coalesce(sum(CASE WHEN handled THEN work END), 0) AS work_s{_call_figures(cols)}
-        FROM (SELECT g1.*, {work} AS work, {frt} AS frt_s FROM g1 {join})
+        FROM (SELECT g1.*, {_clipped(work, o)} AS work, {_clipped(frt, o)} AS frt_s FROM g1 {join})
         GROUP BY agent HAVING count(*) FILTER (WHERE handled) > 0 ORDER BY agent"""
     ).df()
     rep = dict(con.execute("SELECT agent, repeats FROM rep").fetchall())
