@@ -24,10 +24,13 @@ in the README with its formula and switches):
 A session belongs to the period in which it was created (a chat spanning midnight or the
 period's end counts where it began).
 
-Modules: ``columns`` (aliases, mapping, flag/blank words, row locations), ``calendar``
-(periods, business hours), ``sources`` (files and tables into DuckDB), ``fields`` (SQL that
-reads each field), ``sql`` (the query), ``presence`` (occupancy), ``report`` (roster and
-sheets), ``run`` (one command-line run).
+A metric whose source column the log lacks is blank, never 0 (``MetricsResult.no_source``).
+
+Modules: ``columns`` (aliases, mapping, flag/blank words, date formats, row locations),
+``calendar`` (periods, business hours), ``options`` (switches and the result), ``sources``
+(files and tables into DuckDB), ``derived`` (Date+Time, inverted and category flags),
+``fields`` (SQL that reads each field), ``sql`` (the query), ``presence`` (occupancy),
+``report`` (roster and sheets), ``run`` (one command-line run).
 """
 
 from __future__ import annotations
