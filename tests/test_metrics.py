@@ -586,13 +586,14 @@ def test_no_agent_written_is_an_error_with_the_reason(tmp_path):
     out = tmp_path / "r.csv"
     r = kpixl("metrics", log, "--period", "2023-01", "--out", out)  # nothing in that period
     assert r.returncode == 1 and not out.exists()
-    # 9 rows: 2 excluded (bad time, reply before start), none of the other 7 in January 2023
-    reason = "没有可写出的客服：日志 9 行，2 行已排除（「会话开始」无法识别的时间 1 行、首次回复早于会话开始 1 行），考核期间 2023-01 内可用 0 行"
+    # 9 rows: the bad time may be in any period (excluded); the reply before the start is in March, not counted
+    reason = "没有可写出的客服：日志 9 行，1 行已排除（「会话开始」无法识别的时间 1 行），考核期间 2023-01 内可用 0 行"
     assert reason in r.stdout + r.stderr
     assert "Traceback" not in r.stderr
     r = kpixl("metrics", log, "--map", "created_at=结束", "--period", "2024-03", "--out", out)
     assert r.returncode == 1 and not out.exists()  # every reply is "before" the end taken as the start
-    assert "9 行已排除（首次回复早于会话开始 8 行、没有会话开始时间 1 行）" in r.stdout + r.stderr  # s6 has no end
+    # the six March ends are all after the reply; s6 has no end; s7 and s8 end in April (not counted)
+    assert "7 行已排除（首次回复早于会话开始 6 行、没有会话开始时间 1 行）" in r.stdout + r.stderr
 
 
 def test_durations_as_clock_times_and_in_chinese(tmp_path):
@@ -778,3 +779,14 @@ def test_clock_skew_tolerance_counts_a_reply_just_before_the_start_as_0(tmp_path
     run = kpixl("metrics", path, "--period", "2024-03", "--skew", "1分钟", "--out", out)
     assert run.returncode == 0, run.stdout + run.stderr
     assert pd.read_csv(out).set_index("工号").loc["B", "接待量"] == 3
+
+
+def test_exclusions_are_counted_within_the_period():
+    log = chat_log().astype(object)
+    log.loc[6, "首次回复"] = "2024-04-01 08:59:00"  # s7 (April): reply before its start
+    log.loc[6, "满意度评分"] = "五星"  # and an unreadable score
+    march = compute(log, Options(period="2024-03"))
+    assert march.excluded == 2 and len(march.problems) == 2  # the bad time (period unknown) and s5, as before
+    whole = compute(log)
+    assert whole.excluded == 3
+    assert "第8行「满意度评分」: 无法识别的数值 '五星' / not a number" in whole.problems

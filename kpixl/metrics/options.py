@@ -34,7 +34,7 @@ class MetricsResult:
     per_agent: pd.DataFrame  # 工号, 姓名, 考核期间, metric columns, 样本数 columns
     team: dict[str, float]  # service level, abandonment, …
     problems: list[str]  # located, one per excluded row (at most MAX_LISTED of each kind)
-    excluded: int = 0  # rows left out, all of them
+    excluded: int = 0  # rows left out, all of them (in the period, or whose start is unknown)
     aht_basis: str | None = None  # AHT_CALLS, AHT_SESSIONS, or None when the log has no source for it
     no_source: tuple[str, ...] = ()  # metrics the log has no column for (left blank, never 0)
     rows: int = 0  # rows in the log

@@ -92,7 +92,7 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     checks = _typed_table(con, Fields(cols, src.types, formats), cols, o, src.table)
     problems = _problems(src, cols, checks, refuse_ambiguous_dates=not o.date_format)
     rows, excluded, usable = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE bad0 OR p_start OR p_agent OR p_reply OR p_end), count(*) FILTER (WHERE use) FROM t0"
+        "SELECT count(*), count(*) FILTER (WHERE inp AND (bad0 OR p_start OR p_agent OR p_reply OR p_end)), count(*) FILTER (WHERE use) FROM t0"
     ).fetchone()
     kinds = _excluded_by(con, cols, checks)
     if "session" in cols:
@@ -187,7 +187,8 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: s
         (coalesce({col("ended_at")} < {earliest}, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_end FROM ({level3})"""
     con.execute(
         f"""CREATE TEMP TABLE t0 AS SELECT *, FALSE AS dup,
-            coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use FROM ({level4})"""
+            coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use,
+            coalesce({period}, TRUE) AS inp FROM ({level4})"""
     )
     # rows were stored in input order: a row's place in the whole log is its rowid
     con.execute(f"CREATE TEMP VIEW t AS SELECT rowid AS line, *{''.join(f', {v} AS {k}' for k, v in constant.items())} FROM t0")
@@ -197,20 +198,21 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: s
 
 def _problems(src: Log, cols: dict[str, str], checks: list[str], *, refuse_ambiguous_dates: bool = True) -> list[str]:
     """Located problems: unreadable values by field, then the row problems (each kind at most
-    :data:`MAX_LISTED` times). Unreadable timestamps written day/month/year or month/day/year
-    stop the run unless a date format was given: guessing the order would misdate them."""
+    :data:`MAX_LISTED` times), of the rows in the period or whose start is unknown (``inp``).
+    Unreadable timestamps written day/month/year or month/day/year stop the run unless a date
+    format was given: guessing the order would misdate them."""
     con, problems = src.con, []
     for key in (*TIME_KEYS, *FLAG_KEYS, *NUMBER_KEYS):
         if key not in checks:
             continue
         zh, en = UNREADABLE[key]
-        lines = [r for (r,) in con.execute(f"SELECT line FROM t WHERE u_{key} ORDER BY line LIMIT {MAX_LISTED}").fetchall()]
+        lines = [r for (r,) in con.execute(f"SELECT line FROM t WHERE u_{key} AND inp ORDER BY line LIMIT {MAX_LISTED}").fetchall()]
         raw = src.raw_values(cols[key], lines)
         if key in TIME_KEYS and refuse_ambiguous_dates:
             _refuse_ambiguous(cols[key], [raw[r] for r in lines])
         problems += [f"{src.where(r)}「{cols[key]}」: 无法识别的{zh} {shown(raw[r])} / {en}" for r in lines]
     for key, message in ROW_PROBLEMS:
-        for (r,) in con.execute(f"SELECT line FROM t WHERE {key} ORDER BY line LIMIT {MAX_LISTED}").fetchall():
+        for (r,) in con.execute(f"SELECT line FROM t WHERE {key} AND inp ORDER BY line LIMIT {MAX_LISTED}").fetchall():
             problems.append(f"{src.where(r)}: {message}")
     return problems
 
@@ -238,7 +240,7 @@ def _excluded_by(con: Any, cols: dict[str, str], checks: list[str]) -> dict[str,
     that occur only."""
     kinds = {f"「{cols[k]}」无法识别的{UNREADABLE[k][0]}": f"u_{k}" for k in checks}
     kinds.update({message.split(" / ")[0]: key for key, message in ROW_PROBLEMS})
-    counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE {c})' for c in kinds.values())} FROM t0").fetchone()
+    counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE inp AND {c})' for c in kinds.values())} FROM t0").fetchone()
     return {kind: int(n) for kind, n in zip(kinds, counts, strict=True) if n}
 
 
