@@ -17,7 +17,7 @@ import pandas as pd
 
 from .errors import KpixlError, RosterError
 from .rubric import parse_rule
-from .scheme import DEFAULT_CALIBRATION, GradeTier, Scheme, blend, calibration_needed, grade_positions
+from .scheme import DEFAULT_CALIBRATION, GradeTier, Scheme, blend, calibration_needed, calibration_span, grade_positions
 from .scoring import score
 from .sources import load_scheme
 from .units import parse_value
@@ -175,8 +175,7 @@ def kpi_blend(ratings: Any, weights: Any) -> Any:
 def _span(scale_min: Any, scale_max: Any) -> float:
     """The indicator's own scale: rubric text (its rule's full − lowest) or the lowest and highest points."""
     if isinstance(scale_min, str) and _blank(scale_max):
-        rule = parse_rule(scale_min)
-        return rule.full - rule.lowest if math.isfinite(rule.lowest) else rule.full
+        return calibration_span(parse_rule(scale_min))
     if _blank(scale_min) or _blank(scale_max):
         raise KpixlError("请给出评分标准，或量表的最低分和最高分 / give the rubric, or the scale's lowest and highest points")
     return float(parse_value(scale_max, "分")) - float(parse_value(scale_min, "分"))

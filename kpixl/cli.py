@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 input errors (listed), 2 usage errors.
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -35,19 +36,110 @@ err = _console(stderr=True)
 PROGRESS_ROWS = 20_000  # show a progress bar from this many rows on
 
 
-class _Group(click.Group):
+# `kpixl --help` lists the commands in the order of the month, not alphabetically: set up once
+# (schemes → workbooks), then each period (logs → forms → collected → checked → scored → paid →
+# compared with earlier periods); explain is the everyday helper. A command missing here comes last.
+MONTH_ORDER = ("schemes", "show", "roster", "build", "metrics", "forms", "pdf", "collect", "check", "score", "payout", "history", "explain")
+
+# click's own messages, Chinese first (click writes them in English; the English stays beside).
+_ZH_ERRORS = (
+    ("Missing option", "缺少选项"),
+    ("Missing argument", "缺少参数"),
+    ("Missing parameter", "缺少参数"),
+    ("No such option", "没有这个选项"),
+    ("No such command", "没有这个命令"),
+    ("Invalid value", "取值无效"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("requires an argument", "选项缺少取值"),
+)
+
+
+def _show_error(exc: click.ClickException, file=None) -> None:
+    """click's error display with Chinese headings: usage, where to get help, then 错误 / Error."""
+    message = exc.format_message()
+    zh = next((z for en, z in _ZH_ERRORS if en in message), "")
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        click.echo(ctx.get_usage(), file=file, err=True, color=ctx.color)
+        click.echo(f"帮助 / help: {ctx.command_path} --help\n", file=file, err=True, color=ctx.color)
+    click.echo(f"错误 / Error: {zh + ' / ' if zh else ''}{message}", file=file, err=True)
+
+
+def _in_chinese(exc: click.ClickException) -> None:
+    if not isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):  # bare `kpixl` prints the help as it is
+        exc.show = functools.partial(_show_error, exc)
+
+
+class _Chinese:
+    """Usage / Options / help-option lines in Chinese with the English beside, for the group and each command."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法 / Usage: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [r for p in self.get_params(ctx) if not isinstance(p, click.Argument) and (r := p.get_help_record(ctx)) is not None]
+        rows = [(name, text.replace("[default: ", "[默认 / default: ").replace("[required]", "[必填 / required]")) for name, text in rows]
+        if rows:
+            with formatter.section("选项 / Options"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出 / show this help and exit"
+        return option
+
+
+class _Command(_Chinese, click.Command):
+    pass
+
+
+class _Group(_Chinese, click.Group):
+    command_class = _Command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        rank = {n: i for i, n in enumerate(MONTH_ORDER)}
+        return sorted(self.commands, key=lambda n: rank.get(n, len(rank)))  # stable: a new command keeps its place at the end
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command's whole summary line, never cut short."""
+        rows = [(n, c.get_short_help_str(limit=1000)) for n in self.list_commands(ctx) if (c := self.get_command(ctx, n)) and not c.hidden]
+        if rows:
+            with formatter.section("命令 / Commands"):
+                formatter.write_dl(rows)
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:  # `kpixl --bogus`
+            _in_chinese(exc)
+            raise
+
     def invoke(self, ctx: click.Context):  # one place that turns kpixl errors into exit code 1
         try:
             return super().invoke(ctx)
         except KpixlError as exc:
             err.print(f"[bold red]错误 / error:[/] {exc}", markup=True)
             sys.exit(1)
+        except click.ClickException as exc:  # usage errors of a command: shown in Chinese, exit code unchanged
+            _in_chinese(exc)
+            raise
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kpixl")
+@click.version_option(
+    __version__, prog_name="kpixl", message="%(prog)s 版本 / version %(version)s", help="显示版本并退出 / show the version and exit"
+)
 def main() -> None:
-    """kpixl：客服绩效考核 — 评分、方案、名单 / customer-service appraisal from the command line."""
+    """kpixl：客服绩效考核表的计算器 / customer-service appraisal (客服绩效考核表), calculated.
+
+    命令按每月的顺序排列：先准备方案和工作簿，再从日志、个人考核表到评分、奖金和多期规则。
+    退出码：0 成功，1 输入有误（逐条列出），2 用法错误。
+
+    Commands are listed in the order of the month. Exit codes: 0 success, 1 input errors (each listed), 2 usage errors.
+    """
 
 
 @main.command("schemes")
@@ -63,7 +155,10 @@ def schemes_cmd() -> None:
 @main.command("show")
 @click.argument("scheme")
 def show_cmd(scheme: str) -> None:
-    """显示方案：指标、规范化规则、名单表头 / show a scheme's indicators, rules and roster headers."""
+    """显示方案：指标、规范化规则、名单表头、方案说明 / show a scheme's indicators, canonical rules, roster headers and notes.
+
+    SCHEME：内置方案 id 或 .yaml 文件 / a built-in id or a YAML file.
+    """
     s = load_scheme(scheme)
     out.print(f"[bold]{s.name}[/]  ({s.id})  {s.period}")
     if s.source:
@@ -103,9 +198,12 @@ def show_cmd(scheme: str) -> None:
 
 @main.command("roster")
 @click.argument("scheme")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出 .csv 或 .xlsx")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出名单 .csv 或 .xlsx / the roster file to write")
 def roster_cmd(scheme: str, out_path: str) -> None:
-    """写出空白名单（表头即方案需要的列）/ write an empty roster with the scheme's headers."""
+    """写出空白名单（表头即方案需要的列）/ write an empty roster with exactly the scheme's headers.
+
+    SCHEME：内置方案 id 或 .yaml 文件 / a built-in id or a YAML file.
+    """
     s = load_scheme(scheme)
     p = write_table(pd.DataFrame(columns=s.roster_headers()), out_path, sheet="名单")
     out.print(f"已写出 {p}（{len(s.roster_headers())} 列）/ wrote {p}")
@@ -117,7 +215,10 @@ def roster_cmd(scheme: str, out_path: str) -> None:
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="结果 .csv 或 .xlsx / results file")
 @click.option("--show", "show_rows", default=20, show_default=True, help="屏幕上显示的行数 / rows to print")
 def score_cmd(roster: str, scheme_id: str, out_path: str | None, show_rows: int) -> None:
-    """为整个名单评分 / score every person of a roster."""
+    """为整个名单评分：得分、总分、等级、奖金系数、排名、标记 / score every person of a roster.
+
+    ROSTER：名单或结果 .csv / .xlsx；--out 不能是输入文件 / the roster (CSV or xlsx); --out must be another file.
+    """
     s = load_scheme(scheme_id)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal
@@ -160,18 +261,20 @@ def _pairs(items: tuple[str, ...], option: str, shape_zh: str, shape_en: str) ->
 
 
 @main.command("build")
-@click.option("--scheme", "scheme_ids", multiple=True, help="方案 id 或 .yaml（可多次；默认全部内置方案）/ scheme(s), default all built-ins")
-@click.option("--out", "out_dir", default="workbooks", show_default=True, type=click.Path(file_okay=False), help="输出目录 / folder")
+@click.option(
+    "--scheme", "scheme_ids", multiple=True, help="方案 id 或 .yaml（可多次；默认全部内置方案）/ scheme(s), repeatable; default all built-ins"
+)
+@click.option("--out", "out_dir", default="workbooks", show_default=True, type=click.Path(file_okay=False), help="输出目录 / output folder")
 @click.option(
     "--edition",
     type=click.Choice(["standard", "addin", "all"]),
     default="standard",
     show_default=True,
-    help="standard: .xlsx；addin: 带 xlwings VBA 的 .xlsm / .xlsm with xlwings' VBA",
+    help="standard：.xlsx；addin：带 xlwings VBA 的 .xlsm；all：两者 / .xlsx, .xlsm with xlwings' VBA, or both",
 )
 @click.option("--rows", default=300, show_default=True, help="团队汇总的行数 / rows in 团队汇总")
 def build_cmd(scheme_ids: tuple[str, ...], out_dir: str, edition: str, rows: int) -> None:
-    """生成带公式的考核表工作簿 <方案id>.xlsx / write the live workbooks."""
+    """生成带公式的考核表工作簿 <方案id>.xlsx（不需要 Python 即可计算）/ write the live workbooks (Excel formulas)."""
     from .excel import build
 
     if rows < 1:
@@ -188,7 +291,10 @@ def build_cmd(scheme_ids: tuple[str, ...], out_dir: str, edition: str, rows: int
 @click.option("--scheme", "scheme_id", required=True, help="内置方案 id 或 .yaml 文件 / built-in id or YAML file")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出目录 / folder for the forms")
 def forms_cmd(roster: str, scheme_id: str, out_dir: str) -> None:
-    """为名单中每个人生成预填的个人考核表 / one prefilled 考核表 per person."""
+    """为名单中每个人生成预填的个人考核表 工号_姓名.xlsx / one prefilled 考核表 per person.
+
+    ROSTER：名单 .csv 或 .xlsx / the roster.
+    """
     from .excel.forms import write_forms
 
     paths = write_forms(load_scheme(scheme_id), read_table(roster), out_dir)
@@ -199,7 +305,10 @@ def forms_cmd(roster: str, scheme_id: str, out_dir: str) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="PDF 输出目录 / folder for the PDFs")
 def pdf_cmd(files: tuple[str, ...], out_dir: str) -> None:
-    """用 LibreOffice 把考核表打印成 PDF（供签字）/ print the 考核表 of each file to PDF."""
+    """用 LibreOffice 把考核表打印成 PDF（供签字）/ print the 考核表 of each file to PDF, for signing.
+
+    FILES：考核表工作簿或个人考核表 .xlsx / workbooks or personal forms.
+    """
     from .excel.recalc import form_pdfs
 
     for p in form_pdfs(files, out_dir):
@@ -208,7 +317,7 @@ def pdf_cmd(files: tuple[str, ...], out_dir: str) -> None:
 
 @main.command("payout")
 @click.argument("results", type=click.Path(dir_okay=False))
-@click.option("--scheme", "scheme_id", required=True, help="内置方案 id、.yaml 或工作簿 / scheme")
+@click.option("--scheme", "scheme_id", required=True, help="内置方案 id、.yaml 或工作簿 / built-in id, YAML file or workbook")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出 .csv 或 .xlsx / payout file")
 @click.option("--base-column", default="绩效工资基数", show_default=True, help="基数所在列 / the base column")
 @click.option("--share", default=None, help="绩效奖金占比，如 20%（默认取方案的设置）/ bonus share")
@@ -219,7 +328,10 @@ def pdf_cmd(files: tuple[str, ...], out_dir: str) -> None:
 def payout_cmd(
     results: str, scheme_id: str, out_path: str, base_column: str, share: str | None, limits: tuple[str, ...], roster_path: str | None
 ) -> None:
-    """导出奖金：基数 × 占比 × 奖金系数 / the payout table for finance."""
+    """导出奖金：基数 × 绩效奖金占比 × 奖金系数（到分）/ the payout table for finance.
+
+    RESULTS：kpixl score / collect 的结果，或名单（先评分）/ results, or a roster (scored first).
+    """
     from .payout import distribution_check, payout
     from .units import parse_value
 
@@ -251,11 +363,18 @@ def _findings_table(findings) -> Table:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--scheme", "scheme_id", default=None, help="方案（kpixl 工作簿可省略）/ scheme, optional for kpixl workbooks")
 @click.option("--period", default=None, help="应有的考核期间，如 2024Q1 / the expected period")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式：表格或 JSON（供脚本）/ table or JSON for scripts",
+)
 def check_cmd(paths: tuple[str, ...], scheme_id: str | None, period: str | None, fmt: str) -> None:
-    """校验：重新计算并列出问题（文件、工作表、单元格）/ audit filled files; exit 1 on errors.
+    """校验：重新计算并列出问题（文件、工作表、单元格）/ audit filled files; exit code 1 on errors.
 
-    PATH 可以是文件、文件夹、通配符或 zip；CSV 名单需要 --scheme。
+    PATHS：文件、文件夹、通配符或 zip；CSV 名单需要 --scheme / files, folders, globs or zips; a CSV roster needs --scheme.
     """
     import json
 
@@ -283,7 +402,10 @@ def check_cmd(paths: tuple[str, ...], scheme_id: str | None, period: str | None,
 @click.option("--scheme", "scheme_id", default=None, help="方案（kpixl 工作簿可省略）/ scheme, optional for kpixl workbooks")
 @click.option("--period", default=None, help="应有的考核期间 / the expected period")
 def collect_cmd(paths: tuple[str, ...], out_path: str, scheme_id: str | None, period: str | None) -> None:
-    """收集填好的考核表：重新计算、校验、写出汇总 / collect filled forms into one summary."""
+    """收集填好的考核表：重新计算、校验、写出汇总 / collect filled forms, recompute, audit, write one summary.
+
+    PATHS：文件、文件夹、通配符或 zip / files, folders, globs or zips.
+    """
     from .audit import ERROR, audit_people
     from .collect import gather, write_summary
 
@@ -309,10 +431,13 @@ def collect_cmd(paths: tuple[str, ...], out_path: str, scheme_id: str | None, pe
 @main.command("history")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--scheme", "scheme_id", required=True, help="方案（含多期规则）/ scheme with period rules")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出 .xlsx 或 .csv / output")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出 .xlsx 或 .csv / the report to write")
 @click.option("--published", default=None, help="成绩通报日期 YYYY-MM-DD（整改截止日由此计算，默认今天）/ publication date")
 def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published: str | None) -> None:
-    """多期规则：连续排名奖励、后几名整改、连续优秀晋升 / rules over several periods."""
+    """多期规则：连续排名奖励、后几名整改、连续优秀晋升 / rules over several periods (rewards, 整改, 晋升).
+
+    PATHS：每期一个结果或名单文件 / one results or roster file per period.
+    """
     import datetime as dt
 
     from .history import history, report_table
@@ -356,14 +481,28 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
 @main.command("metrics")
 @click.argument("logs", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--period", default=None, help="考核期间，如 2024-03、2024Q1 或 2024-03-01..2024-03-15 / period")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="名单 .csv 或 .xlsx / roster out")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出名单 .csv 或 .xlsx / the roster to write")
 @click.option("--scheme", "scheme_id", default=None, help="按此方案的表头输出 / headers of this scheme")
 @click.option("--map", "maps", multiple=True, help="列映射，如 agent=坐席编号 / column mapping FIELD=HEADER")
 @click.option("--map-file", default=None, type=click.Path(dir_okay=False, exists=True), help="列映射文件（YAML：字段: 表头）/ mapping file")
 @click.option("--repeat-hours", default=72.0, show_default=True, help="FCR：同一客户多少小时内再来算未解决 / FCR repeat window")
-@click.option("--csat", "csat_mode", type=click.Choice(["top2", "mean"]), default="top2", show_default=True)
+@click.option(
+    "--csat",
+    "csat_mode",
+    type=click.Choice(["top2", "mean"]),
+    default="top2",
+    show_default=True,
+    help="满意度：4–5 分占比或平均分 / top-2-box share or mean",
+)
 @click.option("--sl", "sl_seconds", default=20.0, show_default=True, help="服务水平的 X 秒 / service level threshold")
-@click.option("--abandon", "abandon_mode", type=click.Choice(["against", "ignore", "short"]), default="against", show_default=True)
+@click.option(
+    "--abandon",
+    "abandon_mode",
+    type=click.Choice(["against", "ignore", "short"]),
+    default="against",
+    show_default=True,
+    help="服务水平中放弃的计法：计入未达标、不计、N 秒内的短放弃不计 / abandons count against, are ignored, or short ones ignored",
+)
 @click.option("--short-abandon", default=5.0, show_default=True, help="短放弃秒数（--abandon short）/ short-abandon seconds")
 @click.option("--target", "targets", multiple=True, help="日均接待目标，如 新员工=50 / daily target by 岗位")
 @click.option("--default-target", type=float, default=None, help="其余人的日均接待目标 / target for everyone else")
@@ -414,7 +553,10 @@ def metrics_cmd(
     date_format: str | None,
     skew: str | None,
 ) -> None:
-    """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics from logs into a roster."""
+    """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics per agent from session logs, as a roster.
+
+    LOGS：客服系统导出的 CSV、xlsx 或 Parquet / CSV, xlsx or Parquet exports.
+    """
     from .metrics import Request, run
 
     request = Request(
@@ -451,13 +593,14 @@ def metrics_cmd(
 
 
 @main.command("explain")
-@click.option("--rule", "rule_text", required=True, help="评分标准，如 '≤30秒(5分);30-60秒(3分);>60秒(1分)'")
+@click.option("--rule", "rule_text", required=True, help="评分标准，如 '≤30秒(5分);30-60秒(3分);>60秒(1分)' / the rubric text")
 @click.option("--max-points", type=float, default=None, help="该项满分（扣分类规则需要）/ the item's full points")
 @click.argument("values", nargs=-1, required=True)
 def explain_cmd(rule_text: str, max_points: float | None, values: tuple[str, ...]) -> None:
-    """解释一个值的得分 / explain the score of values under a rubric.
+    """用一句话解释数值的得分 / explain, in words, the score of values under a rubric.
 
-    多输入规则用 名称=值：kpixl explain --rule '…' 未提交=1 数据错误=2
+    VALUES：要解释的数值，如 28秒 1.5分钟 / the values. 多输入规则用 名称=值：kpixl explain --rule '…' 未提交=1 数据错误=2
+    / a rule with several inputs takes NAME=VALUE.
     """
     rule = parse_rule(rule_text, max_points=max_points)
     out.print(f"规则 / rule: {rule.canonical()}")

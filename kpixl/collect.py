@@ -16,7 +16,6 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -151,11 +150,18 @@ def _has_formula(xml: str, ref: str) -> bool:
     return bool(m and m[2] and "<f" in m[2])
 
 
-@lru_cache(maxsize=16)
-def _form_layout(scheme_id: str) -> dict[str, str]:
+_LAYOUTS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _form_layout(s: Scheme) -> dict[str, str]:
+    """Where each roster column sits on the printed form of ``s`` (the layout follows the scheme's
+    structure, so it is kept per scheme text, not rebuilt per file)."""
     from .excel import build_workbook
 
-    return build_workbook(load_scheme(scheme_id), team=False).kpixl_form_layout
+    key = (s.id, s.text)
+    if key not in _LAYOUTS:
+        _LAYOUTS[key] = build_workbook(s, team=False).kpixl_form_layout
+    return _LAYOUTS[key]
 
 
 _blank = is_blank  # the vocabulary's blank words: what a person leaves empty or writes as N/A, /, -
@@ -211,9 +217,12 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
 def _book_scheme(book, sid: str) -> Scheme:
     """The scheme as this workbook has it: its 指标库 and 等级系数 (validated: weights, tiers)."""
     from .excel import GRADES, LIBRARY
-    from .excel.reader import scheme_from_tables
+    from .excel.names import SCHEME
+    from .excel.reader import carried_text, scheme_from_tables
+    from .sources import scheme_of_carried
 
-    base = load_scheme(sid)
+    carried = carried_text(book.get_sheet_by_name(SCHEME).to_python(skip_empty_area=False)) if SCHEME in book.sheet_names else None
+    base = scheme_of_carried(carried, sid, sid)
     if LIBRARY not in book.sheet_names or GRADES not in book.sheet_names:
         return base
     library = book.get_sheet_by_name(LIBRARY).to_python(skip_empty_area=False)
@@ -245,7 +254,7 @@ def _read_team(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
 
 def _read_form(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) -> None:
     rows = book.get_sheet_by_name(FORM).to_python(skip_empty_area=False)
-    layout = _form_layout(s.id)
+    layout = _form_layout(s)
 
     def at(ref: str) -> object:
         r, c = coordinate_to_tuple(ref)

@@ -76,7 +76,12 @@ class Indicator:
     @property
     def calibration_span(self) -> float:
         """The indicator's own scale (full − lowest), which calibration thresholds are shares of."""
-        return self.rule.full - self.rule.lowest if self.has_floor else self.rule.full
+        return calibration_span(self.rule)
+
+    @property
+    def override_range(self) -> tuple[float, float]:
+        """The points a rater may type as an override: the rule's lowest (−∞ without a floor) to full."""
+        return (self.rule.lowest if self.has_floor else -math.inf, self.rule.full)
 
     # -- flag texts of the 标记 column (the engine and the workbook formula write these) --
     def flag_missing(self, rater: str | None = None) -> str:
@@ -199,6 +204,8 @@ class Scheme:
     source: str = ""
     notes: str = ""
     period_rules: PeriodRules | None = None
+    #: the YAML the scheme was read from (a workbook carries it, so it can be read back anywhere)
+    text: str = field(default="", compare=False, repr=False)
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -272,6 +279,11 @@ def blend(stack: np.ndarray, weights: np.ndarray) -> np.ndarray:
     wsum = (w * present).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(wsum > 0, (w * np.nan_to_num(stack)).sum(axis=0) / wsum, np.nan)
+
+
+def calibration_span(rule: Rule) -> float:
+    """A rule's own scale for calibration: full − lowest (full alone when there is no floor)."""
+    return rule.full - rule.lowest if math.isfinite(rule.lowest) else rule.full
 
 
 def calibration_needed(stack: np.ndarray, threshold: float, span: float) -> np.ndarray:

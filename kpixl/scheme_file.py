@@ -1,6 +1,6 @@
 """Reading a scheme (考核方案) from the mapping a YAML file holds, with located validation.
 
-A scheme is written in YAML: nested sections → indicators → rubric text read naturally;
+A scheme is written in YAML (see docs/schemes.md): nested sections → indicators → rubric text read naturally;
 Chinese keys and comments are fine. The loader validates everything and names the place
 of every problem (``部分[0].指标[1].权重``).
 """
@@ -12,6 +12,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+
+import yaml
 
 from .errors import KpixlError, SchemeError
 from .rubric import parse_interval, parse_rule
@@ -221,13 +223,7 @@ def _period_rules(data: Any, where: str) -> PeriodRules | None:
     return rules
 
 
-def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
-    """Build and validate a scheme from the mapping a YAML file holds."""
-    if not isinstance(data, Mapping):
-        raise SchemeError(f"{origin}: 方案文件应为一个映射 / a scheme file must hold a mapping")
-    _known(data, TOP_KEYS, origin)
-    sid = _text(data, "id", origin)
-    missing = _missing(data.get("缺失处理", "最低分"), f"{origin}.缺失处理")
+def _raters(data: Mapping, origin: str) -> dict[str, float]:
     raters: dict[str, float] = {}
     if data.get("评价人"):
         if not isinstance(data["评价人"], Mapping):
@@ -235,6 +231,10 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
         for r, w in data["评价人"].items():
             raters[str(r)] = _num(w, f"{origin}.评价人.{r}", "%")
         check_sum(list(raters.values()), f"{origin}.评价人", "评价人权重")
+    return raters
+
+
+def _sections(data: Mapping, origin: str, raters: Mapping[str, float], missing: str) -> tuple[Section, ...]:
     sections = []
     raw_sections = data.get("部分")
     if not isinstance(raw_sections, list) or not raw_sections:
@@ -262,12 +262,20 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
         if len(kinds) > 1:
             raise SchemeError(f"{origin}.部分[{k}]: 同一部分不能混用权重与分值 / do not mix 权重 and 分值 in one section")
     check_weight_sums(sections, f"{origin}.部分")
+    return tuple(sections)
+
+
+def _adjustments(data: Mapping, origin: str) -> tuple[Adjustment, ...]:
     adjustments = []
     for k, a in enumerate(data.get("调整项") or []):
         w = f"{origin}.调整项[{k}]"
         _known(a, {"名称", "规则", "评分标准", "说明"}, w)
         key = _rule_key(a, w)
         adjustments.append(Adjustment(_text(a, "名称", w), _rule(_text(a, key, w), f"{w}.{key}")))
+    return tuple(adjustments)
+
+
+def _vetoes(data: Mapping, origin: str) -> tuple[Veto, ...]:
     vetoes = []
     for k, v in enumerate(data.get("否定项") or []):
         w = f"{origin}.否定项[{k}]"
@@ -282,20 +290,30 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
         if effect not in VETO_EFFECTS:
             raise SchemeError(f"{w}.效果: 目前支持「总分为0」/ supported effect: 总分为0")
         vetoes.append(Veto(_text(v, "名称", w), rule, VETO_EFFECTS[effect]))
+    return tuple(vetoes)
+
+
+def scheme_from_dict(data: Mapping, origin: str = "方案", text: str | None = None) -> Scheme:
+    """Build and validate a scheme from the mapping a YAML file holds (``text``: that file's
+    YAML, kept in the scheme; without it the mapping is written out as YAML)."""
+    if not isinstance(data, Mapping):
+        raise SchemeError(f"{origin}: 方案文件应为一个映射 / a scheme file must hold a mapping")
+    _known(data, TOP_KEYS, origin)
+    sid = _text(data, "id", origin)
+    missing = _missing(data.get("缺失处理", "最低分"), f"{origin}.缺失处理")
+    raters = _raters(data, origin)
     total = data.get("总分") or {}
     _known(total, {"小数位", "下限", "上限"}, f"{origin}.总分")
-    decimals = int(total.get("小数位", 2))
-    grades = _grades(data.get("等级"), f"{origin}.等级")
     scheme = Scheme(
         id=sid,
         name=_text(data, "名称", origin),
-        sections=tuple(sections),
-        grades=grades,
+        sections=_sections(data, origin, raters, missing),
+        adjustments=_adjustments(data, origin),
+        vetoes=_vetoes(data, origin),
+        grades=_grades(data.get("等级"), f"{origin}.等级"),
         raters=raters,
-        adjustments=tuple(adjustments),
-        vetoes=tuple(vetoes),
         calibration=_num(data["校准阈值"], f"{origin}.校准阈值", "%") if "校准阈值" in data else DEFAULT_CALIBRATION,
-        decimals=decimals,
+        decimals=int(total.get("小数位", 2)),
         total_floor=_num(total["下限"], f"{origin}.总分.下限") if "下限" in total else None,
         total_cap=_num(total["上限"], f"{origin}.总分.上限") if "上限" in total else None,
         bonus_share=_num(data["绩效奖金占比"], f"{origin}.绩效奖金占比", "%") if "绩效奖金占比" in data else None,
@@ -304,16 +322,23 @@ def scheme_from_dict(data: Mapping, origin: str = "方案") -> Scheme:
         notes=str(data.get("说明", "") or ""),
         period_rules=_period_rules(data.get("多期规则"), f"{origin}.多期规则"),
     )
+    _check_whole(scheme, origin)
+    if text is None:
+        text = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False)
+    return replace(scheme, text=text)
+
+
+def _check_whole(scheme: Scheme, origin: str) -> None:
+    """What only the whole scheme can tell: grades cover every total, inputs have distinct columns."""
     pr = scheme.period_rules
-    if pr and pr.promote_grade and pr.promote_grade not in {t.name for t in grades}:
+    if pr and pr.promote_grade and pr.promote_grade not in {t.name for t in scheme.grades}:
         raise SchemeError(f"{origin}.多期规则.晋升.等级: 没有等级「{pr.promote_grade}」/ unknown grade {pr.promote_grade!r}")
     low = scheme.total_floor if scheme.total_floor is not None else 0.0
-    if grades[-1].lower > low:
+    if scheme.grades[-1].lower > low:
         raise SchemeError(
-            f"{origin}.等级: {fmt_quantity(low)}–{fmt_quantity(grades[-1].lower)} 没有对应等级，请加一个最低等级"
-            f" / no grade for totals {fmt_quantity(low)}–{fmt_quantity(grades[-1].lower)}; add a bottom tier"
+            f"{origin}.等级: {fmt_quantity(low)}–{fmt_quantity(scheme.grades[-1].lower)} 没有对应等级，请加一个最低等级"
+            f" / no grade for totals {fmt_quantity(low)}–{fmt_quantity(scheme.grades[-1].lower)}; add a bottom tier"
         )
     cols = scheme.input_columns()
     if len(cols) != len(set(cols)):
         raise SchemeError(f"{origin}: 名单列名重复 / two inputs share a roster column")
-    return scheme

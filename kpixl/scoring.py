@@ -114,7 +114,6 @@ def _rule_points(reader: _Reader, ind: Indicator, rater: str | None, flags: _Fla
 
 
 def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _Flags) -> np.ndarray:
-    rule = ind.rule
     if ind.raters:
         stack = np.vstack([_rule_points(reader, ind, r, flags) for r in ind.raters])
         points = blend(stack, np.array([scheme.raters[r] for r in ind.raters]))
@@ -133,8 +132,7 @@ def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _F
         for i in np.flatnonzero(missing)[:200]:
             reader.issues.append(CellIssue(int(i) + 2, ind.input_columns()[0], None, "必填项为空 / a required value is blank"))
     if reader.has(ind.override_column):
-        lo = rule.lowest if ind.has_floor else -np.inf
-        over = reader.parse_points(ind.override_column, lo, rule.full)
+        over = reader.parse_points(ind.override_column, *ind.override_range)
         given = ~np.isnan(over)
         rounded = excel_round(points, scheme.decimals)
         changed = given & (np.isnan(rounded) | (over != rounded))

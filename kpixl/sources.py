@@ -23,8 +23,6 @@ def load_scheme(source: str | Path) -> Scheme:
     text_source = str(source)
     path = Path(text_source)
     if path.suffix.lower() in (".xlsx", ".xlsm"):  # a generated workbook, as HR edited its 指标库
-        from .excel.reader import read_scheme
-
         if not path.exists():
             raise SchemeError(f"找不到工作簿 {text_source} / workbook not found")
         return read_scheme(path)
@@ -55,7 +53,7 @@ def _from_yaml(raw: str, origin: str) -> Scheme:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""
         raise SchemeError(f"{origin} {where}: YAML 格式错误 / invalid YAML: {exc}") from None
-    return scheme_from_dict(data, origin)
+    return scheme_from_dict(data, origin, text=raw)
 
 
 BUILTIN_ORDER = (
@@ -74,3 +72,27 @@ BUILTIN_ORDER = (
 def builtin_ids() -> list[str]:
     """The built-in scheme ids, in a fixed order (stable: users script against them)."""
     return list(BUILTIN_ORDER)
+
+
+def read_scheme(path: str | Path, base: Scheme | str | None = None) -> Scheme:
+    """The scheme of a workbook made by ``kpixl build``, as HR edited its 指标库 and 等级系数: the
+    scheme it carries (or ``base``; a workbook from before schemes were carried: the built-in
+    scheme its identifier names) with those values."""
+    from .excel.reader import scheme_from_tables, workbook_tables
+
+    tables = workbook_tables(path)
+    name = Path(path).name
+    if isinstance(base, Scheme):
+        scheme = base
+    elif base:
+        scheme = load_scheme(base)
+    else:
+        scheme = scheme_of_carried(tables.scheme_text, tables.scheme_id, name)
+    return scheme_from_tables(scheme, tables.library, tables.grades, origin=name)
+
+
+def scheme_of_carried(text: str | None, sid: str, where: str) -> Scheme:
+    """The scheme a workbook carries in its 方案 sheet; without one, the built-in scheme ``sid``."""
+    if text:
+        return _from_yaml(text, f"{where}「方案」")
+    return load_scheme(sid)

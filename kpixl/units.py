@@ -4,7 +4,7 @@ A rule has a display unit (the unit its rubric is written in: ``秒``, ``小时`
 ``家`` …). Input values are converted to that unit. Percentages are stored as
 fractions (``88%`` → 0.88) because that is what Excel stores in a percent cell.
 
-Reading conventions (documented in the README):
+Reading conventions (documented in docs/rubric.md):
 
 * blank, ``N/A``, ``NA``, ``/``, ``-``, ``—`` → missing (``nan``), never 0;
 * a bare number in a percent field: ``|x| ≤ 1`` is a fraction (0.88 = 88%, 1 = 100%),

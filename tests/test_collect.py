@@ -90,7 +90,7 @@ def test_check_input_errors_duplicates_and_period(forms, tmp_path):
     folder.mkdir()
     src = forms / "E002_李明.xlsx"
     ws = openpyxl.load_workbook(src)[FORM]
-    layout = collect._form_layout(SCHEME)
+    layout = collect._form_layout(k.load_scheme(SCHEME))
     _edit(src, folder / "a.xlsx", lambda ws: ws.__setitem__(layout["服务规范度"], "很好"))
     _edit(src, folder / "b.xlsx", lambda ws: ws.__setitem__(layout["考核期间"], "2024Q2"))
     assert ws[layout["工号"]].value == "E002"

@@ -94,13 +94,13 @@ def test_history_cli_over_month_files(tmp_path):
     assert fix["整改方案截止日期"].tolist()[0] == "2024-04-09"
 
 
-def test_readme_period_rules_block_is_valid():
+def test_docs_period_rules_block_is_valid():
     import re
     from pathlib import Path
 
     import yaml
 
-    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "docs" / "month.md").read_text(encoding="utf-8")
     block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if b.startswith("多期规则:"))
     base = {"id": "x", "名称": "x", "部分": [{"名称": "p", "指标": [{"名称": "i", "权重": "100%", "评分标准": "≥1(1分);<1(0分)"}]}],
             "等级": [{"等级": "优秀", "下限": 90, "系数": 1}, {"等级": "其他", "下限": 0, "系数": 0}]}  # fmt: skip

@@ -29,7 +29,7 @@ def returned(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("loop")
     r = kpixl("forms", "samples/team.csv", "--scheme", SCHEME, "--out", tmp / "sent")
     assert r.returncode == 0, r.stderr
-    layout = collect._form_layout(SCHEME)
+    layout = collect._form_layout(k.load_scheme(SCHEME))
     filled = tmp / "filled"
     filled.mkdir()
     for path in sorted((tmp / "sent").iterdir()):

@@ -384,14 +384,14 @@ def test_unknown_builtin_and_bad_yaml(tmp_path):
         load_scheme(bad)
 
 
-def test_readme_example_scheme_loads_and_scores():
-    """The YAML example in the README is a working scheme (hand-calculated below)."""
+def test_docs_example_scheme_loads_and_scores():
+    """The YAML example in docs/schemes.md is a working scheme (hand-calculated below)."""
     import re
     from pathlib import Path
 
     import yaml
 
-    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "docs" / "schemes.md").read_text(encoding="utf-8")
     block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "部分:" in b)
     scheme = scheme_from_dict(yaml.safe_load(block), "README")
     row = {

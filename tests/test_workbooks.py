@@ -56,7 +56,7 @@ def test_whitelist_catches_modern_functions():
 def test_sheets_headers_names_and_print_setup(built, sid):
     scheme = k.load_scheme(sid)
     wb = openpyxl.load_workbook(built[sid])
-    assert wb.sheetnames == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "xlwings.conf"]
+    assert wb.sheetnames == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "方案", "xlwings.conf"]
     team = wb[TEAM]
     assert [c.value for c in team[1]] == team_headers(scheme)
     assert team_headers(scheme)[: len(scheme.roster_headers())] == scheme.roster_headers()
@@ -172,13 +172,13 @@ def test_form_prints_on_a4_with_cjk_font(pdfs, sid):
 # ----------------------------------------------------------------------------- round trip
 @pytest.mark.parametrize("sid", SCHEMES)
 def test_unchanged_workbook_reads_back_as_the_scheme(built, sid):
-    from kpixl.excel.reader import read_scheme
+    from kpixl.sources import read_scheme
 
     assert read_scheme(built[sid]) == k.load_scheme(sid)
 
 
 def test_edited_weight_threshold_and_tier_read_back(built, tmp_path):
-    from kpixl.excel.reader import read_scheme
+    from kpixl.sources import read_scheme
 
     wb = openpyxl.load_workbook(built["support-center-quarterly"])
     lib = wb[LIBRARY]
@@ -221,7 +221,7 @@ def test_addin_edition_keeps_xlwings_vba_and_names_the_udf_module(tmp_path, buil
     assert "xl/vbaProject.bin" in z.namelist()  # xlwings' RunPython / ImportPythonUDFs
     assert "macroEnabled" in z.read("[Content_Types].xml").decode()
     wb = openpyxl.load_workbook(path, keep_vba=True)
-    assert wb.sheetnames == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "xlwings.conf"]
+    assert wb.sheetnames == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "方案", "xlwings.conf"]
     conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows() if r[0].value}
     assert conf["UDF Modules"] == "kpixl_udfs" and wb["xlwings.conf"].sheet_state == "hidden"
     assert wb[FORM].sheet_properties.codeName == "Sheet1"  # the template's sheet module stays attached

@@ -10,7 +10,7 @@ Excel shows the functions upper-case: =KPI_SCORE(B5, "≤30秒(5分);30-60秒(3�
 Function names, argument names and their descriptions are ASCII on purpose: classic xlwings'
 "Import Functions" writes them into a VBA module, and non-ASCII text there is what breaks on
 Chinese-locale Windows (code page 936; see xlwings issues #2335, #2563). Chinese help is in
-the README. Script names are Chinese for xlwings Lite's buttons, with ASCII aliases below for
+docs/addin.md. Script names are Chinese for xlwings Lite's buttons, with ASCII aliases below for
 VBA's RunPython.
 """
 

@@ -8,8 +8,21 @@ assembles and saves, :mod:`.reader` reads an edited workbook back as a scheme, :
 writes one form per person and :mod:`.recalc` drives LibreOffice.
 """
 
+from typing import Any
+
 from .names import CONF, FORM, GRADES, GUIDE, LIBRARY, TEAM, TEAM_ROWS
-from .team import team_headers
-from .workbook import build, build_workbook, fill_team
+
+_LAZY = {"build": ".workbook", "build_workbook": ".workbook", "fill_team": ".workbook", "team_headers": ".team"}
+
+
+def __getattr__(name: str) -> Any:
+    """The writers load on first use, so reading a workbook (:mod:`.reader`) never imports them
+    (:mod:`kpixl.sources` reads workbooks, and the writers resolve scheme ids through it)."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(name)
+
 
 __all__ = ["CONF", "FORM", "GRADES", "GUIDE", "LIBRARY", "TEAM", "TEAM_ROWS", "build", "build_workbook", "fill_team", "team_headers"]

@@ -50,8 +50,9 @@ def indicator_formula(
         anyp = "OR(" + ",".join(pres for _, pres, _ in parts) + ")"
         raw = f"({num})/({den})" if ind.missing == "zero" else f"IF({anyp},({num})/({den}),{missing})"
     if override:
-        lo = literal(ind.missing_points) if ind.has_floor else None
-        hi = literal(rule.full)
+        low, high = ind.override_range
+        lo = literal(low) if ind.has_floor else None
+        hi = literal(high)
         ok = f"AND(ISNUMBER({override}),{override}<={hi}" + (f",{override}>={lo})" if lo is not None else ")")
         raw = f'IF({override}="",{raw},IF({ok},{override},NA()))'
     return f"ROUND({raw},{scheme.decimals})"

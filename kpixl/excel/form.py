@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from ..scheme import SEP, Scheme
 from .compiler import Cells, Compiler
 from .names import FORM, SIGNERS
-from .style import BORDER, FONT_NAME, INPUT_FILL, RESULT_FILL, THIN, UNLOCKED, data_validation, number_format, style_header
+from .style import BORDER, FONT_NAME, INPUT_FILL, RESULT_FILL, THIN, UNLOCKED, data_validation, number_format, put_text, style_header
 
 
 def write_form(wb: Workbook, scheme: Scheme, comp: Compiler, ws=None) -> dict[str, str]:
@@ -18,187 +18,222 @@ def write_form(wb: Workbook, scheme: Scheme, comp: Compiler, ws=None) -> dict[st
     if ws is None:
         ws = wb.create_sheet(FORM, 0)
     ws.title = FORM
-    raters = list(scheme.raters) if any(i.raters for i in scheme.indicators) else []
-    in_cols = raters or ["实际值"]
-    heads = ["序号", "考核项目", "权重/分值", "目标值/评分标准", *in_cols, "调整得分", "得分", "备注"]
-    ncol = len(heads)
-    last_col = get_column_letter(ncol)
-    base = Font(name=FONT_NAME, size=10)
-    ws.merge_cells(f"A1:{last_col}1")
-    ws["A1"] = scheme.name
-    ws["A1"].font = Font(name=FONT_NAME, size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 30
-    layout: dict[str, str] = {}
-    info = [("被考核人", "工号", "岗位"), ("部门", "考核期间", "考核人")]
-    for r, labels in enumerate(info, 2):
-        for k, label in enumerate(labels):
-            c0 = 1 + k * 2 if k < 2 else 5
-            ws.cell(r, c0, label).font = Font(name=FONT_NAME, bold=True, size=10)
-            v = ws.cell(r, c0 + 1)
-            layout["姓名" if label == "被考核人" else label] = v.coordinate
-            v.protection = UNLOCKED
-            v.fill = INPUT_FILL
-            v.border = BORDER
-    hr = 5
-    for k, h in enumerate(heads, 1):
-        style_header(ws.cell(hr, k, h))
-    first_in, last_in = 5, 4 + len(in_cols)
-    ov_col, pts_col, note_col = last_in + 1, last_in + 2, last_in + 3
-    r = hr + 1
-    seq = 0
-    sub_cells = []
-    all_inputs: list[str] = []
+    form = _Form(ws, scheme, comp)
+    form.title_and_person()
     for sec in scheme.sections:
-        ws.cell(r, 1, sec.name).font = Font(name=FONT_NAME, bold=True, size=10)
-        ws.merge_cells(start_row=r, end_row=r, start_column=1, end_column=2)
-        w = f"{sec.weight:.0%}" if sec.weight is not None else ""
-        ws.cell(r, 3, w)
-        sec_row = r
-        r += 1
-        terms = []
-        for ind in sec.indicators:
-            seq += 1
-            ji = scheme.indicators.index(ind) + 1
-            start = r
-            cells: dict[str | None, dict[str, str]] = {rt: {} for rt in (ind.raters or (None,))}
-            for f in ind.rule.fields:
-                ws.cell(r, 1, seq if f == ind.rule.fields[0] else None)
-                ws.cell(r, 2, ind.name + (f"·{f}" if f else ""))
-                for k, label in enumerate(in_cols):
-                    rater = label if raters else None
-                    cell = ws.cell(r, first_in + k)
-                    if rater is None or rater in ind.raters:
-                        ref = f"{get_column_letter(first_in + k)}{r}"
-                        cells[rater][f] = ref
-                        layout[ind.columns(rater)[ind.rule.fields.index(f)]] = ref
-                        all_inputs.append(ref)
-                        cell.protection = UNLOCKED
-                        cell.fill = INPUT_FILL
-                        cell.number_format = number_format(ind.rule, f)
-                        dv = data_validation(ind.rule, f)
-                        if dv:
-                            dv.add(ref)
-                            ws.add_data_validation(dv)
-                    else:
-                        cell.value = "—"
-                r += 1
-            end = r - 1
-            ws.cell(start, 3, f"{ind.weight:.0%}" if ind.weight is not None else f"{ind.points:g}分")
-            rubric = ind.rubric or ind.rule.canonical()
-            if ind.target:  # the 目标值 in force, printed above the rubric
-                rubric = f"目标值：{ind.target}\n{rubric}"
-            ws.cell(start, 4, rubric)
-            lines = max(1, -(-len(rubric) // 24), -(-len(ind.name) // 10))
-            per_row = max(15.0, 13.5 * lines / (r - start))
-            for rr in range(start, r):
-                ws.row_dimensions[rr].height = per_row
-            ov = ws.cell(start, ov_col)
-            ov.protection = UNLOCKED
-            ov.fill = INPUT_FILL
-            ovref = f"{get_column_letter(ov_col)}{start}"
-            all_inputs.append(ovref)
-            layout[ind.override_column] = ovref
-            pref = f"{get_column_letter(pts_col)}{start}"
-            c = Cells(inputs={ind.name: cells}, overrides={ind.name: ovref}, adjustments={}, vetoes={})
-            ws[pref] = f"={comp.item(ji, ind, c)}"
-            ws[pref].fill = RESULT_FILL
-            ws.cell(start, note_col, ind.source or None)
-            if end > start:
-                for col in (1, 3, 4, ov_col, pts_col, note_col):
-                    ws.merge_cells(start_row=start, end_row=end, start_column=col, end_column=col)
-            terms.append(comp.contribution(ji, ind, pref))
-        sub = f"{get_column_letter(pts_col)}{sec_row}"
-        ws[sub] = f"={comp.subtotal(terms)}"
-        ws[sub].font = Font(name=FONT_NAME, bold=True, size=10)
-        ws.cell(sec_row, pts_col - 1, "小计")
-        sub_cells.append(sub)
+        form.section(sec)
     extra = Cells(inputs={}, overrides={}, adjustments={}, vetoes={})
-    adj_ref = None
-    if scheme.adjustments:
-        ws.cell(r, 1, "调整项（奖励/处罚）").font = Font(name=FONT_NAME, bold=True, size=10)
-        adj_row = r
-        r += 1
-        for a in scheme.adjustments:
+    adj_ref = form.adjustments(extra)
+    form.vetoes(extra)
+    table_end = form.totals(adj_ref, extra)
+    form.signers()
+    form.finish(table_end)
+    return form.layout
+
+
+class _Form:
+    """The form written top to bottom: ``r`` is the next free row, ``layout`` maps each roster
+    header to its input cell (and 总分/等级/奖金系数 to theirs, for audits of returned forms)."""
+
+    HEADER_ROW = 5
+
+    def __init__(self, ws, scheme: Scheme, comp: Compiler) -> None:
+        self.ws, self.scheme, self.comp = ws, scheme, comp
+        self.raters = list(scheme.raters) if any(i.raters for i in scheme.indicators) else []
+        self.in_cols = self.raters or ["实际值"]
+        self.heads = ["序号", "考核项目", "权重/分值", "目标值/评分标准", *self.in_cols, "调整得分", "得分", "备注"]
+        self.first_in, last_in = 5, 4 + len(self.in_cols)
+        self.ov_col, self.pts_col, self.note_col = last_in + 1, last_in + 2, last_in + 3
+        self.layout: dict[str, str] = {}
+        self.all_inputs: list[str] = []
+        self.sub_cells: list[str] = []
+        self.seq = 0
+        self.r = self.HEADER_ROW + 1
+
+    def _input(self, ref: str, header: str) -> None:
+        cell = self.ws[ref]
+        cell.protection = UNLOCKED
+        cell.fill = INPUT_FILL
+        self.layout[header] = ref
+        self.all_inputs.append(ref)
+
+    def title_and_person(self) -> None:
+        ws = self.ws
+        last_col = get_column_letter(len(self.heads))
+        ws.merge_cells(f"A1:{last_col}1")
+        ws["A1"] = self.scheme.name
+        ws["A1"].font = Font(name=FONT_NAME, size=16, bold=True)
+        ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+        ws.row_dimensions[1].height = 30
+        info = [("被考核人", "工号", "岗位"), ("部门", "考核期间", "考核人")]
+        for r, labels in enumerate(info, 2):
+            for k, label in enumerate(labels):
+                c0 = 1 + k * 2 if k < 2 else 5
+                ws.cell(r, c0, label).font = Font(name=FONT_NAME, bold=True, size=10)
+                v = ws.cell(r, c0 + 1)
+                self.layout["姓名" if label == "被考核人" else label] = v.coordinate
+                v.protection = UNLOCKED
+                v.fill = INPUT_FILL
+                v.border = BORDER
+        for k, h in enumerate(self.heads, 1):
+            style_header(ws.cell(self.HEADER_ROW, k, h))
+
+    def section(self, sec) -> None:
+        ws = self.ws
+        ws.cell(self.r, 1, sec.name).font = Font(name=FONT_NAME, bold=True, size=10)
+        ws.merge_cells(start_row=self.r, end_row=self.r, start_column=1, end_column=2)
+        ws.cell(self.r, 3, f"{sec.weight:.0%}" if sec.weight is not None else "")
+        sec_row = self.r
+        self.r += 1
+        terms = [self.indicator(ind) for ind in sec.indicators]
+        sub = f"{get_column_letter(self.pts_col)}{sec_row}"
+        ws[sub] = f"={self.comp.subtotal(terms)}"
+        ws[sub].font = Font(name=FONT_NAME, bold=True, size=10)
+        ws.cell(sec_row, self.pts_col - 1, "小计")
+        self.sub_cells.append(sub)
+
+    def indicator(self, ind) -> str:
+        """The rows of one indicator (one per input field); returns its weighted contribution."""
+        ws, scheme = self.ws, self.scheme
+        self.seq += 1
+        ji = scheme.indicators.index(ind) + 1
+        start = self.r
+        cells: dict[str | None, dict[str, str]] = {rt: {} for rt in (ind.raters or (None,))}
+        for f in ind.rule.fields:
+            ws.cell(self.r, 1, self.seq if f == ind.rule.fields[0] else None)
+            ws.cell(self.r, 2, ind.name + (f"·{f}" if f else ""))
+            for k, label in enumerate(self.in_cols):
+                rater = label if self.raters else None
+                if rater is not None and rater not in ind.raters:
+                    ws.cell(self.r, self.first_in + k).value = "—"
+                    continue
+                ref = f"{get_column_letter(self.first_in + k)}{self.r}"
+                cells[rater][f] = ref
+                self._input(ref, ind.columns(rater)[ind.rule.fields.index(f)])
+                ws[ref].number_format = number_format(ind.rule, f)
+                dv = data_validation(ind.rule, f)
+                if dv:
+                    dv.add(ref)
+                    ws.add_data_validation(dv)
+            self.r += 1
+        end = self.r - 1
+        ws.cell(start, 3, f"{ind.weight:.0%}" if ind.weight is not None else f"{ind.points:g}分")
+        rubric = ind.rubric or ind.rule.canonical()
+        if ind.target:  # the 目标值 in force, printed above the rubric
+            rubric = f"目标值：{ind.target}\n{rubric}"
+        put_text(ws, start, 4, rubric)
+        lines = max(1, -(-len(rubric) // 24), -(-len(ind.name) // 10))
+        per_row = max(15.0, 13.5 * lines / (self.r - start))
+        for rr in range(start, self.r):
+            ws.row_dimensions[rr].height = per_row
+        ovref = f"{get_column_letter(self.ov_col)}{start}"
+        self._input(ovref, ind.override_column)
+        pref = f"{get_column_letter(self.pts_col)}{start}"
+        c = Cells(inputs={ind.name: cells}, overrides={ind.name: ovref}, adjustments={}, vetoes={})
+        ws[pref] = f"={self.comp.item(ji, ind, c)}"
+        ws[pref].fill = RESULT_FILL
+        ws.cell(start, self.note_col, ind.source or None)
+        if end > start:
+            for col in (1, 3, 4, self.ov_col, self.pts_col, self.note_col):
+                ws.merge_cells(start_row=start, end_row=end, start_column=col, end_column=col)
+        return self.comp.contribution(ji, ind, pref)
+
+    def adjustments(self, extra: Cells) -> str | None:
+        if not self.scheme.adjustments:
+            return None
+        ws = self.ws
+        ws.cell(self.r, 1, "调整项（奖励/处罚）").font = Font(name=FONT_NAME, bold=True, size=10)
+        adj_row = self.r
+        self.r += 1
+        for a in self.scheme.adjustments:
             extra.adjustments[a.name] = {}
             for f, h in zip(a.rule.fields, a.columns(), strict=True):
-                ws.cell(r, 2, h)
-                ws.cell(r, 4, a.rule.canonical() if f == a.rule.fields[0] else None)
-                ref = f"{get_column_letter(first_in)}{r}"
+                ws.cell(self.r, 2, h)
+                put_text(ws, self.r, 4, a.rule.canonical() if f == a.rule.fields[0] else None)
+                ref = f"{get_column_letter(self.first_in)}{self.r}"
                 extra.adjustments[a.name][f] = ref
-                all_inputs.append(ref)
-                layout[h] = ref
-                ws[ref].protection = UNLOCKED
-                ws[ref].fill = INPUT_FILL
-                r += 1
-        adj_ref = f"{get_column_letter(pts_col)}{adj_row}"
-        ws[adj_ref] = f"={comp.adjustment(extra)}"
-    if scheme.vetoes:
-        ws.cell(r, 1, "否定项").font = Font(name=FONT_NAME, bold=True, size=10)
-        r += 1
-        for v in scheme.vetoes:
-            ws.cell(r, 2, v.name)
-            ws.cell(r, 4, v.rule.canonical())
-            ref = f"{get_column_letter(first_in)}{r}"
+                self._input(ref, h)
+                self.r += 1
+        adj_ref = f"{get_column_letter(self.pts_col)}{adj_row}"
+        ws[adj_ref] = f"={self.comp.adjustment(extra)}"
+        return adj_ref
+
+    def vetoes(self, extra: Cells) -> None:
+        if not self.scheme.vetoes:
+            return
+        ws = self.ws
+        ws.cell(self.r, 1, "否定项").font = Font(name=FONT_NAME, bold=True, size=10)
+        self.r += 1
+        for v in self.scheme.vetoes:
+            ws.cell(self.r, 2, v.name)
+            put_text(ws, self.r, 4, v.rule.canonical())
+            ref = f"{get_column_letter(self.first_in)}{self.r}"
             extra.vetoes[v.name] = ref
-            all_inputs.append(ref)
-            layout[v.column] = ref
-            ws[ref].protection = UNLOCKED
-            ws[ref].fill = INPUT_FILL
+            self._input(ref, v.column)
             ws[ref].number_format = "0.00%" if v.rule.unit == "%" else "General"
-            r += 1
-    any_input = f"COUNTA({','.join(all_inputs)})=0" if len(all_inputs) <= 30 else None
-    if any_input is None:  # COUNTA takes at most 30 arguments in old Excel: count the input block instead
-        col0, col1 = get_column_letter(first_in), get_column_letter(ov_col)
-        any_input = f"COUNTA({col0}{hr + 1}:{col1}{r - 1})=0"
-    r += 1
-    total_ref = f"{get_column_letter(pts_col)}{r}"
-    for label, formula in (
-        ("总分", comp.total(sub_cells, adj_ref, extra)),
-        ("等级", comp.grade(total_ref, "kp_grade_name")),
-        ("奖金系数", comp.grade(total_ref, "kp_grade_coef")),
-    ):
-        ws.cell(r, pts_col - 1, label).font = Font(name=FONT_NAME, bold=True, size=11)
-        c = ws.cell(r, pts_col)
-        layout[label] = c.coordinate  # stated results, for audits of returned forms
-        c.value = f'=IF({any_input},"",{formula})'
-        c.font = Font(name=FONT_NAME, bold=True, size=11)
-        c.fill = RESULT_FILL
-        c.border = BORDER
-        r += 1
-    table_end = r - 1
-    r += 1
-    for k, label in enumerate(SIGNERS):
-        c0 = 1 + k * 3
-        ws.cell(r, c0, f"{label}（签字）：").font = Font(name=FONT_NAME, size=10)
-        ws.cell(r + 1, c0, "日期：").font = Font(name=FONT_NAME, size=10)
-        for rr, key in ((r, "签字"), (r + 1, "日期")):  # typed or signed by hand on the print
-            cell = ws.cell(rr, c0 + 1)
-            cell.protection = UNLOCKED
-            cell.border = Border(bottom=THIN)
-            layout[f"{key}{SEP}{label}"] = cell.coordinate
-    last_row = r + 1
-    for row in ws.iter_rows(min_row=hr + 1, max_row=table_end, max_col=ncol):
-        for c in row:
+            self.r += 1
+
+    def totals(self, adj_ref: str | None, extra: Cells) -> int:
+        """总分, 等级 and 奖金系数, blank until something is typed; returns the table's last row."""
+        ws = self.ws
+        any_input = f"COUNTA({','.join(self.all_inputs)})=0" if len(self.all_inputs) <= 30 else None
+        if any_input is None:  # COUNTA takes at most 30 arguments in old Excel: count the input block instead
+            col0, col1 = get_column_letter(self.first_in), get_column_letter(self.ov_col)
+            any_input = f"COUNTA({col0}{self.HEADER_ROW + 1}:{col1}{self.r - 1})=0"
+        self.r += 1
+        total_ref = f"{get_column_letter(self.pts_col)}{self.r}"
+        for label, formula in (
+            ("总分", self.comp.total(self.sub_cells, adj_ref, extra)),
+            ("等级", self.comp.grade(total_ref, "kp_grade_name")),
+            ("奖金系数", self.comp.grade(total_ref, "kp_grade_coef")),
+        ):
+            ws.cell(self.r, self.pts_col - 1, label).font = Font(name=FONT_NAME, bold=True, size=11)
+            c = ws.cell(self.r, self.pts_col)
+            self.layout[label] = c.coordinate  # stated results, for audits of returned forms
+            c.value = f'=IF({any_input},"",{formula})'
+            c.font = Font(name=FONT_NAME, bold=True, size=11)
+            c.fill = RESULT_FILL
             c.border = BORDER
-            if c.font is None or not c.font.bold:
-                c.font = base
-            c.alignment = Alignment(vertical="center", wrap_text=True)
-    widths = {"A": 6, "B": 20, "C": 9, "D": 40}
-    for k in range(1, ncol + 1):
-        ws.column_dimensions[get_column_letter(k)].width = widths.get(get_column_letter(k), 10)
-    ws.column_dimensions[get_column_letter(note_col)].width = 12
-    ws.print_area = f"A1:{last_col}{last_row}"
-    ws.print_title_rows = f"{hr}:{hr}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.print_options.horizontalCentered = True
-    ws.oddHeader.center.text = scheme.name
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.protection.sheet = True
-    return layout
+            self.r += 1
+        return self.r - 1
+
+    def signers(self) -> None:
+        ws = self.ws
+        self.r += 1
+        for k, label in enumerate(SIGNERS):
+            c0 = 1 + k * 3
+            ws.cell(self.r, c0, f"{label}（签字）：").font = Font(name=FONT_NAME, size=10)
+            ws.cell(self.r + 1, c0, "日期：").font = Font(name=FONT_NAME, size=10)
+            for rr, key in ((self.r, "签字"), (self.r + 1, "日期")):  # typed or signed by hand on the print
+                cell = ws.cell(rr, c0 + 1)
+                cell.protection = UNLOCKED
+                cell.border = Border(bottom=THIN)
+                self.layout[f"{key}{SEP}{label}"] = cell.coordinate
+
+    def finish(self, table_end: int) -> None:
+        """Borders, fonts, widths and the print setup (A4 portrait, one page wide)."""
+        ws, ncol = self.ws, len(self.heads)
+        base = Font(name=FONT_NAME, size=10)
+        for row in ws.iter_rows(min_row=self.HEADER_ROW + 1, max_row=table_end, max_col=ncol):
+            for c in row:
+                c.border = BORDER
+                if c.font is None or not c.font.bold:
+                    c.font = base
+                c.alignment = Alignment(vertical="center", wrap_text=True)
+        widths = {"A": 6, "B": 20, "C": 9, "D": 40}
+        for k in range(1, ncol + 1):
+            ws.column_dimensions[get_column_letter(k)].width = widths.get(get_column_letter(k), 10)
+        ws.column_dimensions[get_column_letter(self.note_col)].width = 12
+        ws.print_area = f"A1:{get_column_letter(ncol)}{self.r + 1}"
+        ws.print_title_rows = f"{self.HEADER_ROW}:{self.HEADER_ROW}"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.print_options.horizontalCentered = True
+        ws.oddHeader.center.text = self.scheme.name
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.protection.sheet = True

@@ -7,8 +7,8 @@ from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..scheme import Scheme
-from .names import CONF, GUIDE, UDF_MODULE, quote
-from .style import FONT_NAME
+from .names import CONF, GUIDE, SCHEME, SCHEME_VERSION, UDF_MODULE, quote
+from .style import FONT_NAME, put_text
 
 GUIDE_TEXT = """填写说明 / how to fill in
 
@@ -56,6 +56,17 @@ CONF_ROWS = (
     ("Use UDF Server", False),
     ("Show Console", False),
 )
+
+
+def write_scheme(wb: Workbook, scheme: Scheme) -> None:
+    """The hidden 方案 sheet: the scheme's YAML, one line per row after a version line, so a form
+    made from any scheme (a YAML file, not only a built-in) can be collected, checked and shown."""
+    ws = wb.create_sheet(SCHEME)
+    put_text(ws, 1, 1, SCHEME_VERSION)
+    for r, line in enumerate(scheme.text.splitlines(), 2):
+        put_text(ws, r, 1, line)
+    ws.column_dimensions["A"].width = 100
+    ws.sheet_state = "hidden"
 
 
 def write_conf(wb: Workbook, ws=None) -> None:

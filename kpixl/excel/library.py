@@ -14,7 +14,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from ..rules import Param
 from ..scheme import Scheme
 from .names import GRADES, LIBRARY, defined_name, quote
-from .style import FONT_NAME, INPUT_FILL, UNLOCKED, style_header
+from .style import FONT_NAME, INPUT_FILL, UNLOCKED, put_text, style_header
 
 
 @dataclass
@@ -84,18 +84,10 @@ def write_library(wb: Workbook, scheme: Scheme, lib: Library) -> None:
         wb.defined_names[lib.names[key]] = DefinedName(lib.names[key], attr_text=f"{quote(LIBRARY)}!$D${r}")
     r = len(lib.rows) + 3
     ws.cell(r, 1, "规则原文（规范写法）/ rules as kpixl reads them").font = Font(name=FONT_NAME, bold=True)
-    for ind in scheme.indicators:
+    for item in (*scheme.indicators, *scheme.adjustments, *scheme.vetoes):
         r += 1
-        ws.cell(r, 2, ind.name)
-        ws.cell(r, 3, ind.rule.canonical())
-    for a in scheme.adjustments:
-        r += 1
-        ws.cell(r, 2, a.name)
-        ws.cell(r, 3, a.rule.canonical())
-    for v in scheme.vetoes:
-        r += 1
-        ws.cell(r, 2, v.name)
-        ws.cell(r, 3, v.rule.canonical())
+        ws.cell(r, 2, item.name)
+        put_text(ws, r, 3, item.rule.canonical())  # a rubric may start with "=": text, never a formula
     for col, width in zip("ABCDEF", (14, 22, 36, 12, 12, 18), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"

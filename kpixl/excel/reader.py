@@ -7,14 +7,14 @@ identifier property) and validates the result as a scheme file would be validate
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import openpyxl
 
 from ..errors import RuleError, SchemeError
 from ..scheme import GradeTier, Scheme, check_weight_sums
-from .names import GRADES, LIBRARY
+from .names import GRADES, LIBRARY, SCHEME, SCHEME_VERSION
 
 
 def _number(value: object, where: str) -> float:
@@ -23,28 +23,44 @@ def _number(value: object, where: str) -> float:
     return float(value)
 
 
-def read_scheme(path: str | Path, base: Scheme | str | None = None) -> Scheme:
-    """The scheme of a generated workbook, with the values of its 指标库 and 等级系数."""
+@dataclass(frozen=True)
+class WorkbookTables:
+    """What a generated workbook says of its scheme: the id, the YAML it carries (None in a
+    workbook from before schemes were carried), and the 指标库 and 等级系数 rows."""
+
+    scheme_id: str
+    scheme_text: str | None
+    library: list[list]
+    grades: list[list]
+
+
+def carried_text(rows: list[list]) -> str | None:
+    """The scheme YAML from the rows of a 方案 sheet (a version line, then one line per row)."""
+    if not rows or not rows[0] or rows[0][0] != SCHEME_VERSION:
+        return None
+    return "\n".join("" if not r or r[0] is None else str(r[0]) for r in rows[1:])
+
+
+def workbook_tables(path: str | Path) -> WorkbookTables:
+    """A generated workbook's scheme id (its identifier property), carried scheme, 指标库 rows and
+    等级系数 rows. Which scheme that makes is for :func:`kpixl.sources.read_scheme` to say."""
     wb = openpyxl.load_workbook(path, data_only=False)
     name = Path(path).name
-    if base is None:
-        sid = wb.properties.identifier
-        if not sid:
-            raise SchemeError(f"{name}: 不是 kpixl 生成的工作簿（没有方案 id）/ not a kpixl workbook")
-        base = sid
+    sid = wb.properties.identifier
+    if not sid:
+        raise SchemeError(f"{name}: 不是 kpixl 生成的工作簿（没有方案 id）/ not a kpixl workbook")
     if LIBRARY not in wb.sheetnames or GRADES not in wb.sheetnames:
         raise SchemeError(f"{name}: 缺少「{LIBRARY}」或「{GRADES}」工作表 / missing sheets")
     library = [[c.value for c in row] for row in wb[LIBRARY].iter_rows()]
     grades = [[c.value for c in row] for row in wb[GRADES].iter_rows(max_col=3)]
-    return scheme_from_tables(base, library, grades, origin=name)
+    text = carried_text([[c.value for c in row] for row in wb[SCHEME].iter_rows(max_col=1)]) if SCHEME in wb.sheetnames else None
+    return WorkbookTables(sid, text, library, grades)
 
 
-def scheme_from_tables(base: Scheme | str, library: list[list], grades: list[list], origin: str = "") -> Scheme:
+def scheme_from_tables(base: Scheme, library: list[list], grades: list[list], origin: str = "") -> Scheme:
     """``base`` with the values of a 指标库 table (rows of 部分, 项目, 参数, 数值, 显示, 键) and a
     等级系数 table (rows of 等级, 下限, 系数); header rows and blank rows are skipped."""
-    from ..sources import load_scheme  # sources reads workbooks through this module
-
-    scheme = load_scheme(base) if isinstance(base, str) else base
+    scheme = base
     name = origin or scheme.id
     values: dict[str, float] = {}
     for r, row in enumerate(library, 1):

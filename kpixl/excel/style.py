@@ -17,6 +17,14 @@ GRADE_FILLS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]
 UNLOCKED = Protection(locked=False)
 
 
+def put_text(ws, row: int, col: int, text: str | None):
+    """A text cell that stays text even when it starts with ``=`` (a rubric ``=0%(5分)``)."""
+    cell = ws.cell(row, col, text)
+    if isinstance(text, str) and text.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def style_header(cell) -> None:
     cell.font = Font(name=FONT_NAME, bold=True)
     cell.fill = HEAD_FILL

@@ -40,22 +40,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
         ws.column_dimensions[get_column_letter(k)].width = max(9, min(24, 2 * len(h) + 2))
     first, last = 2, rows + 1
 
-    # validations: one per input column over all rows
-    for ind in scheme.indicators:
-        for rater in ind.raters or (None,):
-            for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True):
-                dv = data_validation(ind.rule, f)
-                if dv:
-                    dv.add(f"{letter[h]}{first}:{letter[h]}{last}")
-                    ws.add_data_validation(dv)
-        lo = ind.missing_points if ind.has_floor else None
-        dv = DataValidation(
-            type="decimal", operator="between", formula1=literal(lo if lo is not None else -1e9), formula2=literal(ind.rule.full), allow_blank=True
-        )
-        dv.prompt = "评价人调整后的得分（留空 = 按规则）/ a rater's override, blank = by the rule"
-        dv.showInputMessage = True
-        dv.add(f"{letter[ind.override_column]}{first}:{letter[ind.override_column]}{last}")
-        ws.add_data_validation(dv)
+    _validations(ws, scheme, letter, first, last)
 
     fmt = {}
     for ind in scheme.indicators:
@@ -118,3 +103,20 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
     ws.protection.sheet = True
     ws.protection.autoFilter = False
     ws.protection.sort = False
+
+
+def _validations(ws, scheme: Scheme, letter: dict[str, str], first: int, last: int) -> None:
+    """One data validation per input column over all rows, and one per override column."""
+    for ind in scheme.indicators:
+        for rater in ind.raters or (None,):
+            for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True):
+                dv = data_validation(ind.rule, f)
+                if dv:
+                    dv.add(f"{letter[h]}{first}:{letter[h]}{last}")
+                    ws.add_data_validation(dv)
+        lo, hi = ind.override_range
+        dv = DataValidation(type="decimal", operator="between", formula1=literal(max(lo, -1e9)), formula2=literal(hi), allow_blank=True)
+        dv.prompt = "评价人调整后的得分（留空 = 按规则）/ a rater's override, blank = by the rule"
+        dv.showInputMessage = True
+        dv.add(f"{letter[ind.override_column]}{first}:{letter[ind.override_column]}{last}")
+        ws.add_data_validation(dv)

@@ -12,7 +12,7 @@ from ..scheme import Scheme
 from ..sources import load_scheme
 from .compiler import Compiler
 from .form import write_form
-from .guide import write_conf, write_guide
+from .guide import write_conf, write_guide, write_scheme
 from .library import library_of, write_grades, write_library
 from .names import FIXED_TIME, TEAM, TEAM_ROWS
 from .team import write_team
@@ -53,6 +53,7 @@ def build_workbook(scheme: Scheme | str, *, rows: int = TEAM_ROWS, team: bool = 
     write_library(wb, scheme, lib)
     write_grades(wb, scheme)
     write_guide(wb, scheme, rows)
+    write_scheme(wb, scheme)
     write_conf(wb, conf_ws)
     if conf_ws is not None:  # keep the template's order: the settings sheet last
         wb.move_sheet(conf_ws, len(wb.worksheets) - 1 - wb.worksheets.index(conf_ws))

@@ -2,7 +2,7 @@
 
 One engine, DuckDB, for every size (imported only when metrics are computed, so that
 ``import kpixl`` stays fast and works where DuckDB is missing). Definitions (each documented
-in the README with its formula and switches):
+in docs/metrics.md with its formula and switches):
 
 * 接待量 handled — valid sessions an agent served: not test, not a repeated session id,
   not abandoned. 有效服务占比 = valid sessions ÷ all sessions in the period.

@@ -9,6 +9,21 @@ from ..xl import ParamRef, clip, guard
 from .base import Param, pts
 
 
+class FullFromBase:
+    """Full marks are the rule's ``base``; the lowest score its ``floor`` (none: no lowest)."""
+
+    base: float
+    floor: float | None
+
+    @property
+    def full(self) -> float:
+        return self.base
+
+    @property
+    def lowest(self) -> float:
+        return self.floor if self.floor is not None else -np.inf
+
+
 def clip_points(x: np.ndarray, floor: float | None, cap: float | None) -> np.ndarray:
     if floor is not None:
         x = np.maximum(x, floor)

@@ -10,12 +10,12 @@ import numpy as np
 from ..units import fmt_quantity
 from ..xl import ParamRef, excel_number
 from .base import Param, Rule, pts, register
-from .limits import clip_points, excel_clip, limit_params, limits_text
+from .limits import FullFromBase, clip_points, excel_clip, limit_params, limits_text
 
 
 @register
 @dataclass(frozen=True)
-class PerUnitRule(Rule):
+class PerUnitRule(FullFromBase, Rule):
     """``base − down × shortfall + up × excess`` in units of ``step``, kept within ``[floor, cap]``."""
 
     target: float
@@ -58,14 +58,6 @@ class PerUnitRule(Rule):
         short = f"MAX({p('target')}-{v},0)/{p('step')}"
         over = f"MAX({v}-{p('target')},0)/{p('step')}"
         return excel_clip(f"{p('base')}-{p('down')}*{short}+{p('up')}*{over}", p, self.floor, self.cap)
-
-    @property
-    def full(self) -> float:
-        return self.base
-
-    @property
-    def lowest(self) -> float:
-        return self.floor if self.floor is not None else -np.inf
 
     def points(self, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
         x = np.asarray(inputs[""], dtype=float)

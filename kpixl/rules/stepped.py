@@ -11,12 +11,12 @@ from ..numeric import excel_round
 from ..units import fmt_quantity
 from ..xl import ParamRef, excel_number
 from .base import Param, Rule, pts, register
-from .limits import clip_points, excel_clip, limit_params, limits_text
+from .limits import FullFromBase, clip_points, excel_clip, limit_params, limits_text
 
 
 @register
 @dataclass(frozen=True)
-class SteppedRule(Rule):
+class SteppedRule(FullFromBase, Rule):
     """Full marks up to ``limit``; each ``step`` beyond it costs ``penalty``.
 
     ``above`` = True: beyond means greater (``≤15%, 每增加5%扣2分``); False: less.
@@ -64,14 +64,6 @@ class SteppedRule(Rule):
         fn = "ROUNDUP" if self.partial == "ceil" else "ROUNDDOWN"
         steps = f"{fn}(ROUND(MAX({beyond},0)/{p('step')},9),0)"
         return excel_clip(f"{p('base')}-{p('penalty')}*{steps}", p, self.floor, None)
-
-    @property
-    def full(self) -> float:
-        return self.base
-
-    @property
-    def lowest(self) -> float:
-        return self.floor if self.floor is not None else -np.inf
 
     def steps(self, x: np.ndarray) -> np.ndarray:
         beyond = (x - self.limit) if self.above else (self.limit - x)

@@ -1,0 +1,91 @@
+"""Threshold bands: ``≤30秒(5分);30-60秒(3分);>60秒(1分)``, ``≥250 / 250>/≥230 …`` → BandRule."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import AmbiguousEdgeError, RuleError
+from ..rules import (
+    Band,
+    BandRule,
+    Rule,
+)
+from ..rules.bands import nonnegative_domain
+from ..units import fmt_quantity
+from .choices import _parse_labels
+from .text import (
+    INF,
+    Interval,
+    _err,
+    _quantities_unit,
+    _split_points,
+    _value,
+    parse_interval,
+)
+
+
+# --------------------------------------------------------------------------- bands
+def _parse_bands(segments: list[str], text: str, max_points: float | None) -> Rule:
+    items: list[tuple[str, Interval, float]] = []
+    for seg in segments:
+        cond, points = _split_points(seg)
+        if not re.search(r"\d", cond):
+            return _parse_labels(segments, text)
+        items.append((cond, parse_interval(cond), points))
+    qs = [q for _, iv, _ in items for q in (iv.lo, iv.hi) if q is not None]
+    unit = _quantities_unit(qs)
+    for _, iv, _ in items:  # unitless numbers take the rule's unit: "30-60秒" → 30秒
+        for q in (iv.lo, iv.hi):
+            if q is not None and not q.unit:
+                q.unit = unit
+    raw = []
+    for cond, iv, points in items:
+        lo = _value(iv.lo, unit, text) if iv.lo is not None else -INF
+        hi = _value(iv.hi, unit, text) if iv.hi is not None else INF
+        if lo > hi:
+            raise _err(cond, "区间下限大于上限", "the lower bound exceeds the upper bound")
+        raw.append([cond, lo, iv.lo_closed, hi, iv.hi_closed, iv.lo_explicit, iv.hi_explicit, iv.exact, points])
+    # resolve dash-range edges against their neighbours
+    for r in raw:
+        for side in ("lo", "hi"):
+            idx_explicit = 5 if side == "lo" else 6
+            if r[idx_explicit]:
+                continue
+            p = r[1] if side == "lo" else r[3]
+            closed = True
+            for o in raw:
+                if o is r:
+                    continue
+                if o[7] and o[1] == p:  # an exact band claims p
+                    closed = False
+                    continue
+                touches_lo, touches_hi = o[1] == p, o[3] == p
+                if not (touches_lo or touches_hi):
+                    continue
+                o_explicit = o[5] if touches_lo else o[6]
+                if not o_explicit:
+                    raise AmbiguousEdgeError(
+                        f"「{r[0]}」与「{o[0]}」都可能包含 {fmt_quantity(p, unit)}，请写明 ≥ 或 < "
+                        f"（如「≥{fmt_quantity(p, unit)}」）/ the edge {fmt_quantity(p, unit)} is claimed by both "
+                        f"{r[0]!r} and {o[0]!r}; write ≥ or < to say which"
+                    )
+                o_closed = o[2] if touches_lo else o[4]
+                if o_closed:
+                    closed = False
+            if side == "lo":
+                r[2] = closed
+            else:
+                r[4] = closed
+    bands = tuple(Band(lo, lc, hi, hc, pts, label=cond) for cond, lo, lc, hi, hc, _, _, _, pts in raw)
+    domain = 0.0 if nonnegative_domain(unit) else -INF
+    rule = BandRule(bands=bands, unit=unit, domain_lo=domain)
+    _check_max(rule, max_points, text)
+    return rule
+
+
+def _check_max(rule: Rule, max_points: float | None, text: str) -> None:
+    if max_points is not None and rule.full > max_points + 1e-9:
+        raise RuleError(
+            f"评分标准「{text}」的最高分 {fmt_quantity(rule.full)} 超过该项满分 {fmt_quantity(max_points)}"
+            f" / the rubric's top score {fmt_quantity(rule.full)} exceeds the item's {fmt_quantity(max_points)} points"
+        )

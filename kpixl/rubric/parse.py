@@ -1,0 +1,104 @@
+"""The dispatch: which family a rubric text belongs to, then its parser; vetoes and ratios;
+the parse cache."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from ..errors import RubricSyntaxError
+from ..rules import (
+    RatioRule,
+    Rule,
+    VetoRule,
+    registry_generation,
+    text_readers,
+)
+from ..units import UNIT_PATTERN, normalize_text, to_float
+from .bands import _parse_bands
+from .choices import _parse_levels, _parse_scale
+from .counting import _parse_checklist, _parse_counters, _parse_per_unit, _parse_stepped
+from .text import (
+    CMP,
+    NUM,
+    _err,
+    _split,
+)
+
+
+def _parse_veto(text: str) -> Rule:
+    body = re.sub(r"^.*?(否定项|一票否决)\s*[,:]?\s*", "", text)
+    # the threshold is a number, a blank to fill in `[ ]`, or a filled-in blank `[90]`
+    m = re.search(rf"(不低于|不少于|不高于|不超过|低于|高于|≥|≤|<|>|=)\s*(?:\[\s*({NUM})?\s*\]|({NUM}))\s*({UNIT_PATTERN})?", body)
+    if not m:
+        raise _err(text, "否定项需要写明条件，如「不低于95%」", "a veto needs a condition, e.g. 不低于95%")
+    op = {"不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤", "低于": "<", "高于": ">"}.get(m[1], m[1])
+    unit = m[4] or ""
+    subject = body[: m.start()].strip(" ,:") or "否定项"
+    number = m[2] or m[3]
+    threshold = to_float(Decimal(number), unit) if number else None
+    return VetoRule(subject=subject, op=op, threshold=threshold, unit=unit)
+
+
+def _parse_ratio(text: str, max_points: float | None) -> Rule:
+    m = re.match(r"^(?:比率|比值)\s*=\s*([^/;]+?)\s*/\s*([^;]+?)\s*;(.+)$", text, re.S)
+    if not m:
+        raise _err(text, "比率应写成「比率=分子/分母;…」", "write a ratio as 比率=numerator/denominator;…")
+    num, den, rest = m[1].strip(), m[2].strip(), m[3]
+    am = re.fullmatch(r"平均\((.+)\)", den)
+    dens = tuple(d.strip() for d in am[1].split(",")) if am else (den,)
+    if num in dens or len(set(dens)) != len(dens):
+        raise _err(text, "分子与分母的名称必须不同", "numerator and denominators need distinct names")
+    inner = _parse(rest, max_points)
+    if inner.fields != ("",) or not inner.gives_points:
+        raise _err(text, "比率只能套用单一输入的规则", "a ratio wraps a single-input rule")
+    return RatioRule(numerator=num, denominators=dens, inner=inner)
+
+
+# --------------------------------------------------------------------------- dispatch
+def _parse(text: str, max_points: float | None) -> Rule:
+    if re.match(r"^(比率|比值)\s*=", text):
+        return _parse_ratio(text, max_points)
+    if re.search(r"否定项|一票否决", text):
+        return _parse_veto(text)
+    if re.search(rf"(\d+|[一二三四五六七八九十])\s*级\s*(\(?\s*{NUM}\s*分|:)", text):
+        return _parse_levels(text)
+    if re.search(rf"(^|;)\s*{NUM}\s*分\s*:", text) or re.match(rf"^(评分|打分)\s*:?\s*{NUM}\s*(-|~|至|到)", text):
+        return _parse_scale(text)
+    if "任一项" in text and re.search(r"完成(所有|全部)要求|任一项(没有满足|未满足|不满足)", text):
+        return _parse_checklist(text, max_points)
+    if re.search(r"每\s*(增加|超出|超过|提高|上升|降低|下降|减少)\s*\d", text):
+        return _parse_stepped(text, max_points)
+    if re.search(r"每(少|多|低|高)", text) and re.search(r"扣|加", text):
+        return _parse_per_unit(text, max_points)
+    segments = _split(text)
+    if not segments:
+        raise _err(text, "评分标准是空的", "the rubric is empty")
+    if re.search(rf"(扣罚|扣除|扣|减|罚|奖励|加|奖)\s*{NUM}\s*分", text) and not any(re.search(rf"[{CMP}]|以上|以下|以内", s) for s in segments):
+        return _parse_counters(segments, text, max_points)
+    return _parse_bands(segments, text, max_points)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str, max_points: float | None, generation: int) -> Rule:
+    norm = normalize_text(text)
+    norm = re.sub(r"[ \t\u3000]+", "", norm)
+    if not norm:
+        raise RubricSyntaxError("评分标准是空的 / the rubric is empty")
+    for kind in text_readers():  # kinds registered from outside read their own notation first
+        rule = kind.from_text(norm, max_points)
+        if rule is not None:
+            return rule
+    return _parse(norm, max_points)
+
+
+def parse_rule(text: str, *, max_points: float | None = None) -> Rule:
+    """Parse rubric text into a rule. Parsed rules are cached (rules are immutable).
+
+    >>> parse_rule("≤30秒(5分);30-60秒(3分);>60秒(1分)").score(45)
+    3.0
+    """
+    if not isinstance(text, str):
+        raise RubricSyntaxError(f"评分标准应为文字，而不是 {type(text).__name__} / a rubric must be text")
+    return _parse_cached(text, None if max_points is None else float(max_points), registry_generation())
