@@ -17,7 +17,7 @@ in docs/metrics.md with its formula and switches):
   (``csat="mean"``); 评价率 = rated ÷ handled is reported beside it.
 * NPS — (promoters 9–10 − detractors 0–6) ÷ respondents × 100.
 * 投诉率 — complaints ÷ handled.  回复率 — sessions with an agent reply ÷ sessions received.
-* 服务水平 X/Y and 放弃率 (team level) — see :func:`kpixl.metrics.sql._team`.
+* 服务水平 X/Y and 放弃率 (team level) — see :func:`kpixl.metrics.team.team_figures`.
 * 日均接待量 — handled ÷ days the agent worked (days with at least one session).
 * 占用率 — handling time ÷ available time from presence files (:mod:`.presence`).
 
@@ -29,7 +29,8 @@ A metric whose source column the log lacks is blank, never 0 (``MetricsResult.no
 Modules: ``columns`` (aliases, mapping, flag/blank words, date formats, row locations),
 ``calendar`` (periods, business hours), ``options`` (switches and the result), ``sources``
 (files and tables into DuckDB), ``derived`` (Date+Time, inverted and category flags),
-``fields`` (SQL that reads each field), ``sql`` (the query), ``presence`` (occupancy),
+``fields`` (SQL that reads each field), ``sql`` (the query), ``team`` (service level,
+abandonment), ``presence`` (occupancy),
 ``report`` (roster and sheets), ``run`` (one command-line run).
 """
 

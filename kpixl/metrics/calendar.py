@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -97,3 +98,22 @@ def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     if re.fullmatch(r"\d{4}", p):
         return pd.Timestamp(int(p), 1, 1), pd.Timestamp(int(p) + 1, 1, 1)
     raise KpixlError(f"无法识别的考核期间 {period!r}（如 2024-03、2024Q1）/ unreadable period")
+
+
+def business_frt(con: Any, bh: BusinessHours) -> tuple[str, str]:
+    """FRT in business seconds over the typed log ``t`` / ``g1`` of the metrics query: (SQL
+    expression, join) with a small calendar (one row per day) joined on both dates."""
+    lo, hi = con.execute("SELECT min(least(created_at, first_reply_at))::DATE, max(greatest(created_at, first_reply_at))::DATE FROM t").fetchall()[0]
+    if lo is None:
+        return "CAST(NULL AS DOUBLE)", ""
+    cal = bh.calendar(lo, hi)
+    con.register("cal_df", cal)
+    con.execute("CREATE TEMP TABLE cal AS SELECT CAST(day AS DATE) AS day, work, cum FROM cal_df")
+
+    def clock(ts: str, alias: str) -> str:
+        tod = f"(epoch({ts}) - epoch(date_trunc('day', {ts})))"
+        within = " + ".join(f"least(greatest({tod} - {a}, 0), {b - a})" for a, b in bh.windows)
+        return f"({alias}.cum + CASE WHEN {alias}.work THEN {within} ELSE 0 END)"
+
+    join = " LEFT JOIN cal c1 ON c1.day = CAST(g1.created_at AS DATE) LEFT JOIN cal c2 ON c2.day = CAST(g1.first_reply_at AS DATE)"
+    return f"{clock('g1.first_reply_at', 'c2')} - {clock('g1.created_at', 'c1')}", join

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import KpixlError
-from .calendar import period_bounds
+from .calendar import business_frt, period_bounds
 from .columns import (
     AMBIGUOUS_DATE,
     FLAG_KEYS,
@@ -41,6 +41,7 @@ from .derived import derive
 from .fields import Fields
 from .options import AHT_CALLS, AHT_SESSIONS, MetricsResult, Options
 from .sources import Log, LogInput, open_log, q, s
+from .team import team_figures
 
 #: problem text of each kind of unreadable value (Chinese, English)
 UNREADABLE = {
@@ -111,7 +112,7 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     )
     con.execute(f"CREATE TEMP TABLE rep AS {_repeats(cols, o)}")
     per_agent, aht_basis = _per_agent(con, cols, o)
-    team = _team(con, cols, o)
+    team = team_figures(con, cols, o)
     return MetricsResult(
         per_agent,
         team,
@@ -327,7 +328,7 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
     """Every per-agent figure in one GROUP BY over the handled sessions."""
     frt, join = "epoch(g1.first_reply_at) - epoch(g1.created_at)", ""
     if o.business_hours is not None:
-        frt, join = _business_frt(con, o)
+        frt, join = business_frt(con, o.business_hours)
     work, aht, aht_basis = _aht(cols)
     csat = "sum(CASE WHEN handled AND csat IS NOT NULL THEN csat ELSE 0 END)" if o.csat == "mean" else (
         "count(*) FILTER (WHERE handled AND csat IS NOT NULL AND csat >= 4)"
@@ -369,60 +370,3 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
     per_agent["工号"] = per_agent["工号"].astype(object)
     per_agent["姓名"] = per_agent["姓名"].astype(object)
     return pd.DataFrame(per_agent), aht_basis
-
-
-def _team(con: Any, cols: dict[str, str], o: Options) -> dict[str, float]:
-    """Service level X/Y and abandonment (team level) under the ICMI variant ``o.abandon_mode``:
-
-    * ``against`` — every abandon is an offered call: SL = within X ÷ (answered + abandons);
-    * ``ignore`` — offered = answered: SL = within X ÷ answered;
-    * ``short`` — abandons within N seconds of queueing are not offered calls:
-      SL = within X ÷ (answered + abandons − short abandons).
-
-    放弃率 = counted abandons ÷ (answered + counted abandons), in every variant. An abandoned
-    call always counts, with or without a queue time (a call dropped before the queue has
-    none; without a queue time it cannot be a short abandon). An answered call without a queue
-    time cannot be judged within X: it is left out of service level (not of abandonment). A log
-    without queue times has no service level (blank); without an abandoned column, no team
-    figures at all."""
-    if "queue_seconds" not in cols and "abandoned" not in cols:
-        return {}
-    queue = "queue_seconds" if "queue_seconds" in cols else "CAST(NULL AS DOUBLE)"
-    row = con.execute(
-        f"""SELECT
-            count(*) FILTER (WHERE NOT abandoned) AS answered,
-            count(*) FILTER (WHERE NOT abandoned AND {queue} IS NOT NULL) AS answered_q,
-            count(*) FILTER (WHERE NOT abandoned AND {queue} <= {o.sl_seconds}) AS within,
-            count(*) FILTER (WHERE abandoned) AS abandons,
-            count(*) FILTER (WHERE abandoned AND {queue} <= {o.short_abandon_seconds}) AS short
-        FROM g1 WHERE valid"""
-    ).fetchone()
-    answered, answered_q, within, abandons, short = (float(v) for v in row)
-    counted = abandons - short if o.abandon_mode == "short" else abandons
-    offered = answered_q if o.abandon_mode == "ignore" else answered_q + counted
-    den = answered + counted
-    return {
-        "service_level": within / offered if offered and "queue_seconds" in cols else float("nan"),
-        "abandon_rate": counted / den if den and "abandoned" in cols else float("nan"),
-        "offered": offered,
-    }
-
-
-def _business_frt(con: Any, o: Options) -> tuple[str, str]:
-    """FRT in business seconds: a small calendar (one row per day) joined on both dates."""
-    bh = o.business_hours
-    assert bh is not None
-    lo, hi = con.execute("SELECT min(least(created_at, first_reply_at))::DATE, max(greatest(created_at, first_reply_at))::DATE FROM t").fetchall()[0]
-    if lo is None:
-        return "CAST(NULL AS DOUBLE)", ""
-    cal = bh.calendar(lo, hi)
-    con.register("cal_df", cal)
-    con.execute("CREATE TEMP TABLE cal AS SELECT CAST(day AS DATE) AS day, work, cum FROM cal_df")
-
-    def clock(ts: str, alias: str) -> str:
-        tod = f"(epoch({ts}) - epoch(date_trunc('day', {ts})))"
-        within = " + ".join(f"least(greatest({tod} - {a}, 0), {b - a})" for a, b in bh.windows)
-        return f"({alias}.cum + CASE WHEN {alias}.work THEN {within} ELSE 0 END)"
-
-    join = " LEFT JOIN cal c1 ON c1.day = CAST(g1.created_at AS DATE) LEFT JOIN cal c2 ON c2.day = CAST(g1.first_reply_at AS DATE)"
-    return f"{clock('g1.first_reply_at', 'c2')} - {clock('g1.created_at', 'c1')}", join
