@@ -274,6 +274,12 @@ def test_numeric_yes_no_columns_from_xlsx():
     assert a["handled"] == 3 and a["fcr"] == pytest.approx(1 / 3)  # 1 yes, 0 and blank no, 2 left out
 
 
+def test_a_table_with_category_columns_reads_as_text():
+    log = chat_log().astype({"客服工号": "category", "是否解决": "category"})
+    a = compute(log, Options(period="2024-03")).per_agent.set_index("工号").loc["A"]
+    assert a["handled"] == 3 and a["fcr"] == pytest.approx(1 / 3)  # as in test_chat_metrics_hand_computed
+
+
 def test_contacts_at_the_same_instant_are_repeats_of_each_other():
     log = chat_log().iloc[:2].copy()
     log.loc[1, ["客户ID", "会话开始"]] = ["c1", "2024-03-01 09:00:00"]  # c1 twice at 09:00

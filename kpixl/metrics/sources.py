@@ -77,6 +77,8 @@ def typed_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for name in df.columns:
         col = df[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):  # DuckDB would make it an ENUM
+            col = col.astype(object).where(col.notna(), None)
         if col.dtype == object and not col.map(lambda v: v is None or isinstance(v, str)).all():
             kinds = {type(v) for v in col if v is not None and not (isinstance(v, float) and v != v)}
             if kinds != {bool}:
