@@ -796,3 +796,38 @@ def test_exclusions_are_counted_within_the_period():
     whole = compute(log)
     assert whole.excluded == 3
     assert "第8行「满意度评分」: 无法识别的数值 '五星' / not a number" in whole.problems
+
+
+def test_a_call_centre_export_as_it_comes_with_a_short_mapping_file(tmp_path):
+    export = pd.DataFrame(
+        {
+            "Agent ID": ["A7", "A7", "B2", "", "B2"],
+            "Call ID": ["k1", "k1", "k2", "k3", "k4"],
+            "Leg": [1, 2, 1, 1, 1],
+            "Date": ["2021-01-04"] * 5,
+            "Time": ["09:00:00", "09:03:00", "10:00:00", "10:05:00", "11:00:00"],
+            "Queue": ["0:00:12", "0:00:30", "0:00:05", "", "0:01:00"],
+            "Talk": ["0:02:00", "0:01:30", "0:03:20", "", "0:00:40"],
+            "Answered (Y/N)": ["Y", "Y", "Y", "N", "Y"],
+        }
+    )
+    path = tmp_path / "january.csv"
+    export.to_csv(path, index=False)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "agent: Agent ID\nsession: Call ID+Leg\ncreated_at: Date+Time\nqueue_seconds: Queue\ntalk_seconds: Talk\nabandoned: !Answered (Y/N)\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.xlsx"
+    r = kpixl("metrics", path, "--map-file", mapping, "--period", "2021-01", "--out", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    sheets = pd.read_excel(out, sheet_name=None, engine="calamine", dtype={"工号": str})
+    roster = sheets["名单"].set_index("工号")
+    # A7 answered both legs of k1: talk 120 + 90 s over 2 calls; queue 12 and 30 s
+    assert roster.loc["A7", "接待量"] == 2 and roster.loc["A7", "平均处理时长(秒)"] == (120 + 90) / 2
+    assert roster.loc["A7", "平均应答速度ASA(秒)"] == (12 + 30) / 2
+    assert roster.loc["B2", "接待量"] == 2 and roster.loc["B2", "平均处理时长(秒)"] == (200 + 40) / 2
+    team = sheets["全队"].set_index("指标 / metric")["值 / value"]
+    # 4 answered (12, 30, 5, 60 s in queue) + 1 abandon without a queue time = 5 offered; within 20 s: 12 and 5
+    assert team["服务水平 service level"] == pytest.approx(2 / 5) and team["放弃率 abandonment"] == pytest.approx(1 / 5)
+    assert "problems" not in r.stdout and "已排除 / excluded" not in r.stdout

@@ -113,12 +113,21 @@ MAX_LISTED = 200
 
 
 def load_mapping(path: str | Path) -> dict[str, str]:
-    """A column mapping file: YAML ``字段: 表头`` lines (``agent: 坐席编号``)."""
+    """A column mapping file: YAML ``字段: 表头`` lines (``agent: 坐席编号``). An inverted flag
+    may be written unquoted (``abandoned: !Answered (Y/N)``), though YAML reads ``!`` as a tag."""
     import yaml
 
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def inverted(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
+        value = loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else ""
+        return f"!{suffix} {value}".strip()
+
+    Loader.add_multi_constructor("!", inverted)
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        data = yaml.load(p.read_text(encoding="utf-8-sig"), Loader=Loader)  # noqa: S506 — a SafeLoader
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KpixlError(f"{p.name}: 无法读取列映射（{exc}）/ cannot read the mapping file") from None
     if not isinstance(data, dict) or not all(isinstance(v, (str, int)) for v in data.values()):
