@@ -127,7 +127,7 @@ def load_mapping(path: str | Path) -> dict[str, str]:
     Loader.add_multi_constructor("!", inverted)
     p = Path(path)
     try:
-        data = yaml.load(p.read_text(encoding="utf-8-sig"), Loader=Loader)  # noqa: S506 — a SafeLoader
+        data = yaml.load(p.read_text(encoding="utf-8-sig"), Loader=Loader)  # Loader is a SafeLoader
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KpixlError(f"{p.name}: 无法读取列映射（{exc}）/ cannot read the mapping file") from None
     if not isinstance(data, dict) or not all(isinstance(v, (str, int)) for v in data.values()):
