@@ -14,6 +14,7 @@ from .columns import load_mapping
 from .options import MetricsResult, Options
 from .presence import add_occupancy, staffed_seconds
 from .report import LABELS, problems_sheet, settings_sheet, team_sheet, to_roster
+from .sources import read_frame
 from .sql import compute
 
 
@@ -97,7 +98,7 @@ def run(request: Request) -> RunResult:
     if request.presence:
         staffed = pd.Series(dtype=float)
         for p in request.presence:
-            seconds, found = staffed_seconds(read_table(p), o.period, name=Path(p).name)
+            seconds, found = staffed_seconds(read_frame(p), o.period, name=Path(p).name)
             staffed = staffed.add(seconds, fill_value=0)
             problems += found
         result = add_occupancy(result, staffed)

@@ -136,6 +136,29 @@ class Log:
         return out
 
 
+def read_frame(path: str | Path) -> pd.DataFrame:
+    """A small side file (a presence export) as a table: CSV values as written (工号 007 stays
+    007), xlsx as its cells hold them, Parquet as typed."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return pd.read_csv(p, dtype=str, keep_default_na=False, encoding=encoding).replace({"": None})
+            except UnicodeDecodeError:
+                continue
+            except Exception as exc:
+                raise KpixlError(f"{p.name}: 无法读取（{exc}）/ cannot read the file") from None
+        raise KpixlError(f"{p.name}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
+    if suffix == ".parquet":
+        import duckdb
+
+        return duckdb.sql(f"SELECT * FROM read_parquet({s(str(p))})").df()
+    from ..roster import read_table
+
+    return read_table(p)
+
+
 def _file_select(path: Path, index: int, workdir: Path) -> str | None:
     """A SELECT over one CSV or Parquet file with a ``__file`` column; None for other files."""
     suffix = path.suffix.lower()
