@@ -95,7 +95,7 @@ class Log:
 
     con: Any
     files: list[Path]
-    origins: list[Origin]
+    origins: list[Origin] | None  # None until counted from the typed table (see :meth:`known_origins`)
     types: dict[str, str]
     stored: bool  # raw0 is a table (CSV text, DataFrames); else a view over Parquet files
     frame: pd.DataFrame | None = None  # the table as given, for raw values in messages
@@ -104,10 +104,18 @@ class Log:
     combined: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived column → the columns it reads
     _where: Any = field(default=None, repr=False)
 
+    def known_origins(self) -> list[Origin]:
+        """Rows per file: counted once, from the typed table ``t0`` (its ``file`` column), which
+        exists by the time a problem is located; counting the files themselves costs a pass."""
+        if self.origins is None:
+            counts = dict(self.con.execute("SELECT file, count(*) FROM t0 GROUP BY file").fetchall())
+            self.origins = [Origin(p.name, counts.get(i, 0), records=p.suffix.lower() == ".parquet") for i, p in enumerate(self.files)]
+        return self.origins
+
     def where(self, row: int) -> str:
         """「file 第N行」 of a row of the whole log."""
         if self._where is None:
-            self._where = locator(self.origins or None, self.first_line)
+            self._where = locator(self.known_origins() or None, self.first_line)
         return self._where(row)
 
     def raw_values(self, column: str, lines: list[int]) -> dict[int, object]:
@@ -124,7 +132,7 @@ class Log:
             return dict(self.con.execute(f"SELECT rowid, {q(column)} FROM raw0 WHERE rowid IN ({listed})").fetchall())
         out: dict[int, object] = {}
         start = 0
-        for path, origin in zip(self.files, self.origins, strict=True):
+        for path, origin in zip(self.files, self.known_origins(), strict=True):
             local = [r - start for r in lines if start <= r < start + origin.rows]
             if local:
                 rows = self.con.execute(
@@ -193,10 +201,8 @@ def open_log(con: Any, log: LogInput, workdir: Path, *, first_line: int = 2, ori
         described = con.execute("DESCRIBE raw0").fetchall()
     except duckdb.Error as exc:
         raise KpixlError(f"{'、'.join(p.name for p in files)}: 无法读取（{exc}）/ cannot read the file") from None
-    counts = dict(con.execute("SELECT __file, count(*) FROM raw0 GROUP BY __file").fetchall())
-    found = [Origin(p.name, counts.get(i, 0), records=p.suffix.lower() == ".parquet") for i, p in enumerate(files)]
     types = {r[0]: r[1] for r in described if r[0] != "__file"}
-    return Log(con, files, found, types, stored)
+    return Log(con, files, None, types, stored)
 
 
 def _open_frame(con: Any, df: pd.DataFrame, files: list[Path], origins: list[Origin], first_line: int) -> Log:

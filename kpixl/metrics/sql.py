@@ -93,7 +93,7 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     checks = _typed_table(con, Fields(cols, src.types, formats), cols, o, src.table)
     problems = _problems(src, cols, checks, refuse_ambiguous_dates=not o.date_format)
     rows, excluded, usable = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE inp AND (bad0 OR p_start OR p_agent OR p_reply OR p_end)), count(*) FILTER (WHERE use) FROM t0"
+        "SELECT count(*), count(*) FILTER (WHERE inp AND (bad0 OR p_start OR p_agent OR p_reply OR p_end)), count(*) FILTER (WHERE use) FROM t"
     ).fetchone()
     kinds = _excluded_by(con, cols, checks)
     if "session" in cols:
@@ -150,10 +150,6 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: s
             expr = x.text(key)
             if key == "agent":
                 expr = f"NULLIF({expr}, '')"
-            if key == "customer":  # a placeholder id is an unknown customer, never a repeat
-                words = PLACEHOLDER_CUSTOMERS | {w.strip().lower() for w in o.placeholder_customers}
-                unknown = sorted({v for w in words for v in (w, w.upper(), w.title())})  # exact: no lower() per row
-                expr = f"CASE WHEN {expr} IN ({', '.join(s(w) for w in unknown)}) THEN NULL ELSE {expr} END"
             inner.append(f"{expr} AS __{key}")
             outer.append(f"__{key} AS {name}")
         else:
@@ -188,11 +184,12 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: s
         (coalesce({col("ended_at")} < {earliest}, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_end FROM ({level3})"""
     con.execute(
         f"""CREATE TEMP TABLE t0 AS SELECT *, FALSE AS dup,
-            coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use,
-            coalesce({period}, TRUE) AS inp FROM ({level4})"""
+            coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use FROM ({level4})"""
     )
     # rows were stored in input order: a row's place in the whole log is its rowid
-    con.execute(f"CREATE TEMP VIEW t AS SELECT rowid AS line, *{''.join(f', {v} AS {k}' for k, v in constant.items())} FROM t0")
+    # ``inp``: in the period, or with a start that cannot be placed (problems are counted for these)
+    view = f"rowid AS line, *, coalesce({period}, TRUE) AS inp{''.join(f', {v} AS {k}' for k, v in constant.items())}"
+    con.execute(f"CREATE TEMP VIEW t AS SELECT {view} FROM t0")
     con.execute("SET preserve_insertion_order = false")
     return checks
 
@@ -241,7 +238,7 @@ def _excluded_by(con: Any, cols: dict[str, str], checks: list[str]) -> dict[str,
     that occur only."""
     kinds = {f"「{cols[k]}」无法识别的{UNREADABLE[k][0]}": f"u_{k}" for k in checks}
     kinds.update({message.split(" / ")[0]: key for key, message in ROW_PROBLEMS})
-    counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE inp AND {c})' for c in kinds.values())} FROM t0").fetchone()
+    counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE inp AND {c})' for c in kinds.values())} FROM t").fetchone()
     return {kind: int(n) for kind, n in zip(kinds, counts, strict=True) if n}
 
 
@@ -250,15 +247,20 @@ def _repeats(cols: dict[str, str], o: Options) -> str:
     customer came back (a later valid contact) within the window."""
     if "customer" not in cols:
         return "SELECT NULL AS agent, 0 AS repeats WHERE FALSE"
+    # a placeholder id (0, 匿名 …) is an unknown customer, never a repeat; compared exactly
+    # in the usual cases (no lower() per row)
+    words = PLACEHOLDER_CUSTOMERS | {w.strip().lower() for w in o.placeholder_customers}
+    unknown = ", ".join(s(v) for v in sorted({v for w in words for v in (w, w.upper(), w.title())}))
     # one sort by (customer, time) and lead()/lag() over it: cheaper than a partitioned window.
     # Contacts at the same instant are repeats of each other, so the order among them
-    # does not matter (and needs no sort key).
+    # does not matter (and needs no sort key). A placeholder's rows sit together in that
+    # order, so it is enough to drop the few repeat candidates that hold one.
     return f"""SELECT agent, count(*) AS repeats FROM (
-            SELECT agent, handled AND resolved AS hr,
+            SELECT agent, customer, handled AND resolved AS hr,
                 lead(customer) OVER w = customer AND lead(created_at) OVER w - created_at <= INTERVAL {o.repeat_hours * 3600} SECOND AS again,
                 lag(customer) OVER w = customer AND lag(created_at) OVER w = created_at AS tie
             FROM g1 WHERE valid AND customer IS NOT NULL WINDOW w AS (ORDER BY customer, created_at))
-        WHERE hr AND (coalesce(again, FALSE) OR coalesce(tie, FALSE)) GROUP BY agent"""
+        WHERE hr AND (coalesce(again, FALSE) OR coalesce(tie, FALSE)) AND customer NOT IN ({unknown}) GROUP BY agent"""
 
 
 def _aht(cols: dict[str, str]) -> tuple[str, str, str | None]:
