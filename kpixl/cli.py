@@ -572,7 +572,7 @@ def metrics_cmd(
     result = run(request)
     problems = result.problems
     for problem in problems[:20]:
-        out.print(f"[yellow]已排除 / excluded:[/] {problem}")
+        out.print(f"[yellow]问题 / problem:[/] {problem}")
     if len(problems) > 20:
         out.print(f"… 另有 {len(problems) - 20} 条，用 --problems 文件 保存清单 / {len(problems) - 20} more: --problems FILE lists them")
     if result.metrics.team:
@@ -588,8 +588,9 @@ def metrics_cmd(
     if result.no_source:
         names = "、".join(result.no_source)
         out.print(f"[yellow]无来源（日志没有对应列，留空）/ no source in the log, left blank:[/] {names}")
-    excluded = result.metrics.excluded
-    out.print(f"{result.agents} 名客服 → {out_path}（{excluded} 行已排除）/ {result.agents} agents written, {excluded} rows excluded")
+    excluded, partly = result.metrics.excluded, sum(result.metrics.left_out.values())
+    zh, en = (f"，{partly} 行只在一项指标中不计", f", {partly} left out of one figure only") if partly else ("", "")
+    out.print(f"{result.agents} 名客服 → {out_path}（{excluded} 行已排除{zh}）/ {result.agents} agents written, {excluded} rows excluded{en}")
 
 
 @main.command("explain")

@@ -44,15 +44,17 @@ def test_chat_metrics_hand_computed():
     assert a["complaint_rate"] == pytest.approx(1 / 3)
     assert a["daily"] == 1.5  # 3 sessions on 2 days
     b = r.per_agent.set_index("工号").loc["B"]
-    assert b["handled"] == 2  # s4 and s8 (s5, s6 excluded; the repeated s4 is a duplicate)
-    assert b["frt"] == 20 and b["fcr"] == 1.0  # (10 + 30) / 2; both resolved, no repeat within 72 h
-    assert b["valid_share"] == pytest.approx(2 / 3)  # 3 usable March rows, one a duplicate
+    assert b["handled"] == 3  # s4, s5 and s8 (s6 excluded; the repeated s4 is a duplicate)
+    # s5's reply "before" its start leaves it out of FRT only: (10 + 30) / 2; all three resolved, no repeat
+    assert b["frt"] == 20 and b["frt_n"] == 2 and b["fcr"] == 1.0
+    assert b["valid_share"] == pytest.approx(3 / 4)  # 4 usable March rows, one a duplicate
     assert r.problems == [
         "第7行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
-        "第6行: 首次回复早于会话开始 / reply before the session started",
+        "第6行: 首次回复早于会话开始，不计入首次响应时间 / reply before the session started: left out of FRT only",
     ]
-    assert r.excluded_by == {"「会话开始」无法识别的时间": 1, "首次回复早于会话开始": 1}
-    assert (r.rows, r.excluded, r.usable) == (9, 2, 6)  # s1 s2 s3 s4 s8 and the repeated s4; s7 is April
+    assert r.excluded_by == {"「会话开始」无法识别的时间": 1}
+    assert r.left_out == {"首次回复早于会话开始，不计入首次响应时间": 1}
+    assert (r.rows, r.excluded, r.usable) == (9, 1, 7)  # s1 s2 s3 s4 s5 s8 and the repeated s4; s7 is April
 
 
 def test_csat_mean_and_repeat_window_switches():
@@ -114,7 +116,7 @@ def test_end_to_end_log_to_scored_team(tmp_path):
     roster = tmp_path / "roster.csv"
     r = kpixl("metrics", log, "--period", "2024-03", "--scheme", "online-agent", "--default-target", "2", "--out", roster)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "第7行" in r.stdout and "2 行已排除" in r.stdout
+    assert "第7行" in r.stdout and "1 行已排除，1 行只在一项指标中不计" in r.stdout  # the bad time; s5's FRT
     df = pd.read_csv(roster, dtype={"工号": str})
     assert {"首次响应时间", "平均响应时长", "日均接待量·实际接待量", "日均接待量·目标接待量", "一次解决率", "客户满意度", "投诉率"} <= set(df.columns)
     assert df.set_index("工号").loc["A", "首次响应时间"] == 40 and df["样本数·首次响应时间"].tolist() == [3, 2]
@@ -215,15 +217,15 @@ def test_csv_xlsx_and_parquet_give_the_same_figures_and_problems(tmp_path):
     rows = {
         csv: [
             "第7行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
-            "第6行: 首次回复早于会话开始 / reply before the session started",
+            "第6行: 首次回复早于会话开始，不计入首次响应时间 / reply before the session started: left out of FRT only",
         ],
         xlsx: [
             "第7行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
-            "第6行: 首次回复早于会话开始 / reply before the session started",
+            "第6行: 首次回复早于会话开始，不计入首次响应时间 / reply before the session started: left out of FRT only",
         ],
         parquet: [  # Parquet rows are numbered as records, from 1
             "第6条记录「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
-            "第5条记录: 首次回复早于会话开始 / reply before the session started",
+            "第5条记录: 首次回复早于会话开始，不计入首次响应时间 / reply before the session started: left out of FRT only",
         ],
     }
     outs = []
@@ -409,7 +411,7 @@ def test_several_files_name_the_file_and_its_own_line(tmp_path):
     db = compute([a, b], Options(period="2024-03"))
     assert db.problems == [
         "b.csv 第4行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
-        "b.csv 第3行: 首次回复早于会话开始 / reply before the session started",
+        "b.csv 第3行: 首次回复早于会话开始，不计入首次响应时间 / reply before the session started: left out of FRT only",
     ]
     import duckdb  # Parquet rows are numbered as records, from 1
 
@@ -418,7 +420,7 @@ def test_several_files_name_the_file_and_its_own_line(tmp_path):
         duckdb.sql(f"COPY (SELECT * FROM read_csv('{src}', all_varchar=true)) TO '{dst}' (FORMAT PARQUET)")
     assert compute([pa, pb], Options(period="2024-03")).problems == [
         "b.parquet 第3条记录「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp",
-        "b.parquet 第2条记录: 首次回复早于会话开始 / reply before the session started",
+        "b.parquet 第2条记录: 首次回复早于会话开始，不计入首次响应时间 / reply before the session started: left out of FRT only",
     ]
 
 
@@ -501,7 +503,8 @@ def test_chat_aht_is_the_mean_session_length_and_says_so(tmp_path):
     assert r.aht_basis == "sessions"
     aht = r.per_agent.set_index("工号")["aht"]
     assert aht["A"] == (600 + 300 + 1200) / 3  # s1 09:00→09:10, s2 10:00→10:05, s3 09:00→09:20
-    assert aht["B"] == (120 + 1800) / 2  # s4 11:00→11:02, s8 23:50→00:20 (across midnight)
+    # s4 11:00→11:02; s5 11:00→11:02 (its reply time is bad, its length is not); s8 23:50→00:20 (across midnight)
+    assert aht["B"] == (120 + 120 + 1800) / 3
     log = chat_log()
     log.loc[1, "结束"] = None  # s2 has no end: not in the mean (never as 0)
     assert compute(log, Options(period="2024-03")).per_agent.set_index("工号").loc["A", "aht"] == (600 + 1200) / 2
@@ -609,10 +612,11 @@ def test_no_agent_written_is_an_error_with_the_reason(tmp_path):
     reason = "没有可写出的客服：日志 9 行，1 行已排除（「会话开始」无法识别的时间 1 行），考核期间 2023-01 内可用 0 行"
     assert reason in r.stdout + r.stderr
     assert "Traceback" not in r.stderr
-    r = kpixl("metrics", log, "--map", "created_at=结束", "--period", "2024-03", "--out", out)
-    assert r.returncode == 1 and not out.exists()  # every reply is "before" the end taken as the start
-    # the six March ends are all after the reply; s6 has no end; s7 and s8 end in April (not counted)
-    assert "7 行已排除（首次回复早于会话开始 6 行、没有会话开始时间 1 行）" in r.stdout + r.stderr
+    abandons = tmp_path / "abandons.csv"
+    calls().iloc[3:].to_csv(abandons, index=False)  # two abandoned calls, no agent answered
+    r = kpixl("metrics", abandons, "--map", "agent=坐席", "--out", out)
+    assert r.returncode == 1 and not out.exists()
+    assert "没有可写出的客服：日志 2 行，0 行已排除，可用 2 行，都不是客服接待的会话（放弃、测试或重复）" in r.stdout + r.stderr
 
 
 def test_durations_as_clock_times_and_in_chinese(tmp_path):
@@ -754,12 +758,12 @@ def test_repeated_session_ids_are_counted_and_a_composite_key_keeps_legs_apart(t
 
 def test_too_many_excluded_rows_fail_with_the_reason(tmp_path):
     log = tmp_path / "log.csv"
-    chat_log().to_csv(log, index=False)  # 2 of 9 rows excluded: 22.2%
+    chat_log().to_csv(log, index=False)  # 1 of 9 rows excluded (the bad time): 11.1%
     out = tmp_path / "r.csv"
-    r = kpixl("metrics", log, "--max-excluded", "20%", "--out", out)
+    r = kpixl("metrics", log, "--max-excluded", "10%", "--out", out)
     assert r.returncode == 1 and not out.exists()
-    assert "已排除 2 行，占日志 9 行的 22.2%，超过 --max-excluded 20.0%" in r.stdout + r.stderr
-    assert kpixl("metrics", log, "--max-excluded", "0.25", "--out", out).returncode == 0 and out.exists()
+    assert "已排除 1 行，占日志 9 行的 11.1%，超过 --max-excluded 10.0%（「会话开始」无法识别的时间 1 行）" in r.stdout + r.stderr
+    assert kpixl("metrics", log, "--max-excluded", "0.12", "--out", out).returncode == 0 and out.exists()
     r = kpixl("metrics", log, "--max-excluded", "两成", "--out", out)
     assert r.returncode == 1 and "两成" in r.stdout + r.stderr and "Traceback" not in r.stderr
 
@@ -791,13 +795,14 @@ def test_clock_skew_tolerance_counts_a_reply_just_before_the_start_as_0(tmp_path
     assert r.problems == ["第7行「会话开始」: 无法识别的时间 'bad time' / unreadable timestamp"]
     b = r.per_agent.set_index("工号").loc["B"]
     assert b["handled"] == 3 and b["frt"] == pytest.approx((10 + 0 + 30) / 3)  # s4, s5 (skew, 0 s), s8
-    r = compute(chat_log(), Options(period="2024-03", skew_seconds=59))  # beyond the tolerance: excluded as before
-    assert r.per_agent.set_index("工号").loc["B", "handled"] == 2
+    r = compute(chat_log(), Options(period="2024-03", skew_seconds=59))  # beyond the tolerance: out of FRT only
+    b = r.per_agent.set_index("工号").loc["B"]
+    assert b["handled"] == 3 and b["frt"] == (10 + 30) / 2
     path, out = tmp_path / "log.csv", tmp_path / "r.csv"
     chat_log().to_csv(path, index=False)
     run = kpixl("metrics", path, "--period", "2024-03", "--skew", "1分钟", "--out", out)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert pd.read_csv(out).set_index("工号").loc["B", "接待量"] == 3
+    assert pd.read_csv(out).set_index("工号").loc["B", "首次响应时间(秒)"] == pytest.approx(40 / 3)
 
 
 def test_exclusions_are_counted_within_the_period():
@@ -805,9 +810,9 @@ def test_exclusions_are_counted_within_the_period():
     log.loc[6, "首次回复"] = "2024-04-01 08:59:00"  # s7 (April): reply before its start
     log.loc[6, "满意度评分"] = "五星"  # and an unreadable score
     march = compute(log, Options(period="2024-03"))
-    assert march.excluded == 2 and len(march.problems) == 2  # the bad time (period unknown) and s5, as before
+    assert march.excluded == 1 and len(march.problems) == 2  # the bad time (period unknown); s5 out of FRT, as before
     whole = compute(log)
-    assert whole.excluded == 3
+    assert whole.excluded == 2 and len(whole.problems) == 3  # and s7, left out for its score
     assert "第8行「满意度评分」: 无法识别的数值 '五星' / not a number" in whole.problems
 
 
@@ -843,4 +848,15 @@ def test_a_call_centre_export_as_it_comes_with_a_short_mapping_file(tmp_path):
     team = sheets["全队"].set_index("指标 / metric")["值 / value"]
     # 4 answered (12, 30, 5, 60 s in queue) + 1 abandon without a queue time = 5 offered; within 20 s: 12 and 5
     assert team["服务水平 service level"] == pytest.approx(2 / 5) and team["放弃率 abandonment"] == pytest.approx(1 / 5)
-    assert "已排除 / excluded" not in r.stdout  # nothing left out
+    assert "问题 / problem" not in r.stdout  # nothing left out
+
+
+def test_an_end_before_the_start_leaves_the_session_out_of_its_length_only():
+    log = chat_log()
+    log.loc[1, "结束"] = "2024-03-01 09:59:00"  # s2 starts at 10:00
+    r = compute(log, Options(period="2024-03"))
+    assert "第3行: 结束早于开始，不计入会话时长 / ended before it started: left out of the session length only" in r.problems
+    a = r.per_agent.set_index("工号").loc["A"]
+    assert a["handled"] == 3 and a["frt"] == 40  # s2 still handled, its reply time still counts
+    assert a["aht"] == (600 + 1200) / 2  # s1 and s3 only
+    assert r.excluded == 1 and r.left_out == {"首次回复早于会话开始，不计入首次响应时间": 1, "结束早于开始，不计入会话时长": 1}

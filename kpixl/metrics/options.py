@@ -41,4 +41,5 @@ class MetricsResult:
     usable: int = 0  # rows in the period and not excluded (test and repeated sessions included)
     repeated: int = 0  # usable rows whose session id an earlier row already had (not counted)
     excluded_by: dict[str, int] = field(default_factory=dict)  # kind of exclusion (Chinese) → rows
+    left_out: dict[str, int] = field(default_factory=dict)  # rows left out of one figure only, by kind
     columns: dict[str, str] = field(default_factory=dict)  # field → the log's column it was read from

@@ -49,13 +49,15 @@ UNREADABLE = {
     **{k: ("是/否", "not a yes/no value") for k in FLAG_KEYS},
     **{k: ("数值", "not a number") for k in NUMBER_KEYS},
 }
-#: row problems after the unreadable values, in the order they are decided
+#: row problems after the unreadable values, in the order they are decided: the first two
+#: leave the row out; the time-order ones only the figure the bad time feeds
 ROW_PROBLEMS = (
     ("p_start", "没有会话开始时间 / no start time"),
     ("p_agent", "没有客服工号 / no agent"),
-    ("p_reply", "首次回复早于会话开始 / reply before the session started"),
-    ("p_end", "结束早于开始 / ended before it started"),
+    ("p_reply", "首次回复早于会话开始，不计入首次响应时间 / reply before the session started: left out of FRT only"),
+    ("p_end", "结束早于开始，不计入会话时长 / ended before it started: left out of the session length only"),
 )
+EXCLUDING = ("p_start", "p_agent")
 
 
 def compute(
@@ -93,9 +95,9 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     checks = _typed_table(con, Fields(cols, src.types, formats), cols, o, src.table)
     problems = _problems(src, cols, checks, refuse_ambiguous_dates=not o.date_format)
     rows, excluded, usable = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE inp AND (bad0 OR p_start OR p_agent OR p_reply OR p_end)), count(*) FILTER (WHERE use) FROM t"
+        "SELECT count(*), count(*) FILTER (WHERE inp AND (bad0 OR p_start OR p_agent)), count(*) FILTER (WHERE use) FROM t"
     ).fetchone()
-    kinds = _excluded_by(con, cols, checks)
+    kinds, left_out = _excluded_by(con, cols, checks)
     if "session" in cols:
         # one sort by (id, line): each row whose id equals the previous row's is a later
         # occurrence (faster than hashing ten million distinct strings); those few rows are
@@ -123,6 +125,7 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
         rows=int(rows),
         usable=int(usable),
         excluded_by=kinds,
+        left_out=left_out,
         columns=cols,
         repeated=int(repeated),
     )
@@ -184,7 +187,7 @@ def _typed_table(con: Any, x: Fields, cols: dict[str, str], o: Options, table: s
         (coalesce({col("ended_at")} < {earliest}, FALSE) AND NOT (bad0 OR p_start OR p_agent)) AS p_end FROM ({level3})"""
     con.execute(
         f"""CREATE TEMP TABLE t0 AS SELECT *, FALSE AS dup,
-            coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent OR p_reply OR p_end) AS use FROM ({level4})"""
+            coalesce({period}, FALSE) AND NOT (bad0 OR p_start OR p_agent) AS use FROM ({level4})"""
     )
     # rows were stored in input order: a row's place in the whole log is its rowid
     # ``inp``: in the period, or with a start that cannot be placed (problems are counted for these)
@@ -233,13 +236,15 @@ def _refuse_ambiguous(column: str, values: list[object]) -> None:
     )
 
 
-def _excluded_by(con: Any, cols: dict[str, str], checks: list[str]) -> dict[str, int]:
-    """Excluded rows by kind (a row with two unreadable values counts under both), the kinds
-    that occur only."""
+def _excluded_by(con: Any, cols: dict[str, str], checks: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """(Rows left out by kind — a row with two unreadable values counts under both —, rows
+    left out of one figure only by kind), the kinds that occur only."""
     kinds = {f"「{cols[k]}」无法识别的{UNREADABLE[k][0]}": f"u_{k}" for k in checks}
     kinds.update({message.split(" / ")[0]: key for key, message in ROW_PROBLEMS})
     counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE inp AND {c})' for c in kinds.values())} FROM t").fetchone()
-    return {kind: int(n) for kind, n in zip(kinds, counts, strict=True) if n}
+    found = {kind: (key, int(n)) for (kind, key), n in zip(kinds.items(), counts, strict=True) if n}
+    whole = {kind: n for kind, (key, n) in found.items() if key.startswith("u_") or key in EXCLUDING}
+    return whole, {kind: n for kind, (_, n) in found.items() if kind not in whole}
 
 
 def _repeats(cols: dict[str, str], o: Options) -> str:
@@ -270,7 +275,7 @@ def _aht(cols: dict[str, str]) -> tuple[str, str, str | None]:
     if "talk_seconds" in cols:
         work = "coalesce(talk_seconds,0)+coalesce(hold_seconds,0)+coalesce(acw_seconds,0)"
         return work, "sum(CASE WHEN handled THEN work END) / nullif(count(*) FILTER (WHERE handled), 0)", AHT_CALLS
-    work = "epoch(ended_at) - epoch(created_at)"
+    work = "CASE WHEN p_end THEN NULL ELSE epoch(ended_at) - epoch(created_at) END"  # an end before the start: no length
     if "ended_at" in cols:
         return work, "avg(CASE WHEN handled THEN work END)", AHT_SESSIONS
     return work, "CAST(NULL AS DOUBLE)", None
@@ -344,8 +349,8 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
             coalesce(arg_min(name, line) FILTER (WHERE handled AND name IS NOT NULL), '') AS "姓名",
             {s(o.period or "")} AS "考核期间",
             count(*) FILTER (WHERE handled) AS handled,
-            avg(CASE WHEN handled AND NOT first_reply_by_bot THEN frt_s END) AS frt,
-            count(CASE WHEN handled AND NOT first_reply_by_bot THEN frt_s END) AS frt_n,
+            avg(CASE WHEN handled AND NOT first_reply_by_bot AND NOT p_reply THEN frt_s END) AS frt,
+            count(CASE WHEN handled AND NOT first_reply_by_bot AND NOT p_reply THEN frt_s END) AS frt_n,
             sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN avg_reply_seconds * coalesce(replies, 1) END)
               / nullif(sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN coalesce(replies, 1) END), 0) AS art,
             {aht} AS aht,
