@@ -58,6 +58,7 @@ def __getattr__(name: str):
 def __dir__() -> list[str]:
     return sorted(__all__)
 
+
 __all__ = [
     "AmbiguousEdgeError",
     "CellIssue",

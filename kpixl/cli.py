@@ -514,19 +514,17 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
 @click.option("--holiday", "holidays", multiple=True, help="节假日，如 2024-10-01..2024-10-07 / holidays")
 @click.option("--workday", "extra_workdays", multiple=True, help="调休上班日，如 2024-10-12 / make-up working days")
 @click.option("--problems", "problems_path", default=None, type=click.Path(dir_okay=False), help="排除的行写入此文件 / excluded rows list")
+@click.option("--skew", default=None, help="时钟误差容许，如 2s：早于开始不超过此数的回复按 0 秒计 / clock-skew tolerance")
+@click.option("--date-format", default=None, help="日志的日期写法：MDY（月/日/年）、DMY 或如 %d.%m.%Y / date order of the export")
+@click.option("--max-excluded", default=None, help="排除的行超过此比例时报错、不输出，如 5% / fail when more rows are excluded")
+@click.option("--unknown-customer", "unknown_customers", multiple=True,
+              help="表示未知客户的客户ID（另加于 0、匿名 等），不算再来 / placeholder customer ids, never repeats")  # fmt: skip
 @click.option(
     "--presence",
     "presence_paths",
     multiple=True,
     type=click.Path(dir_okay=False, exists=True),
     help="坐席在线记录（登录/登出或在线时长），用于占用率 / agent presence export, for occupancy",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "pandas", "duckdb"]),
-    default="auto",
-    show_default=True,
-    help="auto：Parquet 或大于 100 MB 的日志用 DuckDB / DuckDB for Parquet or logs over 100 MB",
 )
 def metrics_cmd(
     logs: tuple[str, ...],
@@ -550,91 +548,49 @@ def metrics_cmd(
     extra_workdays: tuple[str, ...],
     presence_paths: tuple[str, ...],
     problems_path: str | None,
-    engine: str,
+    unknown_customers: tuple[str, ...],
+    max_excluded: str | None,
+    date_format: str | None,
+    skew: str | None,
 ) -> None:
     """从会话/通话日志计算每个客服的 KPI，输出可评分的名单 / KPI metrics per agent from session logs, as a roster.
 
     LOGS：客服系统导出的 CSV、xlsx 或 Parquet / CSV, xlsx or Parquet exports.
     """
-    from .metrics import BusinessHours, Options, add_occupancy, compute, load_mapping, read_log, staffed_seconds, to_roster
-    from .units import parse_value
+    from .metrics import Request, run
 
-    daily_targets = {k: parse_value(v, "") for k, v in _pairs(targets, "--target", "岗位=目标，如 新员工=50", "ROLE=TARGET").items()}
-    business_options = business_hours is not None or workdays is not None or holidays or extra_workdays
-    if frt_mode == "calendar" and business_options:
-        raise click.UsageError("--frt calendar 与工作时间选项不能同时使用 / business-hours options need --frt business")
-    hours = None
-    if frt_mode == "business" or business_options:
-        hours = BusinessHours.parse(business_hours or "09:00-18:00", workdays or "1-5", holidays, extra_workdays)
-    o = Options(
-        period=period, repeat_hours=repeat_hours, csat=csat_mode, sl_seconds=sl_seconds, abandon_mode=abandon_mode,
-        short_abandon_seconds=short_abandon, targets=daily_targets,
-        default_target=default_target, business_hours=hours,
+    request = Request(
+        logs=logs, out_path=out_path, period=period, scheme_id=scheme_id, map_file=map_file,
+        mapping=_pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER"),
+        repeat_hours=repeat_hours, csat=csat_mode, sl_seconds=sl_seconds, abandon_mode=abandon_mode,
+        short_abandon_seconds=short_abandon, targets=_pairs(targets, "--target", "岗位=目标，如 新员工=50", "ROLE=TARGET"),
+        default_target=default_target, roster_path=roster_path, frt_mode=frt_mode, business_hours=business_hours,
+        workdays=workdays, holidays=holidays, extra_workdays=extra_workdays, presence=presence_paths,
+        problems_path=problems_path, unknown_customers=unknown_customers, max_excluded=max_excluded,
+        date_format=date_format, skew=skew,
     )  # fmt: skip
-    mapping = {**(load_mapping(map_file) if map_file else {}), **_pairs(maps, "--map", "字段=表头，如 agent=坐席编号", "FIELD=HEADER")}
-    big = any(Path(p).suffix.lower() == ".parquet" for p in logs) or sum(Path(p).stat().st_size for p in logs) > 100 * 2**20
-    if engine == "duckdb" or (engine == "auto" and big):
-        from .metrics_sql import compute_duckdb
-
-        result = compute_duckdb(list(logs), o, mapping=mapping)
-    else:
-        read = [read_log(p) for p in logs]
-        frames, origins = [f for f, _ in read], [origin for _, origin in read]
-        log = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        result = compute(log, o, mapping=mapping, origins=origins)
-    problems = list(result.problems)
-    if presence_paths:
-        staffed = pd.Series(dtype=float)
-        for p in presence_paths:
-            seconds, found = staffed_seconds(read_log(p)[0], period, name=Path(p).name)
-            staffed = staffed.add(seconds, fill_value=0)
-            problems += found
-        result = add_occupancy(result, staffed)
-    roles = None
-    if roster_path:
-        r = read_table(roster_path)
-        if "工号" in r.columns and "岗位" in r.columns:
-            roles = dict(zip(r["工号"].astype(str), r["岗位"].astype(str), strict=True))
-    roster = to_roster(result, load_scheme(scheme_id) if scheme_id else None, o, roles)
-    sheets = {"口径": _metrics_settings(o, logs, presence_paths)}
-    if result.team:
-        t = result.team
-        names = ["服务水平 service level", "放弃率 abandonment", "呼入量 offered"]
-        sheets["全队"] = pd.DataFrame({"指标 / metric": names, "值 / value": [t["service_level"], t["abandon_rate"], t["offered"]]})
-    if problems:
-        sheets["问题清单"] = pd.DataFrame({"问题 / problem": problems})
-    write_table(roster, out_path, inputs=(*logs, *presence_paths), sheet="名单", more=sheets)
-    if problems_path:
-        write_table(pd.DataFrame({"问题 / problem": problems}), problems_path, inputs=(*logs, *presence_paths), sheet="问题清单")
+    result = run(request)
+    problems = result.problems
     for problem in problems[:20]:
-        out.print(f"[yellow]已排除 / excluded:[/] {problem}")
+        out.print(f"[yellow]问题 / problem:[/] {problem}")
     if len(problems) > 20:
         out.print(f"… 另有 {len(problems) - 20} 条，用 --problems 文件 保存清单 / {len(problems) - 20} more: --problems FILE lists them")
-    if result.team:
-        t = result.team
-        sl, ab = f"{t['service_level']:.1%}", f"{t['abandon_rate']:.1%}"
+    if result.metrics.team:
+        t = result.metrics.team
+        sl, ab = (f"{t[k]:.1%}" if t[k] == t[k] else "—" for k in ("service_level", "abandon_rate"))
         out.print(f"服务水平 {sl}（{sl_seconds:g} 秒内接起），放弃率 {ab} / service level {sl}, abandonment {ab}")
-    out.print(f"{len(roster)} 名客服 → {out_path}（{result.excluded} 行已排除）/ {len(roster)} agents written, {result.excluded} rows excluded")
-
-
-def _metrics_settings(o, logs: tuple[str, ...], presence: tuple[str, ...]) -> pd.DataFrame:
-    """The definitions a metrics run used, so a roster says how its figures were made."""
-    bh = o.business_hours
-    clock = "自然时间 / calendar"
-    if bh is not None:
-        windows = ",".join(f"{int(a) // 3600:02d}:{int(a) % 3600 // 60:02d}-{int(b) // 3600:02d}:{int(b) % 3600 // 60:02d}" for a, b in bh.windows)
-        days = "".join(map(str, sorted(bh.weekdays)))
-        clock = f"工作时间 / business: {windows}；工作日 {days}；节假日 {len(bh.holidays)} 天；调休上班 {len(bh.workdays)} 天"
-    rows = [
-        ("日志 / logs", "、".join(Path(p).name for p in logs)),
-        ("考核期间 / period", o.period or "全部 / all"),
-        ("首次响应时间计时 / FRT clock", clock),
-        ("一次解决率再来窗口 / FCR repeat window", f"{o.repeat_hours:g} 小时"),
-        ("客户满意度 / CSAT", "4–5 分占比 / top-2-box" if o.csat == "top2" else "平均分 / mean"),
-        ("服务水平 / service level", f"{o.sl_seconds:g} 秒内接起；放弃 {o.abandon_mode}（短放弃 ≤{o.short_abandon_seconds:g} 秒）"),
-        ("在线记录 / presence", "、".join(Path(p).name for p in presence) or "无 / none"),
-    ]
-    return pd.DataFrame(rows, columns=["项目 / setting", "取值 / value"])
+    if result.metrics.repeated:
+        n = result.metrics.repeated
+        out.print(
+            f"[yellow]会话ID 重复的 {n} 行未计入[/]（一次会话有多段记录时可用 --map session=会话ID+段号）/ "
+            f"{n} rows repeat an earlier session id and are not counted (for legs of one call: --map session=CallID+Leg)"
+        )
+    if result.no_source:
+        names = "、".join(result.no_source)
+        out.print(f"[yellow]无来源（日志没有对应列，留空）/ no source in the log, left blank:[/] {names}")
+    excluded, partly = result.metrics.excluded, sum(result.metrics.left_out.values())
+    zh, en = (f"，{partly} 行只在一项指标中不计", f", {partly} left out of one figure only") if partly else ("", "")
+    out.print(f"{result.agents} 名客服 → {out_path}（{excluded} 行已排除{zh}）/ {result.agents} agents written, {excluded} rows excluded{en}")
 
 
 @main.command("explain")
