@@ -1,0 +1,85 @@
+"""Hostile input (issue 14): no traceback, no silent misread, no injection, no lost input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import kpixl as k
+from kpixl.errors import KpixlError, RosterError, ValueParseError
+from kpixl.units import parse_value
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEME = "support-center-quarterly"
+
+
+def team() -> pd.DataFrame:
+    return k.read_table(ROOT / "samples" / "team.csv")
+
+
+def _issues(exc: RosterError) -> list[tuple[int, str]]:
+    return [(i.row, i.column) for i in exc.issues]
+
+
+# ----------------------------------------------------------------------------- 3. misreads
+@pytest.mark.parametrize("text", ["5 5", "5,5", "1:99:99", "1:60:00", "1分75秒"])
+def test_ambiguous_seconds_are_errors_not_55(text):
+    with pytest.raises(ValueParseError):
+        parse_value(text, "秒")
+
+
+def test_real_spellings_of_seconds_still_read():
+    assert parse_value("1,234", "秒") == 1234
+    assert parse_value("28 秒", "秒") == 28
+    assert parse_value("1:02:03", "秒") == 3723
+    assert parse_value("75:30", "秒") == 4530  # minutes may run past 59 without an hour part
+
+
+@pytest.mark.parametrize("text", ["5 5", "5,5", "1:99:99"])
+def test_ambiguous_seconds_in_a_roster_name_row_and_column(text):
+    df = team()
+    df["平均响应时长"] = df["平均响应时长"].astype(object)
+    df.loc[1, "平均响应时长"] = text  # E002, file row 3
+    with pytest.raises(RosterError) as info:
+        k.score(SCHEME, df)
+    assert _issues(info.value) == [(3, "平均响应时长")]
+    assert "第3行" in str(info.value) and "平均响应时长" in str(info.value)
+
+
+def test_money_unit_in_a_level_column_is_an_error():
+    scheme = k.load_scheme("phone-agent-monthly")
+    rule = next(i.rule for i in scheme.indicators if i.name == "服务意识")
+    assert rule.read_one("2级") == 2 and rule.read_one(3) == 3
+    with pytest.raises(ValueParseError):
+        rule.read_one("1元")
+    with pytest.raises(ValueParseError):
+        rule.read_one(True)
+
+
+def test_true_false_in_a_percent_column_of_an_xlsx_is_an_error(tmp_path):
+    df = team()
+    path = tmp_path / "team.xlsx"
+    df.to_excel(path, index=False)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    col = [c.value for c in ws[1]].index("一次解决率") + 1
+    ws.cell(3, col).value = True  # E002: TRUE must not become 100%
+    ws.cell(4, col).value = False
+    wb.save(path)
+    with pytest.raises(RosterError) as info:
+        k.score(SCHEME, k.read_table(path))
+    assert _issues(info.value) == [(3, "一次解决率"), (4, "一次解决率")]
+    with pytest.raises(ValueParseError):
+        parse_value(True, "")
+
+
+def test_true_false_in_a_yes_no_column_stays_valid():
+    scheme = k.load_scheme("agent-monthly")
+    row = {h: 0 for h in scheme.roster_headers()}
+    row.update({"工号": "A1", "姓名": "甲", "部门": "门市", "岗位": "客服", "考核期间": "2024-01", "选片顾客数": 50})
+    df = pd.DataFrame([{**row, "考勤单据规范填写": True}, {**row, "工号": "A2", "考勤单据规范填写": False}])
+    got = k.score(scheme, df)
+    assert got["考勤单据规范填写得分"].tolist() == [3, -6]
