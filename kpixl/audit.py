@@ -124,6 +124,8 @@ def audit_people(scheme: Scheme, people: pd.DataFrame, stated: list[Stated], *, 
                         Finding(WARNING, s.file, s.sheet, ref, f"缺少{who}的{what} / missing {'signature' if what == '签字' else 'date'}")
                     )
         for flag in filter(None, str(got["标记"]).split("；")):
+            if flag.startswith("重复工号"):
+                continue  # already an error above, with its cell
             findings.append(Finding(WARNING, s.file, s.sheet, at(k, "工号") or "", flag))
     if "考核期间" in results.columns:
         periods = results["考核期间"].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())

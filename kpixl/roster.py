@@ -11,13 +11,15 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .errors import KpixlError
+from .errors import CellIssue, KpixlError, RosterError
 
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
 
@@ -36,9 +38,11 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         if suffix in (".csv", ".txt"):
             for encoding in ("utf-8-sig", "gb18030"):
                 try:
-                    return pd.read_csv(p, dtype=TEXT_COLUMNS, encoding=encoding, skipinitialspace=True)
+                    # blank lines are kept (as empty rows) so that row k of the table is line k + 2 of the file
+                    df = pd.read_csv(p, dtype=TEXT_COLUMNS, encoding=encoding, skipinitialspace=True, skip_blank_lines=False)
                 except UnicodeDecodeError:
                     continue
+                return _checked(df, p)
             raise FileError(f"{p}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
         if suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
             if sheet is None:
@@ -46,12 +50,34 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
 
                 names = CalamineWorkbook.from_path(str(p)).sheet_names
                 sheet = "团队汇总" if "团队汇总" in names else names[0]
-            return pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS)
-    except FileError:
+            return _checked(pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS), p)
+    except KpixlError:
         raise
     except Exception as exc:  # corrupt file, wrong format, missing sheet
         raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
     raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
+
+
+_MANGLED = re.compile(r"(.+)\.(\d+)")
+
+
+def _checked(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A table as read, minus trailing empty rows; a repeated header is an error.
+
+    pandas renames the second ``服务规范度`` to ``服务规范度.1``: such a column would be
+    carried along unread, so a header that appears twice is refused here.
+    """
+    names = {str(c) for c in df.columns}
+    issues = []
+    for k, col in enumerate(df.columns, 1):
+        m = _MANGLED.fullmatch(str(col))
+        if m and m[1] in names:
+            issues.append(CellIssue(1, m[1], None, f"表头重复（第{k}列）/ duplicate header (column {k})"))
+    if issues:
+        raise RosterError(issues, header=f"{path.name}: 表头有 {len(issues)} 处重复 / duplicate header(s) in {path.name}")
+    filled = np.flatnonzero(df.notna().to_numpy().any(axis=1)) if len(df) else np.empty(0, dtype=np.intp)
+    last = int(filled[-1]) + 1 if filled.size else 0
+    return df.iloc[:last] if last < len(df) else df
 
 
 def atomic_save(path: str | Path, save: Callable[[str], object]) -> Path:

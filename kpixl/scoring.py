@@ -25,6 +25,7 @@ from .numeric import excel_round
 from .rules import Rule
 from .scheme import SEP, Indicator, Scheme, load_scheme, normalize_header
 from .units import fmt_quantity, parse_column
+from .vocab import is_blank
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
 FLAG_SEP = "；"
@@ -54,13 +55,18 @@ class _Flags:
 class _Reader:
     """Finds roster columns by header and parses them, collecting located issues."""
 
-    def __init__(self, roster: pd.DataFrame) -> None:
+    def __init__(self, roster: pd.DataFrame, rows: np.ndarray | None = None) -> None:
         self.roster = roster
         self.by_header = {}
         for col in roster.columns:
             self.by_header.setdefault(normalize_header(col), col)
         self.issues: list[CellIssue] = []
         self.n = len(roster)
+        # the row number a person reads in the file (header = row 1), kept across dropped blank rows
+        self.rows = np.arange(2, self.n + 2) if rows is None else rows
+
+    def row(self, i: object) -> int:
+        return int(self.rows[int(i)])
 
     def has(self, header: str) -> bool:
         return normalize_header(header) in self.by_header
@@ -72,12 +78,12 @@ class _Reader:
         series = self.series(header)
         col = rule.parse_input(field, series)
         for i in col.bad_rows[:200]:
-            self.issues.append(CellIssue(int(i) + 2, header, series.iloc[int(i)], col.messages[int(i)]))
+            self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
         bad = rule.invalid(field, values)
         if bad.any():
             for i in np.flatnonzero(bad)[:200]:
-                self.issues.append(CellIssue(int(i) + 2, header, series.iloc[int(i)], f"超出范围，应为{rule.expected(field)} / out of range"))
+                self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], f"超出范围，应为{rule.expected(field)} / out of range"))
             values = np.where(bad, np.nan, values)
         return values
 
@@ -85,13 +91,13 @@ class _Reader:
         series = self.series(header)
         col = parse_column(series, "分")
         for i in col.bad_rows[:200]:
-            self.issues.append(CellIssue(int(i) + 2, header, series.iloc[int(i)], col.messages[int(i)]))
+            self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
         bad = (values < lo) | (values > hi)
         for i in np.flatnonzero(bad)[:200]:
             self.issues.append(
                 CellIssue(
-                    int(i) + 2,
+                    self.row(i),
                     header,
                     series.iloc[int(i)],
                     f"调整得分应在 {fmt_quantity(lo)}–{fmt_quantity(hi)} 分之间 / an override must be within the scale",
@@ -146,7 +152,7 @@ def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _F
         flags.add(missing, f"缺失:{ind.name}（按最低分{fmt_quantity(low)}计）")
     elif ind.missing == "error" and missing.any():
         for i in np.flatnonzero(missing)[:200]:
-            reader.issues.append(CellIssue(int(i) + 2, ind.input_columns()[0], None, "必填项为空 / a required value is blank"))
+            reader.issues.append(CellIssue(reader.row(i), ind.input_columns()[0], None, "必填项为空 / a required value is blank"))
     if reader.has(ind.override_column):
         lo = rule.lowest if math.isfinite(rule.lowest) else -np.inf
         over = reader.parse_points(ind.override_column, lo, rule.full)
@@ -186,6 +192,44 @@ def _blank_rows(roster: pd.DataFrame) -> np.ndarray:
     return blank
 
 
+def _check_headers(roster: pd.DataFrame) -> None:
+    """Two columns with one header (after normalising) would leave one of them unread."""
+    seen: dict[str, int] = {}
+    issues = []
+    for k, col in enumerate(roster.columns, 1):
+        h = normalize_header(col)
+        if h and h in seen:
+            issues.append(CellIssue(1, h, None, f"表头重复（第{seen[h]}列与第{k}列）/ duplicate header (columns {seen[h]} and {k})"))
+        seen.setdefault(h, k)
+    if issues:
+        raise RosterError(issues, header=f"名单表头有 {len(issues)} 处重复 / {len(issues)} duplicate header(s)")
+
+
+def _id_text(series: pd.Series) -> pd.Series:
+    """工号 as text for comparison: blank cells and blank words are None."""
+    return series.map(lambda v: None if is_blank(v) else str(v).strip())
+
+
+def _check_ids(reader: _Reader, flags: _Flags) -> None:
+    """A blank 工号 is an error (nobody to pay or to appraise); a repeated 工号 is flagged."""
+    if not reader.has("工号"):
+        return
+    series = reader.series("工号")
+    ids = _id_text(series)
+    for i in np.flatnonzero(ids.isna().to_numpy())[:200]:
+        reader.issues.append(CellIssue(reader.row(i), "工号", series.iloc[int(i)], "工号为空 / the staff id is blank"))
+    dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if dup.any():
+        where: dict[str, list[int]] = {}
+        for i in np.flatnonzero(dup):
+            where.setdefault(ids.iloc[int(i)], []).append(reader.row(i))
+        texts = np.full(reader.n, "", dtype=object)
+        for i in np.flatnonzero(dup):
+            pid = ids.iloc[int(i)]
+            texts[i] = f"重复工号:{pid}（第{'、'.join(map(str, where[pid]))}行）"
+        flags.add(dup, lambda idx, t=texts: t[idx])
+
+
 def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     """Score every person of ``roster`` under ``scheme``; return the results table.
 
@@ -195,12 +239,14 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     """
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
+    _check_headers(roster)
     blank = _blank_rows(roster)
+    rows = np.flatnonzero(~blank) + 2  # file rows of the people, as read before blank rows go
     if blank.any():
         roster = roster.loc[~blank]
     if not isinstance(roster.index, pd.RangeIndex) or roster.index.start != 0 or roster.index.step != 1:
         roster = roster.reset_index(drop=True)
-    reader = _Reader(roster)
+    reader = _Reader(roster, rows)
     optional = {c for a in scheme.adjustments for c in a.columns()}  # absent = nothing happened
     needed = ["工号", "姓名", *(c for c in scheme.input_columns() if c not in optional)]
     absent = [h for h in needed if not reader.has(h)]
@@ -211,6 +257,7 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
         )
     n = len(roster)
     flags = _Flags(n)
+    _check_ids(reader, flags)
     out: dict[str, object] = {}
     used = {normalize_header(h) for h in scheme.input_columns()}
     used |= {normalize_header(i.override_column) for i in scheme.indicators}

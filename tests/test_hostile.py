@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import kpixl as k
-from kpixl.errors import KpixlError, RosterError, ValueParseError
+from kpixl.errors import RosterError, ValueParseError
 from kpixl.units import parse_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,3 +83,78 @@ def test_true_false_in_a_yes_no_column_stays_valid():
     df = pd.DataFrame([{**row, "考勤单据规范填写": True}, {**row, "工号": "A2", "考勤单据规范填写": False}])
     got = k.score(scheme, df)
     assert got["考勤单据规范填写得分"].tolist() == [3, -6]
+
+
+# ----------------------------------------------------------------------------- 4. row numbers
+def _bad_e003(lines: list[str]) -> list[str]:
+    """samples/team.csv with E003's 一次解决率 unreadable (E003 is line 4 of the file)."""
+    out = list(lines)
+    cells = out[3].split(",")
+    assert cells[0] == "E003"
+    cells[8] = "九十"
+    out[3] = ",".join(cells)
+    return out
+
+
+@pytest.mark.parametrize("filler", ["", ",,,,,,,,,,,,,"])
+def test_csv_blank_line_keeps_file_row_numbers(tmp_path, filler):
+    lines = _bad_e003((ROOT / "samples" / "team.csv").read_text(encoding="utf-8-sig").splitlines())
+    lines.insert(2, filler)  # after E001: E003 moves to line 5
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        k.score(SCHEME, k.read_table(path))
+    assert _issues(info.value) == [(5, "一次解决率")]
+
+
+def test_xlsx_empty_row_keeps_file_row_numbers(tmp_path):
+    df = team()
+    df["一次解决率"] = df["一次解决率"].astype(object)
+    df.loc[2, "一次解决率"] = "九十"  # E003
+    path = tmp_path / "team.xlsx"
+    df.to_excel(path, index=False)
+    wb = openpyxl.load_workbook(path)
+    wb.active.insert_rows(3)  # an empty row 3: E003 moves from row 4 to row 5
+    wb.save(path)
+    with pytest.raises(RosterError) as info:
+        k.score(SCHEME, k.read_table(path))
+    assert _issues(info.value) == [(5, "一次解决率")]
+
+
+# ----------------------------------------------------------------------------- 5. ids and headers
+def test_blank_id_is_an_error_in_score_and_check(tmp_path):
+    df = team()
+    df.loc[1, "工号"] = None  # E002, row 3
+    with pytest.raises(RosterError) as info:
+        k.score(SCHEME, df)
+    assert _issues(info.value) == [(3, "工号")]
+    path = tmp_path / "team.csv"
+    df.to_csv(path, index=False)
+    from kpixl.audit import ERROR, audit_file
+
+    errors = [f for f in audit_file(str(path), SCHEME) if f.level == ERROR]
+    assert [(f.cell, "工号为空" in f.message) for f in errors] == [("A3", True)]
+
+
+def test_duplicate_header_is_an_error(tmp_path):
+    lines = (ROOT / "samples" / "team.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines = [line + ",4" if i else line + ",服务规范度" for i, line in enumerate(lines)]
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        k.read_table(path)
+    assert _issues(info.value) == [(1, "服务规范度")]
+    df = team()
+    df.insert(6, " 服务规范度", 1)  # the same header after normalising
+    with pytest.raises(RosterError) as info:
+        k.score(SCHEME, df)
+    assert _issues(info.value) == [(1, "服务规范度")]
+
+
+def test_duplicate_id_is_flagged_by_score():
+    df = team()
+    df.loc[2, "工号"] = "E001"  # E003's row (file row 4) repeats E001 (row 2)
+    got = k.score(SCHEME, df).set_index("姓名")["标记"]
+    first, repeat = got.iloc[0], got.iloc[2]
+    assert "重复工号:E001（第2、4行）" in first and "重复工号:E001（第2、4行）" in repeat
+    assert "重复工号" not in got.iloc[1]
