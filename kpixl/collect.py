@@ -22,12 +22,12 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 
+from . import safe
 from .audit import ERROR, WARNING, Finding, Stated, audit_people
-from .errors import KpixlError, SchemeError
+from .errors import FileError, KpixlError, SchemeError
+from .safe import TEMP_PREFIX, open_package
 from .scheme import Scheme, load_scheme, normalize_header
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a 考核表 is kilobytes; a team sheet a few MB
-MAX_RATIO = 200  # deflate rarely beats 100:1 on real sheets
 FORM, TEAM = "考核表", "团队汇总"
 RESULTS = ("总分", "等级", "奖金系数")
 
@@ -51,8 +51,27 @@ def _problem(name: str, message: str) -> Finding:
     return Finding(ERROR, name, "", "", message)
 
 
+def _read(p: Path, problems: list[Finding]) -> Source | None:
+    """One file's bytes, or one line in the problem list (a folder, a broken link, unreadable)."""
+    if p.is_symlink() and not p.exists():
+        problems.append(_problem(str(p), "链接指向不存在的文件，或链接成环 / a dangling or looping symlink"))
+        return None
+    if p.is_dir():
+        problems.append(_problem(str(p), "是文件夹，不是 xlsx 文件 / a folder, not an xlsx file"))
+        return None
+    try:
+        return Source(str(p), p.read_bytes())
+    except OSError as exc:
+        problems.append(_problem(str(p), f"无法读取（{exc.strerror or exc}）/ cannot read the file"))
+        return None
+
+
 def expand(paths: Iterable[str | Path], problems: list[Finding]) -> list[Source]:
-    """Files from paths, folders, globs and zip archives (members read into memory, guarded)."""
+    """Files from paths, folders, globs and zip archives (members read into memory, guarded).
+
+    Anything that cannot be read (a broken link, a folder named like a workbook, a locked
+    archive) is one line in ``problems`` and the rest is still read.
+    """
     out: list[Source] = []
     for raw in paths:
         text = str(raw)
@@ -61,23 +80,29 @@ def expand(paths: Iterable[str | Path], problems: list[Finding]) -> list[Source]
             problems.append(_problem(text, "没有匹配的文件 / nothing matches"))
         for m in matches:
             p = Path(m)
-            if p.is_dir():
+            if p.is_dir() and p.suffix.lower() not in (".xlsx", ".xlsm", ".zip"):
                 for f in sorted(p.rglob("*")):
-                    if f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith(("~$", ".kpixl-")):
-                        out.append(Source(str(f), f.read_bytes()))
+                    if f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith(("~$", TEMP_PREFIX)):
+                        src = _read(f, problems)
+                        if src is not None:
+                            out.append(src)
+            elif p.is_symlink() and not p.exists():
+                problems.append(_problem(str(p), "链接指向不存在的文件，或链接成环 / a dangling or looping symlink"))
             elif not p.exists():
                 problems.append(_problem(str(p), "找不到文件 / file not found"))
-            elif p.suffix.lower() == ".zip":
+            elif p.suffix.lower() == ".zip" and not p.is_dir():
                 out += _from_archive(p, problems)
             else:
-                out.append(Source(str(p), p.read_bytes()))
+                src = _read(p, problems)
+                if src is not None:
+                    out.append(src)
     return out
 
 
 def _from_archive(path: Path, problems: list[Finding]) -> list[Source]:
     try:
         z = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError):
         problems.append(_problem(str(path), "压缩包已损坏 / corrupt zip archive"))
         return []
     out = []
@@ -87,27 +112,25 @@ def _from_archive(path: Path, problems: list[Finding]) -> list[Source]:
             continue
         name = f"{path}!{info.filename}"
         total += info.file_size
-        if info.file_size > MAX_UNCOMPRESSED or total > 4 * MAX_UNCOMPRESSED:
+        if info.file_size > safe.MAX_UNCOMPRESSED or total > 4 * safe.MAX_UNCOMPRESSED:
             problems.append(_problem(name, "文件过大（疑似压缩炸弹），已跳过 / too large (zip bomb?), skipped"))
             continue
-        out.append(Source(name, z.read(info)))
+        if info.flag_bits & 0x1:
+            problems.append(_problem(name, "压缩包受密码保护，无法读取（请解压后再收集）/ a password-protected archive member"))
+            continue
+        try:
+            out.append(Source(name, z.read(info)))
+        except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            problems.append(_problem(name, f"无法从压缩包中读取（{exc}）/ cannot be read from the archive"))
     return out
 
 
 def _check_package(src: Source) -> tuple[zipfile.ZipFile | None, str]:
-    head = src.data[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, "受密码保护或为旧版 .xls，无法读取（请另存为 .xlsx）/ password-protected or legacy .xls"
-    if not head.startswith(b"PK"):
-        return None, "不是 xlsx 文件 / not an xlsx file"
+    """The shared guard (kpixl.safe): not a zip package, corrupt, a zip bomb, a huge sheet."""
     try:
-        z = zipfile.ZipFile(io.BytesIO(src.data))
-    except zipfile.BadZipFile:
-        return None, "文件已损坏 / corrupt file"
-    size = sum(i.file_size for i in z.infolist())
-    packed = max(sum(i.compress_size for i in z.infolist()), 1)
-    if size > MAX_UNCOMPRESSED or (size / packed > MAX_RATIO and size > 10 * 1024 * 1024):
-        return None, "解压后过大（疑似压缩炸弹），已跳过 / expands too much (zip bomb?), skipped"
+        z = open_package(src.data, src.name)
+    except FileError as exc:
+        return None, str(exc).removeprefix(f"{src.name}: ")
     if "xl/workbook.xml" not in z.namelist():
         return None, "不是 Excel 工作簿 / not an Excel workbook"
     return z, ""

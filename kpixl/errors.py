@@ -11,6 +11,7 @@ Every error a user can see carries a message in Chinese first and English after 
     │   └── AmbiguousEdgeError  an edge claimed by two ranges, e.g. ``80-90`` and ``90-100``
     ├── ValueParseError      one input value that cannot be read (``九十`` for a rate)
     ├── SchemeError          an invalid scheme file or scheme sheet
+    ├── FileError            a file that cannot be read or written (or must not be written)
     └── RosterError          a roster with located problems (a list of ``CellIssue``)
 """
 
@@ -49,6 +50,10 @@ class ValueParseError(KpixlError, ValueError):
 
 class SchemeError(KpixlError, ValueError):
     """A scheme (考核方案) is invalid: weights, raters, grade tiers, rules."""
+
+
+class FileError(KpixlError):
+    """A file that cannot be read or written: missing, corrupt, a zip bomb, an input as output."""
 
 
 @dataclass(frozen=True)

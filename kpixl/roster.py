@@ -19,13 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import CellIssue, KpixlError, RosterError
+from .errors import CellIssue, FileError, KpixlError, RosterError
+from .safe import open_package
 
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
-
-
-class FileError(KpixlError):
-    """A file that cannot be read or written."""
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
@@ -33,7 +30,12 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     p = Path(path)
     if not p.exists():
         raise FileError(f"找不到文件 {p} / file not found")
+    if p.is_dir():
+        raise FileError(f"{p} 是文件夹，不是文件 / a folder, not a file")
     suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):
+        # the same guard as collect/check: no zip bomb, no sheet spanning the whole grid
+        open_package(p, str(p)).close()
     try:
         if suffix in (".csv", ".txt"):
             for encoding in ("utf-8-sig", "gb18030"):

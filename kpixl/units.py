@@ -141,9 +141,7 @@ def parse_value(value: object, unit: str = "") -> float:
         return math.nan
     if isinstance(value, bool | np.bool_):
         # an xlsx TRUE/FALSE is a yes/no answer, not the number 1 or 0 (TRUE would be 100%)
-        raise ValueParseError(
-            f"逻辑值 {'TRUE' if value else 'FALSE'} 不是数字（应为{_what(unit)}）/ a TRUE/FALSE cell where a number is expected"
-        )
+        raise ValueParseError(f"逻辑值 {'TRUE' if value else 'FALSE'} 不是数字（应为{_what(unit)}）/ a TRUE/FALSE cell where a number is expected")
     if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
         if math.isnan(number):

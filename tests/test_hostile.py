@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from test_cli import kpixl
 
 import kpixl as k
-from kpixl.errors import RosterError, ValueParseError
+from kpixl import collect
+from kpixl.errors import FileError, RosterError, ValueParseError
 from kpixl.units import parse_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEME = "support-center-quarterly"
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory) -> Path:
+    """The prefilled 考核表 of samples/team.csv, one file per person."""
+    out = tmp_path_factory.mktemp("forms") / "forms"
+    r = kpixl("forms", "samples/team.csv", "--scheme", SCHEME, "--out", out)
+    assert r.returncode == 0, r.stderr
+    return out
 
 
 def team() -> pd.DataFrame:
@@ -158,3 +171,102 @@ def test_duplicate_id_is_flagged_by_score():
     first, repeat = got.iloc[0], got.iloc[2]
     assert "重复工号:E001（第2、4行）" in first and "重复工号:E001（第2、4行）" in repeat
     assert "重复工号" not in got.iloc[1]
+
+
+# ----------------------------------------------------------------------------- 6–8. hostile files
+def _far_cell_book(path: Path, *, honest_dimension: bool = True) -> Path:
+    """A 5 KB workbook with one cell at XFD1048576 (the reader would allocate the whole grid)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["工号", "姓名"])
+    ws["XFD1048576"] = 1
+    wb.save(path)
+    if not honest_dimension:  # the <dimension> says A1:B1, the cells say otherwise
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        sheet = "xl/worksheets/sheet1.xml"
+        parts[sheet] = parts[sheet].replace(b'<dimension ref="A1:XFD1048576"', b'<dimension ref="A1:B1"')
+        assert b'ref="A1:B1"' in parts[sheet]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for n, data in parts.items():
+                z.writestr(n, data)
+    assert path.stat().st_size < 20_000
+    return path
+
+
+def _bomb(path: Path) -> Path:
+    """An xlsx of about 11 KB that unpacks to 11 MB (a ratio a real sheet never has)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (11 * 1024 * 1024))
+    assert path.stat().st_size < 100_000
+    return path
+
+
+@pytest.mark.parametrize("honest", [True, False])
+def test_a_sheet_spanning_the_grid_is_one_clear_error(tmp_path, honest):
+    path = _far_cell_book(tmp_path / "far.xlsx", honest_dimension=honest)
+    with pytest.raises(FileError, match=r"范围过大.*1,048,576 行 × 16,384 列"):
+        k.read_table(path)
+    r = kpixl("score", path, "--scheme", SCHEME)
+    assert r.returncode == 1 and "范围过大" in r.stderr  # no abort (exit 134), no traceback
+    assert "Traceback" not in r.stderr
+
+
+def test_check_summarises_the_good_files_beside_a_huge_sheet(forms, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name in ("E003_张伟.xlsx", "E004_刘洋.xlsx"):
+        (folder / name).write_bytes((forms / name).read_bytes())
+    _far_cell_book(folder / "far.xlsx")
+    g, results = collect.check([folder])
+    assert g.files_read == 2 and len(results) == 2
+    problems = {Path(f.file).name: f.message for f in g.findings if f.level == "错误"}
+    assert "范围过大" in problems["far.xlsx"]
+
+
+def _encrypted_zip(path: Path, member: bytes) -> Path:
+    """A zip whose member is marked encrypted (what a password-protected archive looks like)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("E001.xlsx", member)
+    data = bytearray(buf.getvalue())
+    data[6] |= 0x01  # the local header of the only member starts the file
+    data[data.rfind(b"PK\x01\x02") + 8] |= 0x01  # its central-directory entry (the last one)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_locked_zip_links_and_folders_are_one_line_each(forms, tmp_path):
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    good = sorted(forms.iterdir())[:2]
+    for p in good:
+        (folder / p.name).write_bytes(p.read_bytes())
+    (folder / "dangling.xlsx").symlink_to(tmp_path / "gone.xlsx")
+    (folder / "a.xlsx").symlink_to(folder / "b.xlsx")
+    (folder / "b.xlsx").symlink_to(folder / "a.xlsx")
+    (folder / "x.xlsx").mkdir()
+    (tmp_path / "y.xlsx").mkdir()
+    locked = _encrypted_zip(tmp_path / "locked.zip", good[0].read_bytes())
+    g, results = collect.check([folder, locked, tmp_path / "y.xlsx"])
+    assert g.files_read == 2 and len(results) == 2
+    problems = {Path(f.file.split("!")[0]).name: f.message for f in g.findings if f.level == "错误" and not f.sheet}
+    assert "链接" in problems["dangling.xlsx"] and "链接" in problems["a.xlsx"] and "链接" in problems["b.xlsx"]
+    assert "文件夹" in problems["x.xlsx"] and "文件夹" in problems["y.xlsx"]
+    assert "密码" in problems["locked.zip"]
+    out = tmp_path / "summary.xlsx"
+    r = kpixl("collect", folder, locked, "--out", out)
+    assert r.returncode == 0 and "Traceback" not in r.stderr and out.exists()
+
+
+@pytest.mark.parametrize("command", ["score", "payout", "history"])
+def test_every_xlsx_read_has_the_zip_bomb_guard(tmp_path, command):
+    bomb = _bomb(tmp_path / "bomb.xlsx")
+    with pytest.raises(FileError, match="压缩炸弹"):
+        k.read_table(bomb)
+    extra = {"score": [], "payout": ["--out", tmp_path / "p.csv"], "history": ["--out", tmp_path / "h.csv"]}[command]
+    scheme = "service-staff" if command == "history" else SCHEME
+    r = kpixl(command, bomb, "--scheme", scheme, *extra)
+    assert r.returncode == 1 and "压缩炸弹" in r.stderr and "Traceback" not in r.stderr
