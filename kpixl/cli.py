@@ -231,7 +231,7 @@ def payout_cmd(
 
         df = join_base(df, read_table(roster_path), base_column)
     table = payout(df, s, base_column=base_column, share=parse_value(share, "%") if share else None)
-    write_table(table, out_path, inputs=(results,), sheet="奖金")
+    write_table(table, out_path, inputs=(results, roster_path), sheet="奖金")
     for warning in distribution_check(df, caps):
         out.print(f"[yellow]提示 / note:[/] {warning}")
     out.print(f"{len(table) - 1} 人，奖金合计 {fmt_number(float(table['奖金'].iloc[-1]))} 元 → {out_path} / payout written")
@@ -312,8 +312,7 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
     """多期规则：连续排名奖励、后几名整改、连续优秀晋升 / rules over several periods."""
     import datetime as dt
 
-    from .history import history, report_table
-    from .roster import atomic_save
+    from .history import history, write_report
 
     s = load_scheme(scheme_id)
     frames = []
@@ -329,18 +328,7 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
     except ValueError:
         raise KpixlError(f"--published 应为 YYYY-MM-DD，而不是 {published!r} / expected a date") from None
     report = history(s, pd.concat(frames, ignore_index=True), published=day)
-    if out_path.lower().endswith(".csv"):
-        write_table(report_table(report), out_path, inputs=paths)
-    else:
-
-        def save(tmp: str) -> None:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                for name, frame in (("奖励", report.rewards), ("整改", report.improvement), ("优先晋升", report.promotion)):
-                    frame.to_excel(xw, sheet_name=name, index=False)
-                notes = ["期间 / periods: " + "、".join(report.periods), *report.notes]
-                pd.DataFrame({"说明": notes}).to_excel(xw, sheet_name="说明", index=False)
-
-        atomic_save(out_path, save)
+    write_report(report, out_path, inputs=paths)
     out.print(f"期间 / periods: {'、'.join(report.periods)}")
     for note in report.notes:
         out.print(f"[yellow]提示 / note:[/] {note}")

@@ -311,12 +311,11 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font, PatternFill
 
-    from .roster import FileError, atomic_save
+    from .roster import atomic_save
+    from .safe import neutralise, neutralise_rows, refuse_clobber
 
     out = Path(out)
-    for src in inputs:
-        if Path(src).exists() and out.exists() and out.resolve() == Path(src).resolve():
-            raise FileError(f"不会覆盖输入文件 {out} / refusing to overwrite an input file")
+    refuse_clobber(out, inputs)
     assert g.scheme is not None
     wb = Workbook()
     ws = wb.active
@@ -325,11 +324,11 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     head_fill = PatternFill("solid", fgColor="DDEBF7")
 
     def put(sheet, df: pd.DataFrame) -> None:
-        sheet.append(list(df.columns))
+        sheet.append([neutralise(c) for c in df.columns])
         for c in sheet[1]:
             c.font = Font(bold=True)
             c.fill = head_fill
-        for row in df.itertuples(index=False):
+        for row in neutralise_rows(df.itertuples(index=False)):
             sheet.append([None if (isinstance(v, float) and v != v) else v for v in row])
         sheet.freeze_panes = "C2"
         sheet.auto_filter.ref = sheet.dimensions
@@ -341,7 +340,7 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     dist = wb.create_sheet("等级分布")
     dist.append(["等级", "人数"])
     for t in g.scheme.grades:
-        dist.append([t.name, int((results["等级"] == t.name).sum())])
+        dist.append([neutralise(t.name), int((results["等级"] == t.name).sum())])
     n = len(g.scheme.grades)
     chart = BarChart()
     chart.title = "等级分布 / grades"
@@ -368,8 +367,8 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     issues.append(["级别", "文件", "工作表", "单元格", "问题"])
     for c in issues[1]:
         c.font = Font(bold=True)
-    for f in g.findings:
-        issues.append([f.level, f.file, f.sheet, f.cell, f.message])
+    for row in neutralise_rows([f.level, f.file, f.sheet, f.cell, f.message] for f in g.findings):
+        issues.append(row)
     issues.column_dimensions["B"].width = 40
     issues.column_dimensions["E"].width = 80
     atomic_save(out, wb.save)

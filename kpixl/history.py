@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -145,4 +147,24 @@ def report_table(report: HistoryReport) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["类别", "工号", "姓名"])
 
 
-__all__ = ["HistoryReport", "history", "report_table"]
+def write_report(report: HistoryReport, path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """The report as ``.csv`` (one table) or ``.xlsx`` (奖励, 整改, 优先晋升, 说明), never over an input,
+    every text cell neutralised (:mod:`kpixl.safe`)."""
+    from .roster import atomic_save, write_table
+    from .safe import neutralise_frame, refuse_clobber
+
+    if str(path).lower().endswith(".csv"):
+        return write_table(report_table(report), path, inputs=tuple(inputs))
+    refuse_clobber(path, inputs)
+    notes = ["期间 / periods: " + "、".join(report.periods), *report.notes]
+    sheets = {"奖励": report.rewards, "整改": report.improvement, "优先晋升": report.promotion, "说明": pd.DataFrame({"说明": notes})}
+
+    def save(tmp: str) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            for name, frame in sheets.items():
+                neutralise_frame(frame).to_excel(xw, sheet_name=name, index=False)
+
+    return atomic_save(path, save)
+
+
+__all__ = ["HistoryReport", "history", "report_table", "write_report"]

@@ -1,7 +1,8 @@
 """The payout table for finance: 奖金 = 基数 × 绩效奖金占比 × 奖金系数, to the cent as Excel rounds.
 
 Text cells that a spreadsheet would read as a formula (starting with ``= + - @``, tab or
-CR) are neutralised with a leading apostrophe, so a name like ``=HYPERLINK(…)`` in a
+CR) are neutralised with a leading apostrophe (:func:`kpixl.safe.neutralise`, the one function
+every writer uses), so a name like ``=HYPERLINK(…)`` in a
 roster cannot run when finance opens the file.
 """
 
@@ -12,18 +13,11 @@ import pandas as pd
 
 from .errors import CellIssue, RosterError
 from .numeric import excel_round
+from .safe import neutralise, neutralise_frame  # noqa: F401 - neutralise is re-exported
 from .scheme import Scheme, normalize_header
 from .units import parse_column
 
 BASE_COLUMN = "绩效工资基数"
-_INJECTION = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """A text cell that would start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_INJECTION):
-        return "'" + value
-    return value
 
 
 def payout(results: pd.DataFrame, scheme: Scheme, *, base_column: str = BASE_COLUMN, share: float | None = None) -> pd.DataFrame:
@@ -65,10 +59,7 @@ def payout(results: pd.DataFrame, scheme: Scheme, *, base_column: str = BASE_COL
     total = {c: "" for c in out.columns}
     total.update({"工号": "合计", "姓名": f"{len(out)} 人", base_column: float(np.sum(base.values)), "奖金": float(excel_round(np.sum(bonus), 2))})
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
-    for c in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[c].dtype):
-            out[c] = pd.Series([neutralise(v) for v in out[c]], dtype=object)
-    return out
+    return neutralise_frame(out)
 
 
 def distribution_check(results: pd.DataFrame, limits: dict[str, float]) -> list[str]:

@@ -4,7 +4,8 @@
   Excel on Chinese Windows saves. 工号 is always text (``001`` keeps its zeros).
 * Excel files are read with python-calamine (fast) from the sheet ``团队汇总`` if the
   workbook has one, else the first sheet.
-* Outputs are written atomically (a temp file, then a rename) and never onto the input.
+* Outputs are written atomically (a temp file, then a rename), never onto an input or into an
+  input folder, with every text cell neutralised against formula injection (:mod:`kpixl.safe`).
   CSV is written as UTF-8 with BOM so that Excel in China opens it correctly.
 """
 
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import CellIssue, FileError, KpixlError, RosterError
-from .safe import open_package
+from .safe import clean_stale_temps, finish_output, neutralise_frame, open_package, refuse_clobber, temp_prefix
 
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
 
@@ -83,13 +84,19 @@ def _checked(df: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def atomic_save(path: str | Path, save: Callable[[str], object]) -> Path:
-    """Call ``save(tmp)`` on a temp file beside ``path``, then rename it into place."""
+    """Call ``save(tmp)`` on a temp file beside ``path``, then rename it into place.
+
+    The output gets the permissions the umask asks for (a temp file is created 0600), and
+    temp files that a killed run left in the folder are removed first.
+    """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kpixl-", suffix=p.suffix, dir=p.parent)
+    clean_stale_temps(p.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(), suffix=p.suffix, dir=p.parent)
     os.close(fd)
     try:
         save(tmp)
+        finish_output(tmp)
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):
@@ -102,26 +109,27 @@ def write_table(
     df: pd.DataFrame,
     path: str | Path,
     *,
-    inputs: tuple[str | Path, ...] = (),
+    inputs: tuple[str | Path | None, ...] = (),
     sheet: str = "评分结果",
     more: dict[str, pd.DataFrame] | None = None,
 ) -> Path:
-    """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file.
-    An ``.xlsx`` also gets the ``more`` sheets after the first (a CSV holds one table only)."""
+    """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file
+    or inside an input folder. An ``.xlsx`` also gets the ``more`` sheets after the first (a
+    CSV holds one table only). Every text cell is neutralised (:func:`kpixl.safe.neutralise`)."""
     p = Path(path)
-    for src in inputs:
-        if Path(src).exists() and p.exists() and p.resolve() == Path(src).resolve():
-            raise FileError(f"不会覆盖输入文件 {p}，请换一个输出文件名 / refusing to overwrite the input file {p}")
+    refuse_clobber(p, [src for src in inputs if src is not None])
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise FileError(f"{p}: 输出只支持 .csv 或 .xlsx / output must be .csv or .xlsx")
+    tables = {name: neutralise_frame(table) for name, table in {sheet: df, **(more or {})}.items()}
 
     def save(tmp: str) -> None:
         if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            # CRLF rows (RFC 4180): a CR inside a cell is then quoted, not taken for a new row
+            tables[sheet].to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
             return
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, table in {sheet: df, **(more or {})}.items():
+            for name, table in tables.items():
                 table.to_excel(writer, index=False, sheet_name=name)
                 ws = writer.sheets[name]
                 ws.freeze_panes = "A2"

@@ -205,7 +205,7 @@ def refuse_clobber(out: str | Path, inputs: Iterable[str | Path]) -> None:
             except (OSError, RuntimeError):  # a symlink loop: not a place we could write into
                 continue
             if src == target:
-                raise FileError(f"输出文件 {out} 是输入之一，不会覆盖；请换一个输出文件名 / refusing to write over the input {out}")
+                raise FileError(f"不会覆盖输入文件 {out}，请换一个输出文件名 / refusing to write over the input file {out}")
             if p.is_dir() and _inside(target, src):
                 raise FileError(f"输出文件 {out} 在输入文件夹 {m} 之内，不会写入；请写到别处 / refusing to write inside the input folder {m}")
 

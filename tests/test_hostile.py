@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
+import time
 import zipfile
 from pathlib import Path
 
@@ -270,3 +273,142 @@ def test_every_xlsx_read_has_the_zip_bomb_guard(tmp_path, command):
     scheme = "service-staff" if command == "history" else SCHEME
     r = kpixl(command, bomb, "--scheme", scheme, *extra)
     assert r.returncode == 1 and "压缩炸弹" in r.stderr and "Traceback" not in r.stderr
+
+
+# ----------------------------------------------------------------------------- 9. formula injection
+HOSTILE = {"E001": '=HYPERLINK("http://x","点我")', "E002": "+1+1", "E003": "@SUM(A1)", "E004": "-2+3", "E005": "\tx", "E006": "\rx"}
+
+
+def _hostile_team() -> pd.DataFrame:
+    df = team()
+    df["姓名"] = [HOSTILE.get(i, n) for i, n in zip(df["工号"], df["姓名"], strict=True)]
+    df.loc[0, "部门"] = "=1+2"
+    return df
+
+
+def _xlsx_cells(path: Path) -> list[openpyxl.cell.Cell]:
+    wb = openpyxl.load_workbook(path)
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+
+
+def _assert_no_live_text(cells: list) -> None:
+    for c in cells:
+        assert c.data_type != "f", (c.coordinate, c.value)
+        if isinstance(c.value, str):
+            assert not c.value.startswith(("=", "+", "-", "@", "\t", "\r")), (c.coordinate, c.value)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_score_output_neutralises_every_text_cell_and_keeps_numbers(tmp_path, suffix):
+    out = k.write_table(k.score(SCHEME, _hostile_team()), tmp_path / f"r{suffix}")
+    if suffix == ".csv":
+        got = pd.read_csv(out, dtype=str, keep_default_na=False)
+        names = got["姓名"].tolist()
+        assert got.loc[0, "部门"] == "'=1+2"
+        assert got.loc[0, "总分"] == "85.0" or got.loc[0, "总分"] == "85"  # a number, not '85
+    else:
+        _assert_no_live_text(_xlsx_cells(out))
+        ws = openpyxl.load_workbook(out).active
+        header = [c.value for c in ws[1]]
+        names = [ws.cell(r, header.index("姓名") + 1).value for r in range(2, 8)]
+        assert ws.cell(2, header.index("总分") + 1).value == 85  # numbers stay numbers
+        assert ws.cell(2, header.index("部门") + 1).value == "'=1+2"
+    expected = ["'" + HOSTILE[f"E00{i}"] for i in range(1, 7)]
+    if suffix == ".xlsx":  # XML reads a CR in a cell back as LF
+        expected[5] = "'\nx"
+    assert names[:6] == expected
+
+
+def test_collect_summary_and_history_neutralise_text(tmp_path):
+    forms_dir = tmp_path / "forms"
+    from kpixl.excel.forms import write_forms
+
+    write_forms(SCHEME, _hostile_team().iloc[:3], forms_dir)
+    out = tmp_path / "summary.xlsx"
+    r = kpixl("collect", forms_dir, "--out", out)
+    assert r.returncode == 0, r.stderr
+    cells = _xlsx_cells(out)
+    _assert_no_live_text(cells)
+    assert '\'=HYPERLINK("http://x","点我")' in {c.value for c in cells}
+
+    from kpixl.history import history, write_report
+
+    staff = k.load_scheme("service-staff")
+    rows = [
+        {"考核期间": p, "工号": f"=A{i}", "姓名": f"@{i}", "总分": 90 - i, "等级": "良好"}
+        for p in ("2024-01", "2024-02", "2024-03")
+        for i in range(1, 5)
+    ]
+    report = history(staff, pd.DataFrame(rows))
+    for suffix in (".xlsx", ".csv"):
+        path = write_report(report, tmp_path / f"h{suffix}")
+        if suffix == ".xlsx":
+            cells = _xlsx_cells(path)
+            _assert_no_live_text(cells)
+            assert "'=A1" in {c.value for c in cells} and 89 in {c.value for c in cells}
+        else:
+            got = pd.read_csv(path, dtype=str)
+            assert set(got["工号"]) <= {"'=A1", "'=A2", "'=A3", "'=A4"} and "'@1" in set(got["姓名"])
+
+
+def test_payout_uses_the_shared_neutraliser():
+    from kpixl import payout, safe
+
+    assert payout.neutralise is safe.neutralise
+
+
+# ----------------------------------------------------------------------------- 10. inputs are never outputs
+def test_collect_refuses_to_write_over_a_form_or_into_the_input_folder(forms, tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for p in sorted(forms.iterdir())[:2]:
+        (folder / p.name).write_bytes(p.read_bytes())
+    target = sorted(folder.iterdir())[0]
+    before = target.read_bytes()
+    for args in ([folder, "--out", target], [f"{folder}/*.xlsx", "--out", target], [folder, "--out", folder / "summary.xlsx"]):
+        r = kpixl("collect", *args)
+        assert r.returncode == 1 and "不会" in r.stderr and "refusing" in r.stderr, r.stderr
+    assert target.read_bytes() == before and not (folder / "summary.xlsx").exists()
+
+
+def test_payout_refuses_to_write_over_its_roster(tmp_path):
+    roster = tmp_path / "team.csv"
+    roster.write_bytes((ROOT / "samples" / "team.csv").read_bytes())
+    results = tmp_path / "res.csv"
+    k.write_table(k.score(SCHEME, team()).drop(columns=["绩效工资基数"]), results)
+    before = roster.read_bytes()
+    r = kpixl("payout", results, "--scheme", SCHEME, "--roster", roster, "--out", roster)
+    assert r.returncode == 1 and "输入" in r.stderr and "refusing" in r.stderr
+    assert roster.read_bytes() == before
+    r = kpixl("history", results, "--scheme", "service-staff", "--out", results)
+    assert r.returncode == 1 and "refusing" in r.stderr
+
+
+# ----------------------------------------------------------------------------- 12. permissions, stale temps
+@pytest.mark.parametrize("mask", [0o022, 0o002])
+def test_outputs_follow_the_umask(tmp_path, mask):
+    old = os.umask(mask)
+    try:
+        out = k.write_table(pd.DataFrame({"工号": ["1"]}), tmp_path / "r.csv")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_temp_files_of_a_killed_run_are_cleaned_at_the_next_run(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)
+    host = "".join(ch if ch.isalnum() or ch in "_." else "_" for ch in socket.gethostname())[:40]
+    killed = tmp_path / f".kpixl-{pid}@{host}-abc.xlsx"  # its process is gone
+    old = tmp_path / ".kpixl-xyz.csv"  # an older kpixl's temp file, hours old
+    fresh = tmp_path / ".kpixl-running.csv"  # may belong to a run still writing
+    for f in (killed, old, fresh):
+        f.write_bytes(b"x" * 1000)
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    k.write_table(pd.DataFrame({"工号": ["1"]}), tmp_path / "r.csv")
+    assert not killed.exists() and not old.exists() and fresh.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kpixl-running.csv", "r.csv"]
