@@ -16,7 +16,7 @@ from test_cli import kpixl
 
 import kpixl as k
 from kpixl import collect
-from kpixl.errors import FileError, RosterError, ValueParseError
+from kpixl.errors import FileError, KpixlError, RosterError, ValueParseError
 from kpixl.units import parse_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -412,3 +412,49 @@ def test_temp_files_of_a_killed_run_are_cleaned_at_the_next_run(tmp_path):
     k.write_table(pd.DataFrame({"工号": ["1"]}), tmp_path / "r.csv")
     assert not killed.exists() and not old.exists() and fresh.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".kpixl-running.csv", "r.csv"]
+
+
+# ----------------------------------------------------------------------------- 11. history
+def _months_with_totals_rows() -> pd.DataFrame:
+    totals = {"A": 95, "B": 92, "C": 92, "D": 91, "F": 60}  # the same every month
+    rows = []
+    for p in ("2024-01", "2024-02", "2024-03"):
+        rows += [{"考核期间": p, "工号": i, "姓名": f"员工{i}", "总分": t, "等级": "良好"} for i, t in totals.items()]
+        rows.append({"考核期间": "", "工号": "合计", "姓名": "5 人", "总分": "", "等级": ""})  # a payout file's last row
+        rows.append({"考核期间": None, "工号": None, "姓名": None, "总分": None, "等级": None})  # an empty row
+    return pd.DataFrame(rows)
+
+
+def test_history_skips_a_payout_totals_row():
+    from kpixl.history import history
+
+    r = history(k.load_scheme("service-staff"), _months_with_totals_rows())
+    # averages 95, 92, 92, 91, 60: ranks 1, 2, 2 rewarded 500, 300, 300; the bottom 3 of March: F, D, B/C tied
+    assert dict(zip(r.rewards["工号"], r.rewards["奖励金额"], strict=True)) == {"A": 500, "B": 300, "C": 300}
+    assert r.periods == ["2024-01", "2024-02", "2024-03"]
+
+
+def test_history_on_payout_files_from_the_cli(tmp_path):
+    paths = []
+    for quarter in ("2024Q1", "2024Q2", "2024Q3"):
+        df = team()
+        df["考核期间"] = quarter
+        roster = tmp_path / f"team-{quarter}.csv"
+        df.to_csv(roster, index=False)
+        out = tmp_path / f"payout-{quarter}.csv"
+        assert kpixl("payout", roster, "--scheme", SCHEME, "--out", out).returncode == 0
+        paths.append(out)
+    r = kpixl("history", *paths, "--scheme", SCHEME, "--out", tmp_path / "h.csv")
+    assert r.returncode == 0, r.stderr
+    got = pd.read_csv(tmp_path / "h.csv", dtype=str)
+    # the same roster each quarter: 优秀 (≥90) three times are E002 (100), E004 (96), E007 (100), E011 (100)
+    assert sorted(got.loc[got["类别"] == "优先晋升", "工号"]) == ["E002", "E004", "E007", "E011"]
+
+
+def test_history_names_a_blank_period():
+    from kpixl.history import history
+
+    df = _months_with_totals_rows()
+    df.loc[1, "考核期间"] = "  "  # B in January
+    with pytest.raises(KpixlError, match="工号 B: 考核期间为空"):
+        history(k.load_scheme("service-staff"), df)
