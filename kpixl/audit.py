@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from .errors import RosterError, SchemeError
 from .numeric import fmt_number
-from .scheme import Scheme, normalize_header
+from .scheme import SEP, Scheme, normalize_header
 from .scoring import score
 
 ERROR = "错误"
@@ -46,6 +46,18 @@ class Stated:
     result_cells: dict[str, str] = field(default_factory=dict)
     overwritten: list[str] = field(default_factory=list)  # result cells holding a typed value, not a formula
     signatures: dict[str, tuple[object, str]] | None = None  # 签字·… / 日期·… of a form: (value, cell)
+    uncalculated: dict[str, str] = field(default_factory=dict)  # roster header → cell: a formula with no cached value
+
+
+def _uncalculated(s: Stated, header: str) -> str | None:
+    """The finding text for an input read blank because its formula was never calculated."""
+    ref = s.uncalculated.get(header)
+    if ref is None:
+        return None
+    return (
+        f"「{header}」（{ref}）是公式，但文件保存时没有计算，读不到结果；请在 Excel 中打开、计算并保存后再交 / "
+        f"{header} ({ref}) is a formula saved without calculation (no cached value): open, recalculate and save the file"
+    )
 
 
 def _show(v: object) -> str:
@@ -87,7 +99,8 @@ def audit_people(scheme: Scheme, people: pd.DataFrame, stated: list[Stated], *, 
             k = issue.row - 2
             if 0 <= k < len(stated):
                 s = stated[k]
-                findings.append(Finding(ERROR, s.file, s.sheet, at(k, issue.column), f"{issue.column}: {issue.message}"))
+                text = _uncalculated(s, issue.column) or f"{issue.column}: {issue.message}"
+                findings.append(Finding(ERROR, s.file, s.sheet, at(k, issue.column), text))
                 keep[k] = False
             else:
                 findings.append(Finding(ERROR, "", "", issue.column, issue.message))
@@ -126,6 +139,12 @@ def audit_people(scheme: Scheme, people: pd.DataFrame, stated: list[Stated], *, 
         for flag in filter(None, str(got["标记"]).split("；")):
             if flag.startswith("重复工号"):
                 continue  # already an error above, with its cell
+            if flag.startswith("缺失:"):
+                name = flag.removeprefix("缺失:").split("（")[0]
+                uncalc = [h for h in s.uncalculated if h == name or h.startswith(name + SEP)]
+                if uncalc:  # not missing: never calculated — say so, at the cell
+                    findings += [Finding(ERROR, s.file, s.sheet, s.uncalculated[h], _uncalculated(s, h) or "") for h in uncalc]
+                    continue
             findings.append(Finding(WARNING, s.file, s.sheet, at(k, "工号") or "", flag))
     if "考核期间" in results.columns:
         periods = results["考核期间"].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())

@@ -167,6 +167,15 @@ def _sheet_xml(z: zipfile.ZipFile, sheet: str) -> str:
         return ""
 
 
+_CELL_RE = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_VALUE_RE = re.compile(r"<v>[^<]+</v>")  # a cached value; openpyxl writes an empty <v /> for none
+
+
+def _uncalculated(xml: str) -> set[str]:
+    """Cells holding a formula but no cached value: the file was saved without calculation."""
+    return {m[1] for m in _CELL_RE.finditer(xml) if m[2] and "<f" in m[2] and not _VALUE_RE.search(m[2])}
+
+
 def _has_formula(xml: str, ref: str) -> bool:
     m = re.search(rf'<c r="{ref}"[^>]*?(/>|>(.*?)</c>)', xml, re.S)
     return bool(m and m[2] and "<f" in m[2])
@@ -252,6 +261,7 @@ def _read_team(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
     inputs = [h for h in s.roster_headers() + [i.override_column for i in s.indicators] if h in col]
     keep = inputs + [h for h in ("绩效工资基数",) if h in col]
     xml = _sheet_xml(z, TEAM)
+    uncalc = _uncalculated(xml) if xml else set()
     for r, row in enumerate(rows[1:], 2):
         person = {h: row[col[h]] if col[h] < len(row) else None for h in keep}
         if all(_blank(person.get(h)) for h in inputs if h not in ("工号", "姓名")) and _blank(person.get("工号")):
@@ -262,7 +272,9 @@ def _read_team(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
         result_cells = {h: f"{get_column_letter(col[h] + 1)}{r}" for h in (*RESULTS, *(i.result_column for i in s.indicators)) if h in col}
         overwritten = [h for h, ref in result_cells.items() if xml and not _has_formula(xml, ref)]
         g.people.append(person)
-        g.stated.append(Stated(src.name, TEAM, cells, stated, {h: result_cells[h] for h in RESULTS if h in result_cells}, overwritten))
+        blank_formulas = {h: ref for h, ref in cells.items() if ref in uncalc and person.get(h) is None}
+        results_at = {h: result_cells[h] for h in RESULTS if h in result_cells}
+        g.stated.append(Stated(src.name, TEAM, cells, stated, results_at, overwritten, uncalculated=blank_formulas))
 
 
 def _read_form(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) -> None:
@@ -279,10 +291,11 @@ def _read_form(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
     xml = _sheet_xml(z, FORM)
     overwritten = [h for h in RESULTS if h in layout and xml and not _has_formula(xml, layout[h])]
     signatures = {h: (at(ref), ref) for h, ref in layout.items() if h.startswith(("签字", "日期"))}
+    uncalc = _uncalculated(xml) if xml else set()
+    cells = {h: ref for h, ref in layout.items() if h in wanted}
+    blank_formulas = {h: ref for h, ref in cells.items() if ref in uncalc and person.get(h) is None}
     g.people.append(person)
-    g.stated.append(
-        Stated(src.name, FORM, {h: ref for h, ref in layout.items() if h in wanted}, stated, {h: layout[h] for h in RESULTS}, overwritten, signatures)
-    )
+    g.stated.append(Stated(src.name, FORM, cells, stated, {h: layout[h] for h in RESULTS}, overwritten, signatures, blank_formulas))
 
 
 def column_letter_index(ref: str) -> int:

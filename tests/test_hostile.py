@@ -458,3 +458,19 @@ def test_history_names_a_blank_period():
     df.loc[1, "考核期间"] = "  "  # B in January
     with pytest.raises(KpixlError, match="工号 B: 考核期间为空"):
         history(k.load_scheme("service-staff"), df)
+
+
+# ----------------------------------------------------------------------------- 13. saved without calculation
+def test_a_formula_saved_without_calculation_is_said_so_not_missing(forms, tmp_path):
+    layout = collect._form_layout(SCHEME)
+    src = next(p for p in forms.iterdir() if p.name.startswith("E001"))
+    dst = tmp_path / src.name
+    wb = openpyxl.load_workbook(src)
+    wb["考核表"][layout["一次解决率"]] = "=0.44*2"  # openpyxl stores the formula with no cached value
+    wb["考核表"][layout["客户满意度"]] = "=0.92"
+    wb.save(dst)
+    g, _ = collect.check([dst])
+    about = [f for f in g.findings if f.cell in (layout["一次解决率"], layout["客户满意度"])]
+    assert sorted(f.cell for f in about) == sorted([layout["一次解决率"], layout["客户满意度"]])
+    assert all(f.level == "错误" and "保存时没有计算" in f.message and "without calculation" in f.message for f in about)
+    assert not [f for f in g.findings if "缺失:一次解决率" in f.message or "缺失:客户满意度" in f.message]
