@@ -135,15 +135,34 @@ def parse_value(value: object, unit: str = "") -> float:
     >>> parse_value("88%", "%"), parse_value(88, "%"), parse_value("1.5小时", "秒")
     (0.88, 0.88, 5400.0)
 
-    Raises ValueParseError for a value that cannot be read (never returns 0 for it).
+    Raises ValueParseError for a value that cannot be read (never returns 0 for it), and
+    for one too large to be a float (``10**400``, 400 digits): never ``inf``.
     """
+    x = _parse_value(value, unit)
+    if math.isinf(x):
+        raise ValueParseError(f"数值 {_short(value)} 过大，无法计算 / the value {_short(value)} is too large")
+    return x
+
+
+def _short(value: object) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit for text
+        return "（超过 4300 位的整数 / an integer of over 4300 digits）"
+    return text if len(text) <= 40 else f"{text[:30]}…（{len(text)} 个字符 / characters）"
+
+
+def _parse_value(value: object, unit: str) -> float:
     if value is None:
         return math.nan
     if isinstance(value, bool | np.bool_):
         # an xlsx TRUE/FALSE is a yes/no answer, not the number 1 or 0 (TRUE would be 100%)
         raise ValueParseError(f"逻辑值 {'TRUE' if value else 'FALSE'} 不是数字（应为{_what(unit)}）/ a TRUE/FALSE cell where a number is expected")
     if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            raise ValueParseError(f"数值 {_short(value)} 过大，无法计算 / the value {_short(value)} is too large") from None
         if math.isnan(number):
             return math.nan
         if math.isinf(number):
