@@ -34,8 +34,9 @@ TEMP_PREFIX = ".kpixl-"
 STALE_SECONDS = 3600  # a temp file this old belongs to no running kpixl
 
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
-_CELL_REF_RE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"')
-_ROW_REF_RE = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,8})"')
+# a cell with content (``<c r="B2"><v>…``); a self-closing ``<c r="B2" s="1"/>`` is only a format and
+# readers skip it, so a formatted far corner alone does not count
+_CELL_REF_RE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>]*(?<!/)>')
 _REF_RE = re.compile(r"\$?([A-Z]{1,4})\$?([0-9]{1,8})")
 
 
@@ -60,7 +61,7 @@ def _too_big(rows: int, cols: int) -> bool:
 
 
 def _sheet_extent(z: zipfile.ZipFile, part: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The declared (``<dimension>``) and actual (last row, last column) extent of a sheet part."""
+    """The declared (``<dimension>``) and actual (last row, last column with content) extent of a sheet part."""
     declared = (0, 0)
     rows = cols = 0
     tail = b""
@@ -77,8 +78,6 @@ def _sheet_extent(z: zipfile.ZipFile, part: str) -> tuple[tuple[int, int], tuple
             for m in _CELL_REF_RE.finditer(text):
                 cols = max(cols, _col_number(m[1].decode()))
                 rows = max(rows, int(m[2]))
-            for m in _ROW_REF_RE.finditer(text):
-                rows = max(rows, int(m[1]))
             tail = text[-256:]  # a tag cut by the chunk edge is seen whole in the next round
     return declared, (rows, cols)
 

@@ -474,3 +474,16 @@ def test_a_formula_saved_without_calculation_is_said_so_not_missing(forms, tmp_p
     assert sorted(f.cell for f in about) == sorted([layout["一次解决率"], layout["客户满意度"]])
     assert all(f.level == "错误" and "保存时没有计算" in f.message and "without calculation" in f.message for f in about)
     assert not [f for f in g.findings if "缺失:一次解决率" in f.message or "缺失:客户满意度" in f.message]
+
+
+def test_a_formatted_far_corner_without_content_is_still_read(tmp_path):
+    path = tmp_path / "styled.xlsx"
+    team().to_excel(path, index=False)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    assert len(k.read_table(path)) == 12
