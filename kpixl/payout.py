@@ -15,6 +15,7 @@ from .errors import CellIssue, RosterError
 from .numeric import excel_round
 from .safe import neutralise, neutralise_frame  # noqa: F401 - neutralise is re-exported
 from .scheme import Scheme, normalize_header
+from .scoring import _blank_rows
 from .units import parse_column
 
 BASE_COLUMN = "绩效工资基数"
@@ -37,10 +38,13 @@ def payout(results: pd.DataFrame, scheme: Scheme, *, base_column: str = BASE_COL
     for need in ("工号", "姓名", "总分", "等级", "奖金系数"):
         if need not in cols:
             raise RosterError([CellIssue(1, need, None, "结果表缺少此列 / the results lack this column")])
+    empty = _blank_rows(results)  # blank lines of a results file are not people
+    rows = np.flatnonzero(~empty) + 2  # the file's row numbers (header = row 1)
+    results = results.loc[~empty].reset_index(drop=True)
     base = parse_column(results[cols[base_column]], "元")
-    issues = [CellIssue(int(i) + 2, base_column, results[cols[base_column]].iloc[int(i)], base.messages[int(i)]) for i in base.bad_rows]
+    issues = [CellIssue(int(rows[i]), base_column, results[cols[base_column]].iloc[int(i)], base.messages[int(i)]) for i in base.bad_rows]
     blank = np.isnan(base.values) & ~np.isin(np.arange(len(results)), base.bad_rows)
-    issues += [CellIssue(int(i) + 2, base_column, None, "基数为空 / the base is blank") for i in np.flatnonzero(blank)]
+    issues += [CellIssue(int(rows[i]), base_column, None, "基数为空 / the base is blank") for i in np.flatnonzero(blank)]
     if issues:
         raise RosterError(sorted(issues, key=lambda i: i.row))
     coef = results[cols["奖金系数"]].to_numpy(dtype=float)

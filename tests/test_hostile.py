@@ -487,3 +487,23 @@ def test_a_formatted_far_corner_without_content_is_still_read(tmp_path):
         for n, data in parts.items():
             z.writestr(n, data)
     assert len(k.read_table(path)) == 12
+
+
+def test_payout_skips_blank_lines_of_a_results_file_and_keeps_row_numbers(tmp_path):
+    results = tmp_path / "res.csv"
+    k.write_table(k.score(SCHEME, team()), results)
+    lines = results.read_text(encoding="utf-8-sig").splitlines()
+    lines.insert(2, "")  # after E001
+    lines.insert(4, "," * 10)  # after E002
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from kpixl.payout import payout
+
+    table = payout(k.read_table(results), k.load_scheme(SCHEME))
+    assert table["工号"].tolist()[:3] == ["E001", "E002", "E003"] and table["工号"].iloc[-1] == "合计"
+    assert table["奖金"].iloc[-1] == 15430  # the twelve bonuses of samples/team.csv, as in test_payout
+    df = k.read_table(results)
+    df["绩效工资基数"] = df["绩效工资基数"].astype(object)
+    df.loc[5, "绩效工资基数"] = "六千"  # E004: line 5 of samples/team.csv, line 7 after the two filler lines
+    with pytest.raises(RosterError) as info:
+        payout(df, k.load_scheme(SCHEME))
+    assert _issues(info.value) == [(7, "绩效工资基数")]
