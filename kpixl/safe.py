@@ -189,14 +189,21 @@ def refuse_clobber(out: str | Path, inputs: Iterable[str | Path]) -> None:
     """Raise FileError when ``out`` is one of ``inputs`` or lies inside an input folder.
 
     Globs among the inputs are expanded, so ``collect 'forms/*.xlsx' --out forms/E001.xlsx``
-    is refused too.
+    is refused too, as is an output the pattern would match (``--out forms/summary.xlsx``).
     """
+    import fnmatch
     import glob
 
     target = Path(out).resolve()
     for raw in inputs:
         text = str(raw)
-        matches = glob.glob(text, recursive=True) if any(ch in text for ch in "*?[") else [text]
+        pattern = any(ch in text for ch in "*?[")
+        if pattern and fnmatch.fnmatch(os.path.abspath(out), os.path.abspath(text)):
+            # the next run over the same pattern would read the output as an input
+            raise FileError(
+                f"输出文件 {out} 与输入的通配符 {text} 匹配，不会写入；请写到别处 / refusing to write {out}: it matches the input pattern {text}"
+            )
+        matches = glob.glob(text, recursive=True) if pattern else [text]
         for m in matches:
             p = Path(m)
             try:

@@ -365,7 +365,12 @@ def test_collect_refuses_to_write_over_a_form_or_into_the_input_folder(forms, tm
         (folder / p.name).write_bytes(p.read_bytes())
     target = sorted(folder.iterdir())[0]
     before = target.read_bytes()
-    for args in ([folder, "--out", target], [f"{folder}/*.xlsx", "--out", target], [folder, "--out", folder / "summary.xlsx"]):
+    for args in (
+        [folder, "--out", target],
+        [f"{folder}/*.xlsx", "--out", target],
+        [folder, "--out", folder / "summary.xlsx"],
+        [f"{folder}/*.xlsx", "--out", folder / "summary.xlsx"],
+    ):
         r = kpixl("collect", *args)
         assert r.returncode == 1 and "不会" in r.stderr and "refusing" in r.stderr, r.stderr
     assert target.read_bytes() == before and not (folder / "summary.xlsx").exists()
