@@ -15,7 +15,7 @@ from .errors import CellIssue, RosterError
 from .numeric import excel_round
 from .safe import neutralise, neutralise_frame  # noqa: F401 - neutralise is re-exported
 from .scheme import Scheme, normalize_header
-from .scoring import _blank_rows
+from .scoring import FILE_ROWS, _blank_rows
 from .units import parse_column
 
 BASE_COLUMN = "绩效工资基数"
@@ -40,6 +40,9 @@ def payout(results: pd.DataFrame, scheme: Scheme, *, base_column: str = BASE_COL
             raise RosterError([CellIssue(1, need, None, "结果表缺少此列 / the results lack this column")])
     empty = _blank_rows(results)  # blank lines of a results file are not people
     rows = np.flatnonzero(~empty) + 2  # the file's row numbers (header = row 1)
+    scored = results.attrs.get(FILE_ROWS)
+    if scored is not None and len(scored) == len(results):  # results scored just now: the roster's rows
+        rows = np.asarray(scored, dtype=int)[~empty]
     results = results.loc[~empty].reset_index(drop=True)
     base = parse_column(results[cols[base_column]], "元")
     issues = [CellIssue(int(rows[i]), base_column, results[cols[base_column]].iloc[int(i)], base.messages[int(i)]) for i in base.bad_rows]

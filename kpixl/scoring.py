@@ -29,6 +29,7 @@ from .vocab import is_blank
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
 FLAG_SEP = "；"
+FILE_ROWS = "kpixl_file_rows"  # results.attrs key: the roster row of each result row
 
 
 class _Flags:
@@ -318,4 +319,7 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     out["标记"] = flags.column()
     order = [normalize_header(c) for c in carried]
     order += [h for h in scheme.result_headers() if h not in order]
-    return pd.DataFrame({h: out[h] for h in order})
+    results = pd.DataFrame({h: out[h] for h in order})
+    # where each person is in the roster file, for errors found later (payout) after blank rows went
+    results.attrs[FILE_ROWS] = tuple(int(r) for r in reader.rows)
+    return results

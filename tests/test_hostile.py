@@ -512,3 +512,16 @@ def test_payout_skips_blank_lines_of_a_results_file_and_keeps_row_numbers(tmp_pa
     with pytest.raises(RosterError) as info:
         payout(df, k.load_scheme(SCHEME))
     assert _issues(info.value) == [(7, "绩效工资基数")]
+
+
+def test_payout_of_a_roster_names_the_roster_row_after_a_blank_line(tmp_path):
+    lines = (ROOT / "samples" / "team.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines.insert(2, "")  # after E001: E004 moves from line 5 to line 6
+    cells = lines[5].split(",")
+    assert cells[0] == "E004"
+    cells[-1] = ""  # no 绩效工资基数
+    lines[5] = ",".join(cells)
+    roster = tmp_path / "team.csv"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = kpixl("payout", roster, "--scheme", SCHEME, "--out", tmp_path / "p.csv")
+    assert r.returncode == 1 and "第6行 列「绩效工资基数」" in r.stderr and "基数为空" in r.stderr
