@@ -73,6 +73,11 @@ def test_money_unit_in_a_level_column_is_an_error():
         rule.read_one("1元")
     with pytest.raises(ValueParseError):
         rule.read_one(True)
+    named = next(i.rule for i in scheme.indicators if i.name == "客户档案管理")  # 完整无缺失(20分);…
+    assert named.read_one("完整无缺失") == 1 and named.read_one(2) == 2
+    for value in ("1元", "1%", "1次"):
+        with pytest.raises(ValueParseError):
+            named.read_one(value)
 
 
 def test_true_false_in_a_percent_column_of_an_xlsx_is_an_error(tmp_path):
