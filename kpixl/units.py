@@ -61,7 +61,8 @@ _VALUE_RE = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})?$", re.
 _MIN_SEC_RE = re.compile(rf"^(?P<m>{_NUMBER})\s*分(?:钟)?\s*(?P<s>{_NUMBER})\s*秒$")
 _CLOCK_RE = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$")
 _SPLIT_DIGITS_RE = re.compile(r"[\d.]\s+[\d.]")  # ``5 5``: two numbers, or a typo, never 55
-_COMMA_RUN_RE = re.compile(r"[\d,]*,[\d,]*")
+_COMMA_RUN_RE = re.compile(r"[\d,]+")  # runs of digits and commas (linear: no backtracking)
+MAX_VALUE_CHARS = 200  # no number, with its unit, is longer; a longer cell is refused before any pattern
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
@@ -170,7 +171,12 @@ def _parse_value(value: object, unit: str) -> float:
         if unit == "%":
             return percent_of_bare(number)
         return number
-    text = normalize_text(str(value))
+    raw = str(value)
+    if len(raw) > MAX_VALUE_CHARS:
+        raise ValueParseError(
+            f"数值 {_short(value)} 过长（超过 {MAX_VALUE_CHARS} 个字符），不是一个数 / a value of {len(raw)} characters is not a number"
+        )
+    text = normalize_text(raw)
     if _SPLIT_DIGITS_RE.search(text):
         raise ValueParseError(f"数值 {value!r} 中间有空格，无法确定是哪个数 / a space inside the number {value!r}")
     text = text.replace(" ", "")
@@ -182,7 +188,7 @@ def _parse_value(value: object, unit: str) -> float:
             return 0.0
         raise ValueParseError(f"无法识别的数值 {value!r}（应为数字）/ unreadable value, expected a number")
     for run in _COMMA_RUN_RE.findall(text):
-        if not _THOUSANDS_RE.fullmatch(run):  # 1,234 is a thousands separator; 5,5 is not 55
+        if "," in run and not _THOUSANDS_RE.fullmatch(run):  # 1,234 is a thousands separator; 5,5 is not 55
             raise ValueParseError(f"数值 {value!r} 中的逗号不是千位分隔符 / the comma in {value!r} is not a thousands separator")
     text = text.replace(",", "").lstrip("¥￥$")
     m = _MIN_SEC_RE.match(text)

@@ -47,6 +47,14 @@ def test_ambiguous_seconds_are_errors_not_55(text):
         parse_value(text, "秒")
 
 
+@pytest.mark.parametrize("text", ["9" * 32767, "1," * 16000, "5 " * 16000, "1:" * 16000])
+def test_a_full_excel_cell_is_refused_at_once(text):
+    start = time.perf_counter()
+    with pytest.raises(ValueParseError, match="过长"):
+        parse_value(text, "秒")
+    assert time.perf_counter() - start < 0.1
+
+
 def test_real_spellings_of_seconds_still_read():
     assert parse_value("1,234", "秒") == 1234
     assert parse_value("28 秒", "秒") == 28
