@@ -62,7 +62,7 @@ _MIN_SEC_RE = re.compile(rf"^(?P<m>{_NUMBER})\s*分(?:钟)?\s*(?P<s>{_NUMBER})\s
 _CLOCK_RE = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$")
 _SPLIT_DIGITS_RE = re.compile(r"[\d.]\s+[\d.]")  # ``5 5``: two numbers, or a typo, never 55
 _COMMA_RUN_RE = re.compile(r"[\d,]+")  # runs of digits and commas (linear: no backtracking)
-MAX_VALUE_CHARS = 200  # no number, with its unit, is longer; a longer cell is refused before any pattern
+MAX_VALUE_CHARS = 400  # any double written out in full (fmt_quantity) fits; a longer cell is refused before any pattern
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
