@@ -322,6 +322,8 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
             df = score_team(s, df)
         if "考核期间" not in df.columns or df["考核期间"].isna().all():
             df["考核期间"] = Path(p).stem  # one file per period, named after it
+        if "文件" not in df.columns:
+            df["文件"] = Path(p).name  # so that a problem names its file
         frames.append(df)
     try:
         day = dt.date.fromisoformat(published) if published else None

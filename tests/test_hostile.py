@@ -538,3 +538,13 @@ def test_payout_of_a_roster_names_the_roster_row_after_a_blank_line(tmp_path):
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = kpixl("payout", roster, "--scheme", SCHEME, "--out", tmp_path / "p.csv")
     assert r.returncode == 1 and "第6行 列「绩效工资基数」" in r.stderr and "基数为空" in r.stderr
+
+
+def test_history_cli_names_the_file_of_a_blank_period(tmp_path):
+    df = _months_with_totals_rows()
+    df.loc[1, "考核期间"] = None  # B in January
+    path = tmp_path / "q1.csv"
+    df.to_csv(path, index=False)
+    r = kpixl("history", path, "--scheme", "service-staff", "--out", tmp_path / "h.csv")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "q1.csv 工号 B: 考核期间为空" in r.stderr
