@@ -548,3 +548,22 @@ def test_history_cli_names_the_file_of_a_blank_period(tmp_path):
     r = kpixl("history", path, "--scheme", "service-staff", "--out", tmp_path / "h.csv")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "q1.csv 工号 B: 考核期间为空" in r.stderr
+
+
+def test_a_team_sheet_formula_saved_without_calculation_is_said_so(tmp_path):
+    from kpixl.excel.writer import TEAM, build
+
+    wb = openpyxl.load_workbook(build(SCHEME, tmp_path / "wb"))
+    ws = wb[TEAM]
+    col = {c.value: c.column for c in ws[1]}
+    for r, (_, row) in enumerate(team().iloc[:2].iterrows(), 2):
+        for h, v in row.items():
+            if h in col and not (isinstance(v, float) and v != v):
+                ws.cell(r, col[h], v)
+    ws.cell(3, col["客户满意度"], "=0.96")  # E002, stored with no cached value
+    wb.save(tmp_path / "team.xlsx")
+    g, _ = collect.check([tmp_path / "team.xlsx"])
+    ref = f"{openpyxl.utils.get_column_letter(col['客户满意度'])}3"
+    about = [f for f in g.findings if f.cell == ref]
+    assert len(about) == 1 and about[0].level == "错误" and "保存时没有计算" in about[0].message
+    assert not [f for f in g.findings if "缺失:客户满意度" in f.message]
