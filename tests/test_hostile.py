@@ -567,3 +567,12 @@ def test_a_team_sheet_formula_saved_without_calculation_is_said_so(tmp_path):
     about = [f for f in g.findings if f.cell == ref]
     assert len(about) == 1 and about[0].level == "错误" and "保存时没有计算" in about[0].message
     assert not [f for f in g.findings if "缺失:客户满意度" in f.message]
+
+
+def test_a_scheme_workbook_read_has_the_same_guard(tmp_path):
+    from kpixl.excel.reader import read_scheme
+
+    with pytest.raises(FileError, match="压缩炸弹"):
+        read_scheme(_bomb(tmp_path / "bomb.xlsx"), SCHEME)
+    with pytest.raises(FileError, match="范围过大"):
+        read_scheme(_far_cell_book(tmp_path / "far.xlsx"), SCHEME)

@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from ..errors import RuleError, SchemeError
+from ..safe import open_package
 from ..scheme import GradeTier, Scheme, _check_sum, load_scheme
 from .params import with_params
 from .writer import GRADES, LIBRARY
@@ -26,6 +27,7 @@ def _number(value: object, where: str) -> float:
 
 def read_scheme(path: str | Path, base: Scheme | str | None = None) -> Scheme:
     """The scheme of a generated workbook, with the values of its 指标库 and 等级系数."""
+    open_package(path, str(path)).close()  # the guard every xlsx read goes through (zip bomb, huge sheet)
     wb = openpyxl.load_workbook(path, data_only=False)
     name = Path(path).name
     if base is None:
