@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from .errors import RosterError, SchemeError
 from .numeric import fmt_number
-from .scheme import Scheme, normalize_header
+from .scheme import SEP, Scheme, normalize_header
 from .scoring import score
 
 ERROR = "错误"
@@ -46,6 +46,18 @@ class Stated:
     result_cells: dict[str, str] = field(default_factory=dict)
     overwritten: list[str] = field(default_factory=list)  # result cells holding a typed value, not a formula
     signatures: dict[str, tuple[object, str]] | None = None  # 签字·… / 日期·… of a form: (value, cell)
+    uncalculated: dict[str, str] = field(default_factory=dict)  # roster header → cell: a formula with no cached value
+
+
+def _uncalculated(s: Stated, header: str) -> str | None:
+    """The finding text for an input read blank because its formula was never calculated."""
+    ref = s.uncalculated.get(header)
+    if ref is None:
+        return None
+    return (
+        f"「{header}」（{ref}）是公式，但文件保存时没有计算，读不到结果；请在 Excel 中打开、计算并保存后再交 / "
+        f"{header} ({ref}) is a formula saved without calculation (no cached value): open, recalculate and save the file"
+    )
 
 
 def _show(v: object) -> str:
@@ -87,7 +99,8 @@ def audit_people(scheme: Scheme, people: pd.DataFrame, stated: list[Stated], *, 
             k = issue.row - 2
             if 0 <= k < len(stated):
                 s = stated[k]
-                findings.append(Finding(ERROR, s.file, s.sheet, at(k, issue.column), f"{issue.column}: {issue.message}"))
+                text = _uncalculated(s, issue.column) or f"{issue.column}: {issue.message}"
+                findings.append(Finding(ERROR, s.file, s.sheet, at(k, issue.column), text))
                 keep[k] = False
             else:
                 findings.append(Finding(ERROR, "", "", issue.column, issue.message))
@@ -98,46 +111,66 @@ def audit_people(scheme: Scheme, people: pd.DataFrame, stated: list[Stated], *, 
     if len(results) != len(kept):  # empty rows were dropped by the engine: nothing to compare
         raise SchemeError("内部错误：人数不一致 / internal error: row count mismatch")
     for j, k in enumerate(kept):
-        s = stated[k]
-        got = results.iloc[j]
-        for header in ("总分", "等级", "奖金系数"):
-            if header not in s.values:
-                continue
-            v = s.values[header]
-            if header == "等级":
-                differs = str(v).strip() != got[header]
-            else:
-                x = _num(v)
-                differs = x is None or abs(x - float(got[header])) > 1e-9
-            if differs:
-                shown, want = _show(v), _show(got[header])
-                text = f"{header}填写为 {shown}，按评分标准应为 {want} / stated {shown}, recomputed {want}"
-                findings.append(Finding(ERROR, s.file, s.sheet, s.result_cells.get(header, ""), text))
-        for header in s.overwritten:
-            text = f"「{header}」的公式被改成了数值（只应填写黄色格子）/ a formula was overwritten by a typed value"
-            findings.append(Finding(ERROR, s.file, s.sheet, s.result_cells.get(header, ""), text))
-        if s.signatures is not None:
-            for key, (v, ref) in s.signatures.items():
-                if v is None or (isinstance(v, str) and not v.strip()):
-                    what, who = key.split("·", 1)
-                    findings.append(
-                        Finding(WARNING, s.file, s.sheet, ref, f"缺少{who}的{what} / missing {'signature' if what == '签字' else 'date'}")
-                    )
-        for flag in filter(None, str(got["标记"]).split("；")):
-            findings.append(Finding(WARNING, s.file, s.sheet, at(k, "工号") or "", flag))
+        findings += _person_findings(stated[k], results.iloc[j], at(k, "工号"))
     if "考核期间" in results.columns:
-        periods = results["考核期间"].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())
-        if period is not None:
-            for j, p in enumerate(periods):
-                if p != period:
-                    s = stated[kept[j]]
-                    text = f"考核期间为「{p}」，应为「{period}」/ period does not match"
-                    findings.append(Finding(ERROR, s.file, s.sheet, at(kept[j], "考核期间"), text))
-        elif periods[periods != ""].nunique() > 1:
-            counts = ", ".join(f"{p}×{n}" for p, n in periods[periods != ""].value_counts().items())
-            findings.append(Finding(WARNING, "", "", "", f"考核期间不一致：{counts} / several periods in one collection"))
+        findings += _period_findings(results["考核期间"], [stated[k] for k in kept], period)
     results.insert(2, "文件", [stated[k].file for k in kept])
     return results, findings
+
+
+def _person_findings(s: Stated, got: pd.Series, id_cell: str) -> list[Finding]:
+    """One returned person: stated results against the recomputed ones, overwritten formulas,
+    signatures, and the engine's flags at their cells."""
+    findings = []
+    for header in ("总分", "等级", "奖金系数"):
+        if header not in s.values:
+            continue
+        v = s.values[header]
+        if header == "等级":
+            differs = str(v).strip() != got[header]
+        else:
+            x = _num(v)
+            differs = x is None or pd.isna(got[header]) or abs(x - float(got[header])) > 1e-9
+        if differs:
+            shown, want = _show(v), _show(got[header])
+            text = f"{header}填写为 {shown}，按评分标准应为 {want} / stated {shown}, recomputed {want}"
+            findings.append(Finding(ERROR, s.file, s.sheet, s.result_cells.get(header, ""), text))
+    for header in s.overwritten:
+        text = f"「{header}」的公式被改成了数值（只应填写黄色格子）/ a formula was overwritten by a typed value"
+        findings.append(Finding(ERROR, s.file, s.sheet, s.result_cells.get(header, ""), text))
+    if s.signatures is not None:
+        for key, (v, ref) in s.signatures.items():
+            if v is None or (isinstance(v, str) and not v.strip()):
+                what, who = key.split("·", 1)
+                findings.append(Finding(WARNING, s.file, s.sheet, ref, f"缺少{who}的{what} / missing {'signature' if what == '签字' else 'date'}"))
+    for flag in filter(None, str(got["标记"]).split("；")):
+        if flag.startswith("重复工号"):
+            continue  # already an error, with its cell
+        if flag.startswith("缺失:"):
+            name = flag.removeprefix("缺失:").split("（")[0]
+            uncalc = [h for h in s.uncalculated if h == name or h.startswith(name + SEP)]
+            if uncalc:  # not missing: never calculated — say so, at the cell
+                findings += [Finding(ERROR, s.file, s.sheet, s.uncalculated[h], _uncalculated(s, h) or "") for h in uncalc]
+                continue
+        findings.append(Finding(WARNING, s.file, s.sheet, id_cell or "", flag))
+    return findings
+
+
+def _period_findings(column: pd.Series, stated: list[Stated], period: str | None) -> list[Finding]:
+    """Every period equal to the one expected; without one, a warning when several are mixed."""
+    periods = column.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())
+    if period is not None:
+        out = []
+        for j, p in enumerate(periods):
+            if p != period:
+                s = stated[j]
+                text = f"考核期间为「{p}」，应为「{period}」/ period does not match"
+                out.append(Finding(ERROR, s.file, s.sheet, s.cells.get("考核期间", ""), text))
+        return out
+    if periods[periods != ""].nunique() > 1:
+        counts = ", ".join(f"{p}×{n}" for p, n in periods[periods != ""].value_counts().items())
+        return [Finding(WARNING, "", "", "", f"考核期间不一致：{counts} / several periods in one collection")]
+    return []
 
 
 def audit_frame(scheme: Scheme, df: pd.DataFrame, *, file: str = "", sheet: str = "团队汇总", period: str | None = None) -> list[Finding]:

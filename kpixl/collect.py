@@ -21,14 +21,14 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
 
+from . import safe
 from .audit import ERROR, WARNING, Finding, Stated, audit_people
-from .errors import KpixlError, SchemeError
+from .errors import FileError, KpixlError, SchemeError
+from .safe import TEMP_PREFIX, open_package
 from .scheme import Scheme, normalize_header
 from .sources import load_scheme
 from .vocab import is_blank
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a 考核表 is kilobytes; a team sheet a few MB
-MAX_RATIO = 200  # deflate rarely beats 100:1 on real sheets
 FORM, TEAM = "考核表", "团队汇总"
 RESULTS = ("总分", "等级", "奖金系数")
 
@@ -52,8 +52,27 @@ def _problem(name: str, message: str) -> Finding:
     return Finding(ERROR, name, "", "", message)
 
 
+def _read(p: Path, problems: list[Finding]) -> Source | None:
+    """One file's bytes, or one line in the problem list (a folder, a broken link, unreadable)."""
+    if p.is_symlink() and not p.exists():
+        problems.append(_problem(str(p), "链接指向不存在的文件，或链接成环 / a dangling or looping symlink"))
+        return None
+    if p.is_dir():
+        problems.append(_problem(str(p), "是文件夹，不是 xlsx 文件 / a folder, not an xlsx file"))
+        return None
+    try:
+        return Source(str(p), p.read_bytes())
+    except OSError as exc:
+        problems.append(_problem(str(p), f"无法读取（{exc.strerror or exc}）/ cannot read the file"))
+        return None
+
+
 def expand(paths: Iterable[str | Path], problems: list[Finding]) -> list[Source]:
-    """Files from paths, folders, globs and zip archives (members read into memory, guarded)."""
+    """Files from paths, folders, globs and zip archives (members read into memory, guarded).
+
+    Anything that cannot be read (a broken link, a folder named like a workbook, a locked
+    archive) is one line in ``problems`` and the rest is still read.
+    """
     out: list[Source] = []
     for raw in paths:
         text = str(raw)
@@ -62,23 +81,29 @@ def expand(paths: Iterable[str | Path], problems: list[Finding]) -> list[Source]
             problems.append(_problem(text, "没有匹配的文件 / nothing matches"))
         for m in matches:
             p = Path(m)
-            if p.is_dir():
+            if p.is_dir() and p.suffix.lower() not in (".xlsx", ".xlsm", ".zip"):
                 for f in sorted(p.rglob("*")):
-                    if f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith(("~$", ".kpixl-")):
-                        out.append(Source(str(f), f.read_bytes()))
+                    if f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith(("~$", TEMP_PREFIX)):
+                        src = _read(f, problems)
+                        if src is not None:
+                            out.append(src)
+            elif p.is_symlink() and not p.exists():
+                problems.append(_problem(str(p), "链接指向不存在的文件，或链接成环 / a dangling or looping symlink"))
             elif not p.exists():
                 problems.append(_problem(str(p), "找不到文件 / file not found"))
-            elif p.suffix.lower() == ".zip":
+            elif p.suffix.lower() == ".zip" and not p.is_dir():
                 out += _from_archive(p, problems)
             else:
-                out.append(Source(str(p), p.read_bytes()))
+                src = _read(p, problems)
+                if src is not None:
+                    out.append(src)
     return out
 
 
 def _from_archive(path: Path, problems: list[Finding]) -> list[Source]:
     try:
         z = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError):
         problems.append(_problem(str(path), "压缩包已损坏 / corrupt zip archive"))
         return []
     out = []
@@ -88,27 +113,25 @@ def _from_archive(path: Path, problems: list[Finding]) -> list[Source]:
             continue
         name = f"{path}!{info.filename}"
         total += info.file_size
-        if info.file_size > MAX_UNCOMPRESSED or total > 4 * MAX_UNCOMPRESSED:
+        if info.file_size > safe.MAX_UNCOMPRESSED or total > 4 * safe.MAX_UNCOMPRESSED:
             problems.append(_problem(name, "文件过大（疑似压缩炸弹），已跳过 / too large (zip bomb?), skipped"))
             continue
-        out.append(Source(name, z.read(info)))
+        if info.flag_bits & 0x1:
+            problems.append(_problem(name, "压缩包受密码保护，无法读取（请解压后再收集）/ a password-protected archive member"))
+            continue
+        try:
+            out.append(Source(name, z.read(info)))
+        except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            problems.append(_problem(name, f"无法从压缩包中读取（{exc}）/ cannot be read from the archive"))
     return out
 
 
 def _check_package(src: Source) -> tuple[zipfile.ZipFile | None, str]:
-    head = src.data[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, "受密码保护或为旧版 .xls，无法读取（请另存为 .xlsx）/ password-protected or legacy .xls"
-    if not head.startswith(b"PK"):
-        return None, "不是 xlsx 文件 / not an xlsx file"
+    """The shared guard (kpixl.safe): not a zip package, corrupt, a zip bomb, a huge sheet."""
     try:
-        z = zipfile.ZipFile(io.BytesIO(src.data))
-    except zipfile.BadZipFile:
-        return None, "文件已损坏 / corrupt file"
-    size = sum(i.file_size for i in z.infolist())
-    packed = max(sum(i.compress_size for i in z.infolist()), 1)
-    if size > MAX_UNCOMPRESSED or (size / packed > MAX_RATIO and size > 10 * 1024 * 1024):
-        return None, "解压后过大（疑似压缩炸弹），已跳过 / expands too much (zip bomb?), skipped"
+        z = open_package(src.data, src.name)
+    except FileError as exc:
+        return None, str(exc).removeprefix(f"{src.name}: ")
     if "xl/workbook.xml" not in z.namelist():
         return None, "不是 Excel 工作簿 / not an Excel workbook"
     return z, ""
@@ -143,6 +166,15 @@ def _sheet_xml(z: zipfile.ZipFile, sheet: str) -> str:
         return z.read(part).decode("utf-8")
     except KeyError:
         return ""
+
+
+_CELL_RE = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_VALUE_RE = re.compile(r"<v>[^<]+</v>")  # a cached value; openpyxl writes an empty <v /> for none
+
+
+def _uncalculated(xml: str) -> set[str]:
+    """Cells holding a formula but no cached value: the file was saved without calculation."""
+    return {m[1] for m in _CELL_RE.finditer(xml) if m[2] and "<f" in m[2] and not _VALUE_RE.search(m[2])}
 
 
 def _has_formula(xml: str, ref: str) -> bool:
@@ -239,6 +271,7 @@ def _read_team(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
     inputs = [h for h in s.roster_headers() + [i.override_column for i in s.indicators] if h in col]
     keep = inputs + [h for h in ("绩效工资基数",) if h in col]
     xml = _sheet_xml(z, TEAM)
+    uncalc = _uncalculated(xml) if xml else set()
     for r, row in enumerate(rows[1:], 2):
         person = {h: row[col[h]] if col[h] < len(row) else None for h in keep}
         if all(_blank(person.get(h)) for h in inputs if h not in ("工号", "姓名")) and _blank(person.get("工号")):
@@ -249,7 +282,9 @@ def _read_team(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
         result_cells = {h: f"{get_column_letter(col[h] + 1)}{r}" for h in (*RESULTS, *(i.result_column for i in s.indicators)) if h in col}
         overwritten = [h for h, ref in result_cells.items() if xml and not _has_formula(xml, ref)]
         g.people.append(person)
-        g.stated.append(Stated(src.name, TEAM, cells, stated, {h: result_cells[h] for h in RESULTS if h in result_cells}, overwritten))
+        blank_formulas = {h: ref for h, ref in cells.items() if ref in uncalc and person.get(h) is None}
+        results_at = {h: result_cells[h] for h in RESULTS if h in result_cells}
+        g.stated.append(Stated(src.name, TEAM, cells, stated, results_at, overwritten, uncalculated=blank_formulas))
 
 
 def _read_form(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) -> None:
@@ -266,10 +301,11 @@ def _read_form(g: Gathered, src: Source, z: zipfile.ZipFile, book, s: Scheme) ->
     xml = _sheet_xml(z, FORM)
     overwritten = [h for h in RESULTS if h in layout and xml and not _has_formula(xml, layout[h])]
     signatures = {h: (at(ref), ref) for h, ref in layout.items() if h.startswith(("签字", "日期"))}
+    uncalc = _uncalculated(xml) if xml else set()
+    cells = {h: ref for h, ref in layout.items() if h in wanted}
+    blank_formulas = {h: ref for h, ref in cells.items() if ref in uncalc and person.get(h) is None}
     g.people.append(person)
-    g.stated.append(
-        Stated(src.name, FORM, {h: ref for h, ref in layout.items() if h in wanted}, stated, {h: layout[h] for h in RESULTS}, overwritten, signatures)
-    )
+    g.stated.append(Stated(src.name, FORM, cells, stated, {h: layout[h] for h in RESULTS}, overwritten, signatures, blank_formulas))
 
 
 def check(paths: Iterable[str | Path], scheme: Scheme | str | None = None, *, period: str | None = None) -> tuple[Gathered, pd.DataFrame | None]:
@@ -294,13 +330,11 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font, PatternFill
 
-    from .errors import FileError
     from .roster import atomic_save
+    from .safe import neutralise, neutralise_rows, refuse_clobber
 
     out = Path(out)
-    for src in inputs:
-        if Path(src).exists() and out.exists() and out.resolve() == Path(src).resolve():
-            raise FileError(f"不会覆盖输入文件 {out} / refusing to overwrite an input file")
+    refuse_clobber(out, inputs)
     assert g.scheme is not None
     wb = Workbook()
     ws = wb.active
@@ -309,12 +343,12 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     head_fill = PatternFill("solid", fgColor="DDEBF7")
 
     def put(sheet, df: pd.DataFrame) -> None:
-        sheet.append(list(df.columns))
+        sheet.append([neutralise(c) for c in df.columns])
         for c in sheet[1]:
             c.font = Font(bold=True)
             c.fill = head_fill
-        for row in df.itertuples(index=False):
-            sheet.append([None if (isinstance(v, float) and v != v) else v for v in row])
+        for row in neutralise_rows(df.itertuples(index=False)):
+            sheet.append([None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in row])
         sheet.freeze_panes = "C2"
         sheet.auto_filter.ref = sheet.dimensions
 
@@ -325,7 +359,7 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     dist = wb.create_sheet("等级分布")
     dist.append(["等级", "人数"])
     for t in g.scheme.grades:
-        dist.append([t.name, int((results["等级"] == t.name).sum())])
+        dist.append([neutralise(t.name), int((results["等级"] == t.name).sum())])
     n = len(g.scheme.grades)
     chart = BarChart()
     chart.title = "等级分布 / grades"
@@ -352,8 +386,8 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     issues.append(["级别", "文件", "工作表", "单元格", "问题"])
     for c in issues[1]:
         c.font = Font(bold=True)
-    for f in g.findings:
-        issues.append([f.level, f.file, f.sheet, f.cell, f.message])
+    for row in neutralise_rows([f.level, f.file, f.sheet, f.cell, f.message] for f in g.findings):
+        issues.append(row)
     issues.column_dimensions["B"].width = 40
     issues.column_dimensions["E"].width = 80
     atomic_save(out, wb.save)

@@ -13,7 +13,7 @@ Every error a user can see carries a message in Chinese first and English after 
     ├── ValueParseError      one input value that cannot be read (``九十`` for a rate)
     ├── SchemeError          an invalid scheme file or scheme sheet
     ├── RosterError          a roster with located problems (a list of ``CellIssue``)
-    ├── FileError            a file that cannot be read or written
+    ├── FileError            a file that cannot be read or written (or must not be written)
     └── LibreOfficeError     LibreOffice missing, or it did not produce what it was asked for
 
 Every exception kpixl defines is here; other modules import them from this one.
@@ -60,6 +60,10 @@ class SchemeError(KpixlError, ValueError):
     """A scheme (考核方案) is invalid: weights, raters, grade tiers, rules."""
 
 
+class FileError(KpixlError):
+    """A file that cannot be read or written: missing, corrupt, a zip bomb, an input as output."""
+
+
 @dataclass(frozen=True)
 class CellIssue:
     """One located problem in a roster: row is the 1-based data row (header excluded)."""
@@ -85,10 +89,6 @@ class RosterError(KpixlError, ValueError):
         if len(self.issues) > 50:
             lines.append(f"  … 另有 {len(self.issues) - 50} 处 / {len(self.issues) - 50} more")
         super().__init__("\n".join(lines))
-
-
-class FileError(KpixlError):
-    """A file that cannot be read or written."""
 
 
 class LibreOfficeError(KpixlError):

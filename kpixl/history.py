@@ -18,13 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from .errors import KpixlError
 from .numeric import excel_round
 from .scheme import Scheme
+from .vocab import is_blank
 
 
 @dataclass
@@ -67,6 +70,35 @@ def _last(periods: list[str], n: int, what: str, notes: list[str]) -> list[str] 
     return window
 
 
+def _text(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "" if is_blank(v) else str(v).strip())
+
+
+def _people(results: pd.DataFrame) -> pd.DataFrame:
+    """The rows that are people: empty rows and a payout file's 合计 (totals) row are left out;
+    a blank 考核期间 or an unreadable 总分 is an error naming the person."""
+    df = results.copy()
+    df["工号"] = _text(df["工号"])
+    df["考核期间"] = _text(df["考核期间"])
+    total = _text(df["总分"])
+    keep = ~((df["工号"] == "") & (total == "")) & (df["工号"] != "合计")
+    df, total = df[keep].copy(), total[keep]
+
+    def where(i: object) -> str:
+        who = f"工号 {df.at[i, '工号'] or '(空)'}"
+        return f"{df.at[i, '文件']} {who}" if "文件" in df.columns else who
+
+    problems = [f"{where(i)}: 工号为空 / blank staff id" for i in df.index[df["工号"] == ""]]
+    problems += [f"{where(i)}: 考核期间为空 / blank period" for i in df.index[df["考核期间"] == ""]]
+    score = pd.to_numeric(total, errors="coerce")
+    problems += [f"{where(i)}: 总分「{total[i]}」不是数字 / the total is not a number" for i in df.index[score.isna()]]
+    if problems:
+        more = f"\n  … 另有 {len(problems) - 20} 处 / {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise KpixlError("多期结果中有无法使用的行 / unusable rows in the results:\n  " + "\n  ".join(problems[:20]) + more)
+    df["总分"] = score.astype(float)
+    return df
+
+
 def history(scheme: Scheme, results: pd.DataFrame, *, published: dt.date | None = None) -> HistoryReport:
     """Apply the scheme's 多期规则 to results of several periods (columns 考核期间, 工号, 姓名, 总分, 等级)."""
     rules = scheme.period_rules
@@ -75,9 +107,7 @@ def history(scheme: Scheme, results: pd.DataFrame, *, published: dt.date | None 
     for need in ("考核期间", "工号", "总分", "等级"):
         if need not in results.columns:
             raise KpixlError(f"结果中缺少「{need}」列 / the results lack the {need} column")
-    df = results.copy()
-    df["考核期间"] = df["考核期间"].astype(str).str.strip()
-    df["工号"] = df["工号"].astype(str).str.strip()
+    df = _people(results)
     if "姓名" not in df.columns:
         df["姓名"] = ""
     periods = sorted(df["考核期间"].unique(), key=lambda p: (_ordinal(p) is None, _ordinal(p) or 0, p))
@@ -145,4 +175,24 @@ def report_table(report: HistoryReport) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["类别", "工号", "姓名"])
 
 
-__all__ = ["HistoryReport", "history", "report_table"]
+def write_report(report: HistoryReport, path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """The report as ``.csv`` (one table) or ``.xlsx`` (奖励, 整改, 优先晋升, 说明), never over an input,
+    every text cell neutralised (:mod:`kpixl.safe`)."""
+    from .roster import atomic_save, write_table
+    from .safe import neutralise_frame, refuse_clobber
+
+    if str(path).lower().endswith(".csv"):
+        return write_table(report_table(report), path, inputs=tuple(inputs))
+    refuse_clobber(path, inputs)
+    notes = ["期间 / periods: " + "、".join(report.periods), *report.notes]
+    sheets = {"奖励": report.rewards, "整改": report.improvement, "优先晋升": report.promotion, "说明": pd.DataFrame({"说明": notes})}
+
+    def save(tmp: str) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            for name, frame in sheets.items():
+                neutralise_frame(frame).to_excel(xw, sheet_name=name, index=False)
+
+    return atomic_save(path, save)
+
+
+__all__ = ["HistoryReport", "history", "report_table", "write_report"]

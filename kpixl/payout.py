@@ -1,7 +1,8 @@
 """The payout table for finance: 奖金 = 基数 × 绩效奖金占比 × 奖金系数, to the cent as Excel rounds.
 
 Text cells that a spreadsheet would read as a formula (starting with ``= + - @``, tab or
-CR) are neutralised with a leading apostrophe, so a name like ``=HYPERLINK(…)`` in a
+CR) are neutralised with a leading apostrophe (:func:`kpixl.safe.neutralise`, the one function
+every writer uses), so a name like ``=HYPERLINK(…)`` in a
 roster cannot run when finance opens the file.
 """
 
@@ -12,25 +13,30 @@ import pandas as pd
 
 from .errors import CellIssue, RosterError
 from .numeric import excel_round
-from .scheme import Scheme, normalize_header
+from .safe import neutralise, neutralise_frame  # noqa: F401 - neutralise is re-exported
+from .scheme import NOT_HANDED_IN, Scheme, normalize_header
+from .scoring import FILE_ROWS, _blank_rows
 from .units import parse_column
+from .vocab import is_blank
 
 BASE_COLUMN = "绩效工资基数"
-_INJECTION = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: object) -> object:
-    """A text cell that would start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_INJECTION):
-        return "'" + value
-    return value
-
-
-def payout(results: pd.DataFrame, scheme: Scheme, *, base_column: str = BASE_COLUMN, share: float | None = None) -> pd.DataFrame:
+def payout(
+    results: pd.DataFrame,
+    scheme: Scheme,
+    *,
+    base_column: str = BASE_COLUMN,
+    share: float | None = None,
+    unpaid: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """The payout table from ``kpixl.score`` results (which carry the roster's base column).
 
-    Columns: 工号, 姓名, (部门), (考核期间), 总分, 等级, 奖金系数, <base_column>, 绩效奖金占比, 奖金, 方案;
-    the last row is the 合计 (totals). Raises RosterError naming any missing or unreadable base.
+    Columns: 工号, 姓名, (部门), (考核期间), 状态, 总分, 等级, 奖金系数, <base_column>, 绩效奖金占比, 奖金,
+    标记, 方案; the last row is the 合计 (totals). Nobody is paid from a doubtful row: a person
+    未提交 (no total) or whose total, grade or coefficient cannot be read stops the payout with one
+    message listing who — unless that person's 工号 is in ``unpaid``, which lists them with 状态
+    未提交/有误 and no 奖金. A missing, unreadable or negative base is an error naming its row.
     """
     share = scheme.bonus_share if share is None else share
     if share is None:
@@ -39,36 +45,92 @@ def payout(results: pd.DataFrame, scheme: Scheme, *, base_column: str = BASE_COL
         )
     cols = {normalize_header(c): c for c in results.columns}
     if base_column not in cols:
-        raise RosterError([CellIssue(1, base_column, None, f"缺少「{base_column}」列（每人的绩效工资基数）/ the base column is missing")])
+        raise RosterError(
+            [
+                CellIssue(
+                    1,
+                    base_column,
+                    None,
+                    f"缺少「{base_column}」列（每人的绩效工资基数）：用 --roster 名单.csv 按工号取基数，或用 --base-column 指定列"
+                    f" / the base column is missing: give --roster with the base, or --base-column",
+                )
+            ]
+        )
     for need in ("工号", "姓名", "总分", "等级", "奖金系数"):
         if need not in cols:
             raise RosterError([CellIssue(1, need, None, "结果表缺少此列 / the results lack this column")])
+    empty = _blank_rows(results)  # blank lines of a results file are not people
+    rows = np.flatnonzero(~empty) + 2  # the file's row numbers (header = row 1)
+    scored = results.attrs.get(FILE_ROWS)
+    if scored is not None and len(scored) == len(results):  # results scored just now: the roster's rows
+        rows = np.asarray(scored, dtype=int)[~empty]
+    results = results.loc[~empty].reset_index(drop=True)
+    status = _status(results, cols)
+    _refuse_doubtful(results, cols, status, rows, unpaid)
+    paid = status == PAID
     base = parse_column(results[cols[base_column]], "元")
-    issues = [CellIssue(int(i) + 2, base_column, results[cols[base_column]].iloc[int(i)], base.messages[int(i)]) for i in base.bad_rows]
-    blank = np.isnan(base.values) & ~np.isin(np.arange(len(results)), base.bad_rows)
-    issues += [CellIssue(int(i) + 2, base_column, None, "基数为空 / the base is blank") for i in np.flatnonzero(blank)]
+    issues = [CellIssue(int(rows[i]), base_column, results[cols[base_column]].iloc[int(i)], base.messages[int(i)]) for i in base.bad_rows if paid[i]]
+    blank = np.isnan(base.values) & ~np.isin(np.arange(len(results)), base.bad_rows) & paid
+    issues += [CellIssue(int(rows[i]), base_column, None, "基数为空 / the base is blank") for i in np.flatnonzero(blank)]
+    negative = (base.values < 0) & paid
+    issues += [CellIssue(int(rows[i]), base_column, base.values[i], "基数不能为负 / the base must not be negative") for i in np.flatnonzero(negative)]
     if issues:
         raise RosterError(sorted(issues, key=lambda i: i.row))
-    coef = results[cols["奖金系数"]].to_numpy(dtype=float)
-    bonus = excel_round(base.values * share * coef, 2)
+    coef = pd.to_numeric(results[cols["奖金系数"]], errors="coerce").to_numpy(dtype=float)
+    bonus = np.where(paid, excel_round(np.where(paid, base.values, 0.0) * share * np.nan_to_num(coef), 2), np.nan)
     out = pd.DataFrame({"工号": results[cols["工号"]].to_numpy(), "姓名": results[cols["姓名"]].to_numpy()})
     for extra in ("部门", "考核期间"):
         if extra in cols:
             out[extra] = results[cols[extra]].to_numpy()
+    out["状态"] = status
     out["总分"] = results[cols["总分"]].to_numpy()
     out["等级"] = results[cols["等级"]].to_numpy()
     out["奖金系数"] = coef
     out[base_column] = base.values
     out["绩效奖金占比"] = share
     out["奖金"] = bonus
+    out["标记"] = results[cols["标记"]].fillna("").to_numpy() if "标记" in cols else ""
     out["方案"] = scheme.id
     total = {c: "" for c in out.columns}
-    total.update({"工号": "合计", "姓名": f"{len(out)} 人", base_column: float(np.sum(base.values)), "奖金": float(excel_round(np.sum(bonus), 2))})
+    total.update(
+        {
+            "工号": "合计",
+            "姓名": f"{int(paid.sum())} 人",
+            base_column: float(np.sum(base.values[paid])),
+            "奖金": float(excel_round(np.sum(bonus[paid]), 2)),
+        }
+    )
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
-    for c in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[c].dtype):
-            out[c] = pd.Series([neutralise(v) for v in out[c]], dtype=object)
-    return out
+    return neutralise_frame(out)
+
+
+PAID, NOT_HANDED_IN_STATUS, DOUBTFUL = "已评分", "未提交", "有误"
+
+
+def _status(results: pd.DataFrame, cols: dict[str, str]) -> np.ndarray:
+    """已评分, 未提交 (no input, so no total) or 有误 (a total, grade or coefficient that cannot be read)."""
+    total = pd.to_numeric(results[cols["总分"]], errors="coerce")
+    coef = pd.to_numeric(results[cols["奖金系数"]], errors="coerce")
+    flags = results[cols["标记"]].fillna("").astype(str) if "标记" in cols else pd.Series([""] * len(results))
+    absent = flags.str.contains(NOT_HANDED_IN, regex=False).to_numpy() | (
+        results[cols["总分"]].map(is_blank).to_numpy(dtype=bool) & results[cols["等级"]].map(is_blank).to_numpy(dtype=bool)
+    )
+    doubtful = ~absent & (total.isna().to_numpy() | coef.isna().to_numpy() | results[cols["等级"]].map(is_blank).to_numpy(dtype=bool))
+    return np.where(absent, NOT_HANDED_IN_STATUS, np.where(doubtful, DOUBTFUL, PAID))
+
+
+def _refuse_doubtful(results: pd.DataFrame, cols: dict[str, str], status: np.ndarray, rows: np.ndarray, unpaid: tuple[str, ...]) -> None:
+    named = {str(u).strip() for u in unpaid}
+    ids = results[cols["工号"]].astype(str).str.strip().to_numpy()
+    who = [i for i in np.flatnonzero(status != PAID) if ids[i] not in named]
+    if who:
+        listed = "、".join(f"{ids[i]} {results[cols['姓名']].iloc[i]}（第{rows[i]}行，{status[i]}）" for i in who[:30])
+        more = f" 等 {len(who)} 人" if len(who) > 30 else ""
+        raise RosterError(
+            [],
+            header=f"有 {len(who)} 人未提交或结果有误，不能发放：{listed}{more}。请先补齐；确认不发放时用 --unpaid 工号 逐个列出"
+            f" / {len(who)} people are not handed in or have unreadable results; fix them, or name each with --unpaid to list them unpaid",
+        )
 
 
 def distribution_check(results: pd.DataFrame, limits: dict[str, float]) -> list[str]:

@@ -4,20 +4,24 @@
   Excel on Chinese Windows saves. 工号 is always text (``001`` keeps its zeros).
 * Excel files are read with python-calamine (fast) from the sheet ``团队汇总`` if the
   workbook has one, else the first sheet.
-* Outputs are written atomically (a temp file, then a rename) and never onto the input.
+* Outputs are written atomically (a temp file, then a rename), never onto an input or into an
+  input folder, with every text cell neutralised against formula injection (:mod:`kpixl.safe`).
   CSV is written as UTF-8 with BOM so that Excel in China opens it correctly.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .errors import FileError
+from .errors import CellIssue, FileError, KpixlError, RosterError
+from .safe import clean_stale_temps, finish_output, neutralise_frame, open_package, refuse_clobber, temp_prefix
 
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
 
@@ -27,14 +31,21 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     p = Path(path)
     if not p.exists():
         raise FileError(f"找不到文件 {p} / file not found")
+    if p.is_dir():
+        raise FileError(f"{p} 是文件夹，不是文件 / a folder, not a file")
     suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):
+        # the same guard as collect/check: no zip bomb, no sheet spanning the whole grid
+        open_package(p, str(p)).close()
     try:
         if suffix in (".csv", ".txt"):
             for encoding in ("utf-8-sig", "gb18030"):
                 try:
-                    return pd.read_csv(p, dtype=TEXT_COLUMNS, encoding=encoding, skipinitialspace=True)
+                    # blank lines are kept (as empty rows) so that row k of the table is line k + 2 of the file
+                    df = pd.read_csv(p, dtype=TEXT_COLUMNS, encoding=encoding, skipinitialspace=True, skip_blank_lines=False)
                 except UnicodeDecodeError:
                     continue
+                return _checked(df, p)
             raise FileError(f"{p}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
         if suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
             if sheet is None:
@@ -42,22 +53,50 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
 
                 names = CalamineWorkbook.from_path(str(p)).sheet_names
                 sheet = "团队汇总" if "团队汇总" in names else names[0]
-            return pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS)
-    except FileError:
+            return _checked(pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS), p)
+    except KpixlError:
         raise
     except Exception as exc:  # corrupt file, wrong format, missing sheet
         raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
     raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
 
 
+_MANGLED = re.compile(r"(.+)\.(\d+)")
+
+
+def _checked(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A table as read, minus trailing empty rows; a repeated header is an error.
+
+    pandas renames the second ``服务规范度`` to ``服务规范度.1``: such a column would be
+    carried along unread, so a header that appears twice is refused here.
+    """
+    names = {str(c) for c in df.columns}
+    issues = []
+    for k, col in enumerate(df.columns, 1):
+        m = _MANGLED.fullmatch(str(col))
+        if m and m[1] in names:
+            issues.append(CellIssue(1, m[1], None, f"表头重复（第{k}列）/ duplicate header (column {k})"))
+    if issues:
+        raise RosterError(issues, header=f"{path.name}: 表头有 {len(issues)} 处重复 / duplicate header(s) in {path.name}")
+    filled = np.flatnonzero(df.notna().to_numpy().any(axis=1)) if len(df) else np.empty(0, dtype=np.intp)
+    last = int(filled[-1]) + 1 if filled.size else 0
+    return df.iloc[:last] if last < len(df) else df
+
+
 def atomic_save(path: str | Path, save: Callable[[str], object]) -> Path:
-    """Call ``save(tmp)`` on a temp file beside ``path``, then rename it into place."""
+    """Call ``save(tmp)`` on a temp file beside ``path``, then rename it into place.
+
+    The output gets the permissions the umask asks for (a temp file is created 0600), and
+    temp files that a killed run left in the folder are removed first.
+    """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kpixl-", suffix=p.suffix, dir=p.parent)
+    clean_stale_temps(p.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(), suffix=p.suffix, dir=p.parent)
     os.close(fd)
     try:
         save(tmp)
+        finish_output(tmp)
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):
@@ -70,26 +109,27 @@ def write_table(
     df: pd.DataFrame,
     path: str | Path,
     *,
-    inputs: tuple[str | Path, ...] = (),
+    inputs: tuple[str | Path | None, ...] = (),
     sheet: str = "评分结果",
     more: dict[str, pd.DataFrame] | None = None,
 ) -> Path:
-    """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file.
-    An ``.xlsx`` also gets the ``more`` sheets after the first (a CSV holds one table only)."""
+    """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file
+    or inside an input folder. An ``.xlsx`` also gets the ``more`` sheets after the first (a
+    CSV holds one table only). Every text cell is neutralised (:func:`kpixl.safe.neutralise`)."""
     p = Path(path)
-    for src in inputs:
-        if Path(src).exists() and p.exists() and p.resolve() == Path(src).resolve():
-            raise FileError(f"不会覆盖输入文件 {p}，请换一个输出文件名 / refusing to overwrite the input file {p}")
+    refuse_clobber(p, [src for src in inputs if src is not None])
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise FileError(f"{p}: 输出只支持 .csv 或 .xlsx / output must be .csv or .xlsx")
+    tables = {name: neutralise_frame(table) for name, table in {sheet: df, **(more or {})}.items()}
 
     def save(tmp: str) -> None:
         if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            # CRLF rows (RFC 4180): a CR inside a cell is then quoted, not taken for a new row
+            tables[sheet].to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
             return
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, table in {sheet: df, **(more or {})}.items():
+            for name, table in tables.items():
                 table.to_excel(writer, index=False, sheet_name=name)
                 ws = writer.sheets[name]
                 ws.freeze_panes = "A2"

@@ -31,6 +31,8 @@ VETO_EFFECTS = {"总分为0": "zero", "zero": "zero"}
 SEP = "·"
 #: the flags of one row are joined with this
 FLAG_SEP = "；"
+#: the 标记 of a person with no input filled: no points, no rank, no grade, no pay
+NOT_HANDED_IN = "未提交"
 #: 校准阈值 when a scheme gives none (seed 000: raters 20% of the scale apart)
 DEFAULT_CALIBRATION = 0.2
 

@@ -22,11 +22,13 @@ import pandas as pd
 from .errors import CellIssue, RosterError
 from .numeric import excel_round
 from .rules import Rule
-from .scheme import FLAG_SEP, Indicator, Scheme, blend, calibration_needed, normalize_header
+from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
 from .units import fmt_quantity, parse_column
+from .vocab import is_blank
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
+FILE_ROWS = "kpixl_file_rows"  # results.attrs key: the roster row of each result row
 
 
 class _Flags:
@@ -53,13 +55,19 @@ class _Flags:
 class _Reader:
     """Finds roster columns by header and parses them, collecting located issues."""
 
-    def __init__(self, roster: pd.DataFrame) -> None:
+    def __init__(self, roster: pd.DataFrame, rows: np.ndarray | None = None) -> None:
         self.roster = roster
         self.by_header = {}
         for col in roster.columns:
             self.by_header.setdefault(normalize_header(col), col)
         self.issues: list[CellIssue] = []
         self.n = len(roster)
+        # the row number a person reads in the file (header = row 1), kept across dropped blank rows
+        self.rows = np.arange(2, self.n + 2) if rows is None else rows
+        self.absent = np.zeros(self.n, dtype=bool)  # 未提交 rows: a blank there is not an error
+
+    def row(self, i: object) -> int:
+        return int(self.rows[int(i)])
 
     def has(self, header: str) -> bool:
         return normalize_header(header) in self.by_header
@@ -71,12 +79,12 @@ class _Reader:
         series = self.series(header)
         col = rule.parse_input(field, series)
         for i in col.bad_rows[:200]:
-            self.issues.append(CellIssue(int(i) + 2, header, series.iloc[int(i)], col.messages[int(i)]))
+            self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
         bad = rule.invalid(field, values)
         if bad.any():
             for i in np.flatnonzero(bad)[:200]:
-                self.issues.append(CellIssue(int(i) + 2, header, series.iloc[int(i)], f"超出范围，应为{rule.expected(field)} / out of range"))
+                self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], f"超出范围，应为{rule.expected(field)} / out of range"))
             values = np.where(bad, np.nan, values)
         return values
 
@@ -84,13 +92,13 @@ class _Reader:
         series = self.series(header)
         col = parse_column(series, "分")
         for i in col.bad_rows[:200]:
-            self.issues.append(CellIssue(int(i) + 2, header, series.iloc[int(i)], col.messages[int(i)]))
+            self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
         bad = (values < lo) | (values > hi)
         for i in np.flatnonzero(bad)[:200]:
             self.issues.append(
                 CellIssue(
-                    int(i) + 2,
+                    self.row(i),
                     header,
                     series.iloc[int(i)],
                     f"调整得分应在 {fmt_quantity(lo)}–{fmt_quantity(hi)} 分之间 / an override must be within the scale",
@@ -128,9 +136,9 @@ def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _F
     if ind.missing == "min" and missing.any():
         points = np.where(missing, ind.missing_points, points)
         flags.add(missing, ind.flag_missing())
-    elif ind.missing == "error" and missing.any():
-        for i in np.flatnonzero(missing)[:200]:
-            reader.issues.append(CellIssue(int(i) + 2, ind.input_columns()[0], None, "必填项为空 / a required value is blank"))
+    elif ind.missing == "error" and (missing & ~reader.absent).any():
+        for i in np.flatnonzero(missing & ~reader.absent)[:200]:
+            reader.issues.append(CellIssue(reader.row(i), ind.input_columns()[0], None, "必填项为空 / a required value is blank"))
     if reader.has(ind.override_column):
         over = reader.parse_points(ind.override_column, *ind.override_range)
         given = ~np.isnan(over)
@@ -169,21 +177,70 @@ def _blank_rows(roster: pd.DataFrame) -> np.ndarray:
     return blank
 
 
-def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
-    """Score every person of ``roster`` under ``scheme``; return the results table.
+def _check_headers(roster: pd.DataFrame) -> None:
+    """Two columns with one header (after normalising) would leave one of them unread."""
+    seen: dict[str, int] = {}
+    issues = []
+    for k, col in enumerate(roster.columns, 1):
+        h = normalize_header(col)
+        if h and h in seen:
+            issues.append(CellIssue(1, h, None, f"表头重复（第{seen[h]}列与第{k}列）/ duplicate header (columns {seen[h]} and {k})"))
+        seen.setdefault(h, k)
+    if issues:
+        raise RosterError(issues, header=f"名单表头有 {len(issues)} 处重复 / {len(issues)} duplicate header(s)")
 
-    Results follow the contract: 工号, 姓名, the other roster columns carried through,
-    ``<名称>得分`` per indicator, ``<部分>小计``, 调整分, 总分, 等级, 奖金系数, 排名, 标记.
-    Raises :class:`~kpixl.errors.RosterError` listing every located problem.
-    """
-    if isinstance(scheme, str):
-        scheme = load_scheme(scheme)
+
+def _id_text(series: pd.Series) -> pd.Series:
+    """工号 as text for comparison: blank cells and blank words are None."""
+    return series.map(lambda v: None if is_blank(v) else str(v).strip())
+
+
+def _check_ids(reader: _Reader, flags: _Flags) -> None:
+    """A blank 工号 is an error (nobody to pay or to appraise); a repeated 工号 is flagged."""
+    if not reader.has("工号"):
+        return
+    series = reader.series("工号")
+    ids = _id_text(series)
+    for i in np.flatnonzero(ids.isna().to_numpy())[:200]:
+        reader.issues.append(CellIssue(reader.row(i), "工号", series.iloc[int(i)], "工号为空 / the staff id is blank"))
+    dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if dup.any():
+        where: dict[str, list[int]] = {}
+        for i in np.flatnonzero(dup):
+            where.setdefault(ids.iloc[int(i)], []).append(reader.row(i))
+        texts = np.full(reader.n, "", dtype=object)
+        for i in np.flatnonzero(dup):
+            pid = ids.iloc[int(i)]
+            texts[i] = f"重复工号:{pid}（第{'、'.join(map(str, where[pid]))}行）"
+        flags.add(dup, lambda idx, t=texts: t[idx])
+
+
+def _not_handed_in(reader: _Reader, scheme: Scheme) -> np.ndarray:
+    """Rows in which no input of the scheme is filled (the ids may be): 未提交, never a score."""
+    empty = np.ones(reader.n, dtype=bool)
+    headers = [*scheme.input_columns(), *(i.override_column for i in scheme.indicators)]
+    for h in headers:
+        if reader.has(h):
+            series = reader.series(h)
+            if pd.api.types.is_numeric_dtype(series.dtype):
+                empty &= series.isna().to_numpy()
+            else:
+                empty &= series.map(is_blank).to_numpy(dtype=bool)
+        if not empty.any():
+            break
+    return empty
+
+
+def _read_roster(scheme: Scheme, roster: pd.DataFrame) -> tuple[_Reader, list]:
+    """The roster's people (blank rows dropped, file rows kept) and the columns carried through."""
+    _check_headers(roster)
     blank = _blank_rows(roster)
+    rows = np.flatnonzero(~blank) + 2  # file rows of the people, as read before blank rows go
     if blank.any():
         roster = roster.loc[~blank]
     if not isinstance(roster.index, pd.RangeIndex) or roster.index.start != 0 or roster.index.step != 1:
         roster = roster.reset_index(drop=True)
-    reader = _Reader(roster)
+    reader = _Reader(roster, rows)
     optional = {c for a in scheme.adjustments for c in a.columns()}  # absent = nothing happened
     needed = ["工号", "姓名", *(c for c in scheme.input_columns() if c not in optional)]
     absent = [h for h in needed if not reader.has(h)]
@@ -192,19 +249,18 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
             [CellIssue(1, h, None, "缺少此列 / column missing") for h in absent],
             header=f"名单缺少 {len(absent)} 列（表头应为 kpixl roster 给出的表头）/ the roster lacks {len(absent)} column(s)",
         )
-    n = len(roster)
-    flags = _Flags(n)
-    out: dict[str, object] = {}
     used = {normalize_header(h) for h in scheme.input_columns()}
     used |= {normalize_header(i.override_column) for i in scheme.indicators}
     carried = [c for c in roster.columns if normalize_header(c) not in used]
     carried.sort(key=lambda c: ID_COLUMNS.index(normalize_header(c)) if normalize_header(c) in ID_COLUMNS else 99)
-    for c in carried:
-        out[normalize_header(c)] = roster[c].to_numpy()
+    return reader, carried
 
+
+def _sections(reader: _Reader, scheme: Scheme, flags: _Flags, out: dict[str, object]) -> np.ndarray:
+    """Each indicator's points and each section's 小计 into ``out``; the total before adjustments."""
     subtotals = []
     for section in scheme.sections:
-        contrib = np.zeros(n)
+        contrib = np.zeros(reader.n)
         for ind in section.indicators:
             pts = _indicator_points(reader, scheme, ind, flags)
             out[ind.result_column] = pts
@@ -214,24 +270,26 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
         if len(scheme.sections) > 1:
             out[section.result_column] = sub
     if scheme.composite:
-        raw = sum(sub * s.weight for sub, s in zip(subtotals, scheme.sections, strict=True))
-    else:
-        raw = sum(subtotals)
+        return sum(sub * s.weight for sub, s in zip(subtotals, scheme.sections, strict=True))
+    return sum(subtotals)
+
+
+def _adjust_and_veto(reader: _Reader, scheme: Scheme, flags: _Flags, out: dict[str, object], raw: np.ndarray) -> np.ndarray:
+    """调整分 added, vetoes applied, the total's limits kept: the total before its ROUND."""
     if scheme.adjustments:
-        adj = np.zeros(n)
+        adj = np.zeros(reader.n)
         for a in scheme.adjustments:
             inputs = {}
             for field, header in zip(a.rule.fields, a.columns(), strict=True):
                 # a blank cell or an absent column means nothing happened this period
-                inputs[field] = np.nan_to_num(reader.parse(header, a.rule, field)) if reader.has(header) else np.zeros(n)
+                inputs[field] = np.nan_to_num(reader.parse(header, a.rule, field)) if reader.has(header) else np.zeros(reader.n)
             adj = adj + a.rule.points(inputs)
         adj = excel_round(adj, scheme.decimals)
         out["调整分"] = adj
         raw = raw + adj
     for v in scheme.vetoes:
         x = reader.parse(v.column, v.rule, "")
-        passed = v.rule.points({"": x})
-        vetoed = passed == 0
+        vetoed = v.rule.points({"": x}) == 0
         flags.add(np.isnan(x), v.flag_missing)
         flags.add(vetoed, v.flag_vetoed)
         raw = np.where(vetoed, 0.0, raw)
@@ -239,15 +297,39 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
         raw = np.maximum(raw, scheme.total_floor)
     if scheme.total_cap is not None:
         raw = np.minimum(raw, scheme.total_cap)
-    total = excel_round(raw, scheme.decimals)
+    return raw
 
+
+def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
+    """Score every person of ``roster`` under ``scheme``; return the results table.
+
+    Results follow the contract: 工号, 姓名, the other roster columns carried through,
+    ``<名称>得分`` per indicator, ``<部分>小计``, 调整分, 总分, 等级, 奖金系数, 排名, 标记.
+    A person with no input filled is 未提交: no points, no total, grade, coefficient or rank.
+    Raises :class:`~kpixl.errors.RosterError` listing every located problem.
+    """
+    if isinstance(scheme, str):
+        scheme = load_scheme(scheme)
+    reader, carried = _read_roster(scheme, roster)
+    reader.absent = absent = _not_handed_in(reader, scheme)
+    flags = _Flags(reader.n)
+    _check_ids(reader, flags)
+    out: dict[str, object] = {normalize_header(c): reader.roster[c].to_numpy() for c in carried}
+    raw = _adjust_and_veto(reader, scheme, flags, out, _sections(reader, scheme, flags, out))
+    total = excel_round(raw, scheme.decimals)
     if reader.issues:
         raise RosterError(sorted(reader.issues, key=lambda i: i.row))
-
+    for h in scheme.result_headers():
+        if h in out and h not in ("工号", "姓名"):
+            out[h] = np.where(absent, np.nan, out[h])
+    total = np.where(absent, np.nan, total)
     out["总分"] = total
     out["等级"], out["奖金系数"] = scheme.grade(total)
-    out["排名"] = pd.Series(total).rank(method="min", ascending=False).to_numpy(dtype="int64") if n else np.zeros(0, int)
-    out["标记"] = flags.column()
+    out["排名"] = pd.Series(total).rank(method="min", ascending=False).astype("Int64")  # 未提交: no rank (<NA>)
+    out["标记"] = np.where(absent, NOT_HANDED_IN, flags.column())
     order = [normalize_header(c) for c in carried]
     order += [h for h in scheme.result_headers() if h not in order]
-    return pd.DataFrame({h: out[h] for h in order})
+    results = pd.DataFrame({h: out[h] for h in order})
+    # where each person is in the roster file, for errors found later (payout) after blank rows went
+    results.attrs[FILE_ROWS] = tuple(int(r) for r in reader.rows)
+    return results

@@ -61,6 +61,10 @@ _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _VALUE_RE = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<unit>{UNIT_PATTERN})?$", re.IGNORECASE)
 _MIN_SEC_RE = re.compile(rf"^(?P<m>{_NUMBER})\s*分(?:钟)?\s*(?P<s>{_NUMBER})\s*秒$")
 _CLOCK_RE = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$")
+_SPLIT_DIGITS_RE = re.compile(r"[\d.]\s+[\d.]")  # ``5 5``: two numbers, or a typo, never 55
+_COMMA_RUN_RE = re.compile(r"[\d,]+")  # runs of digits and commas (linear: no backtracking)
+MAX_VALUE_CHARS = 400  # any double written out in full (fmt_quantity) fits; a longer cell is refused before any pattern
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 def dimension(unit: str) -> str:
@@ -133,14 +137,34 @@ def parse_value(value: object, unit: str = "") -> float:
     >>> parse_value("88%", "%"), parse_value(88, "%"), parse_value("1.5小时", "秒")
     (0.88, 0.88, 5400.0)
 
-    Raises ValueParseError for a value that cannot be read (never returns 0 for it).
+    Raises ValueParseError for a value that cannot be read (never returns 0 for it), and
+    for one too large to be a float (``10**400``, 400 digits): never ``inf``.
     """
+    x = _parse_value(value, unit)
+    if math.isinf(x):
+        raise ValueParseError(f"数值 {_short(value)} 过大，无法计算 / the value {_short(value)} is too large")
+    return x
+
+
+def _short(value: object) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit for text
+        return "（超过 4300 位的整数 / an integer of over 4300 digits）"
+    return text if len(text) <= 40 else f"{text[:30]}…（{len(text)} 个字符 / characters）"
+
+
+def _parse_value(value: object, unit: str) -> float:
     if value is None:
         return math.nan
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
+    if isinstance(value, bool | np.bool_):
+        # an xlsx TRUE/FALSE is a yes/no answer, not the number 1 or 0 (TRUE would be 100%)
+        raise ValueParseError(f"逻辑值 {'TRUE' if value else 'FALSE'} 不是数字（应为{_what(unit)}）/ a TRUE/FALSE cell where a number is expected")
     if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            raise ValueParseError(f"数值 {_short(value)} 过大，无法计算 / the value {_short(value)} is too large") from None
         if math.isnan(number):
             return math.nan
         if math.isinf(number):
@@ -148,7 +172,15 @@ def parse_value(value: object, unit: str = "") -> float:
         if unit == "%":
             return percent_of_bare(number)
         return number
-    text = normalize_text(str(value)).replace(" ", "")
+    raw = str(value)
+    if len(raw) > MAX_VALUE_CHARS:
+        raise ValueParseError(
+            f"数值 {_short(value)} 过长（超过 {MAX_VALUE_CHARS} 个字符），不是一个数 / a value of {len(raw)} characters is not a number"
+        )
+    text = normalize_text(raw)
+    if _SPLIT_DIGITS_RE.search(text):
+        raise ValueParseError(f"数值 {value!r} 中间有空格，无法确定是哪个数 / a space inside the number {value!r}")
+    text = text.replace(" ", "")
     low = text.lower()
     if low in BLANK_WORDS:
         return math.nan
@@ -156,13 +188,20 @@ def parse_value(value: object, unit: str = "") -> float:
         if dimension(unit) in ("count", "") or unit == "%":
             return 0.0
         raise ValueParseError(f"无法识别的数值 {value!r}（应为数字）/ unreadable value, expected a number")
+    for run in _COMMA_RUN_RE.findall(text):
+        if "," in run and not _THOUSANDS_RE.fullmatch(run):  # 1,234 is a thousands separator; 5,5 is not 55
+            raise ValueParseError(f"数值 {value!r} 中的逗号不是千位分隔符 / the comma in {value!r} is not a thousands separator")
     text = text.replace(",", "").lstrip("¥￥$")
     m = _MIN_SEC_RE.match(text)
     if m and dimension(unit) == "time":
+        if Decimal(m["s"]) >= 60:
+            raise ValueParseError(f"数值 {value!r} 的秒数应小于60 / seconds must be below 60 in {value!r}")
         secs = Decimal(m["m"]) * 60 + Decimal(m["s"])
         return float(convert(secs, "秒", unit))
     m = _CLOCK_RE.match(text)
     if m and dimension(unit) == "time":
+        if Decimal(m["s"]) >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
+            raise ValueParseError(f"时间 {value!r} 的分钟或秒应小于60 / minutes and seconds must be below 60 in {value!r}")
         secs = Decimal(m["h"] or 0) * 3600 + Decimal(m["m"]) * 60 + Decimal(m["s"])
         return float(convert(secs, "秒", unit))
     m = _VALUE_RE.match(text)
@@ -186,9 +225,20 @@ def parse_value(value: object, unit: str = "") -> float:
     return to_float(convert(number, got, unit, where=f"数值 {value!r}: "), unit)
 
 
+def _what(unit: str) -> str:
+    return {"%": "百分比，如 88% 或 0.88", "": "数字"}.get(unit, f"数字，单位{unit}")
+
+
 def _expected(value: object, unit: str) -> str:
-    what = {"%": "百分比，如 88% 或 0.88", "": "数字"}.get(unit, f"数字，单位{unit}")
-    return f"无法识别的数值 {value!r}（应为{what}）/ unreadable value {value!r}, expected a number{f' in {unit}' if unit else ''}"
+    return f"无法识别的数值 {value!r}（应为{_what(unit)}）/ unreadable value {value!r}, expected a number{f' in {unit}' if unit else ''}"
+
+
+def _bool_message(value: object, unit: str) -> str:
+    try:
+        parse_value(bool(value), unit)
+    except ValueParseError as exc:
+        return str(exc)
+    return ""  # pragma: no cover - parse_value always refuses a bool
 
 
 @dataclass(frozen=True)
@@ -203,8 +253,10 @@ class ColumnParse:
 def parse_column(series: pd.Series, unit: str = "") -> ColumnParse:
     """Parse a whole column at once: numeric columns in one numpy step, text columns
     once per distinct value (a roster has few distinct spellings), never per row."""
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return ColumnParse(series.to_numpy(dtype=float), np.empty(0, dtype=np.intp), {})
+    if pd.api.types.is_bool_dtype(series.dtype):  # TRUE/FALSE cells: not numbers (see parse_value)
+        bad = np.flatnonzero(series.notna().to_numpy())
+        values = np.full(len(series), np.nan)
+        return ColumnParse(values, bad, {int(i): _bool_message(series.iloc[int(i)], unit) for i in bad})
     if pd.api.types.is_numeric_dtype(series.dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         bad = np.flatnonzero(np.isinf(values))

@@ -13,7 +13,7 @@ import pytest
 from test_cli import kpixl
 
 import kpixl as k
-from kpixl import collect
+from kpixl import collect, safe
 from kpixl.excel import FORM, TEAM, build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +118,7 @@ def test_bad_files_are_one_line_each_and_the_run_goes_on(forms, tmp_path, monkey
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 1024 * 1024))
-    monkeypatch.setattr(collect, "MAX_UNCOMPRESSED", 1024 * 1024)
+    monkeypatch.setattr(safe, "MAX_UNCOMPRESSED", 1024 * 1024)
     g, results = collect.check([folder])
     assert g.files_read == 2 and len(results) == 2
     problems = {Path(f.file).name: f.message for f in g.findings if f.level == "错误"}

@@ -64,7 +64,8 @@ def returned(tmp_path_factory) -> Path:
 def test_collect_summary_equals_engine_and_lists_every_planted_mistake(returned, tmp_path):
     out = tmp_path / "summary.xlsx"
     r = kpixl("collect", returned, "--out", out, "--period", "2024Q1")
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr  # the planted mistakes are errors: the summary is written, the exit code says so
+    assert "0 份未提交" in r.stdout
     summary = pd.read_excel(out, sheet_name="汇总", dtype={"工号": str}, engine="calamine")
     roster = k.read_table(ROOT / "samples" / "team.csv")
     unreadable = {"E003", "E008"}
@@ -98,7 +99,8 @@ def test_collect_summary_equals_engine_and_lists_every_planted_mistake(returned,
 
 def test_payout_for_finance_opens_cleanly(returned, tmp_path):
     summary = tmp_path / "summary.xlsx"
-    assert kpixl("collect", returned, "--out", summary).returncode == 0
+    assert kpixl("collect", returned, "--out", summary).returncode == 1  # written, with the planted errors listed
+    assert summary.exists()
     for name in ("payout.xlsx", "payout.csv"):
         out = tmp_path / name
         r = kpixl("payout", summary, "--scheme", SCHEME, "--roster", "samples/team.csv", "--out", out)

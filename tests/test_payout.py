@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from test_cli import kpixl
 
 import kpixl as k
@@ -53,7 +54,25 @@ def test_cli_writes_csv_with_bom_and_reports_distribution(tmp_path):
     assert r.returncode == 0, r.stderr
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel in China opens UTF-8 with BOM correctly
     t = pd.read_csv(out, dtype={"工号": str})
-    assert t.loc[t["工号"] == "E001", "奖金"].iloc[0] == 1440
+    # 基数 × 20% × 奖金系数, by hand from samples/team.csv and the grades 优秀1.5 良好1.2 合格1.0 待改进0.8 不合格0.5
+    hand = {
+        "E001": 6000 * 0.2 * 1.2,  # 85 良好 → 1440
+        "E002": 6000 * 0.2 * 1.5,  # 100 优秀 → 1800
+        "E003": 5500 * 0.2 * 0.8,  # 60 待改进 → 880
+        "E004": 5500 * 0.2 * 1.5,  # 96 优秀 → 1650
+        "E005": 5500 * 0.2 * 0.8,  # 64 待改进 → 880
+        "E006": 5000 * 0.2 * 0.5,  # 32 不合格 → 500
+        "E007": 7000 * 0.2 * 1.5,  # 100 优秀 → 2100
+        "E008": 7000 * 0.2 * 1.2,  # 82 良好 → 1680
+        "E009": 5000 * 0.2 * 1.2,  # 88 良好 → 1200
+        "E010": 5000 * 0.2 * 1.0,  # 70 合格 → 1000
+        "E011": 6000 * 0.2 * 1.5,  # 100 优秀 → 1800
+        "E012": 5000 * 0.2 * 0.5,  # 20 不合格 → 500
+    }
+    people = t.iloc[:-1].set_index("工号")
+    assert people["奖金"].to_dict() == pytest.approx(hand)
+    assert people.loc[["E002", "E004", "E007", "E011"], "等级"].eq("优秀").all()
+    assert t.iloc[-1]["工号"] == "合计" and t.iloc[-1]["奖金"] == 15430 and t.iloc[-1]["绩效工资基数"] == 68500
     assert "超过规定的 20%" in r.stdout and "未作调整" in r.stdout
     expected = k.score("support-center-quarterly", k.read_table(ROOT / "samples" / "team.csv"))
     assert distribution_check(expected, {"优秀": 0.5}) == []
@@ -66,3 +85,5 @@ def test_missing_base_column_is_named(tmp_path):
     assert r.returncode == 1 and "绩效工资基数" in r.stdout + r.stderr
     r = kpixl("payout", "samples/team.csv", "--scheme", "kpi-pay-tier", "--out", tmp_path / "p.csv")
     assert r.returncode == 1  # kpi-pay-tier has no 绩效奖金占比 and the roster is for another scheme
+    assert "名单缺少 8 列" in r.stderr and "「客单价」: 缺少此列" in r.stderr  # the team roster lacks kpi-pay-tier's inputs
+    assert not (tmp_path / "p.csv").exists()

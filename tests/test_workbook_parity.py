@@ -50,11 +50,14 @@ def _check_team(scheme: kpixl.Scheme, recalculated: Path, rows: list[dict]) -> i
         for h in header:
             assert not _is_error(got[h]), f"{scheme.id} row {i + 2} {h}: {got[h]} for {rows[i]}"
         for h in numeric:
+            if pd.isna(exp[h]):  # 未提交: the engine gives no number, the sheet shows nothing
+                assert got[h] in (None, ""), f"{scheme.id} row {i + 2} {h}: workbook {got[h]} for a person nobody scored"
+                continue
             assert got[h] is not None and math.isclose(got[h], exp[h], abs_tol=1e-9), (
                 f"{scheme.id} row {i + 2} {h}: workbook {got[h]} ≠ engine {exp[h]}; inputs {rows[i]}"
             )
             checked += 1
-        assert got["等级"] == exp["等级"], f"{scheme.id} row {i + 2}"
+        assert (got["等级"] or "") == exp["等级"], f"{scheme.id} row {i + 2}"
         # flags in the engine's words, except the two the sheet leaves to the engine (需校准, 调整 a→b)
         overridden = any(rows[i].get(ind.override_column) is not None for ind in scheme.indicators)
         if "需校准" not in exp["标记"] and not overridden:
@@ -116,6 +119,38 @@ def test_hand_checked_row_in_libreoffice(soffice, tmp_path):
     got = dict(zip([c.value for c in ws[1]], [c.value for c in ws[2]], strict=False))
     assert got["总分"] == 85 and got["等级"] == "良好" and got["奖金系数"] == 1.2 and got["排名"] == 1
     assert "调整:一次解决率" in got["标记"]
+
+
+def test_nobody_filled_in_is_not_handed_in_in_the_sheet_and_the_engine(soffice, tmp_path):
+    """A row with the ids typed and no input is 未提交: no points, total, grade, coefficient or
+    rank in 团队汇总 (and not counted in the others' ranks), exactly as the engine says."""
+    scheme = kpixl.load_scheme("support-center-quarterly")
+    full = {"工号": "E1", "姓名": "甲", "服务规范度": 4, "问题解决能力": 5, "平均响应时长": 28, "一次解决率": 0.88,
+            "客户满意度": 0.92, "投诉率": 0, "跨部门协作响应速度": 30}  # fmt: skip
+    rows = [full, {"工号": "E2", "姓名": "乙", "部门": "一部"}, {**full, "工号": "E3", "姓名": "丙", "服务规范度": 3}]
+    expected = kpixl.score(scheme, pd.DataFrame(rows))
+    assert expected["标记"].tolist()[1] == "未提交" and pd.isna(expected["总分"][1]) and expected["等级"][1] == ""
+    assert expected["排名"].tolist()[0] == 1 and expected["排名"].tolist()[2] == 2  # 未提交 takes no place
+    built = build(scheme, tmp_path / "wb")
+    (tmp_path / "in").mkdir()
+    fill_team(built, rows, tmp_path / "in" / "t.xlsx")
+    out = recalculate([tmp_path / "in" / "t.xlsx"], tmp_path / "out")[0]
+    assert _check_team(scheme, out, rows) > 0
+    ws = openpyxl.load_workbook(out, data_only=True)[TEAM]
+    header = [c.value for c in ws[1]]
+    second = dict(zip(header, [c.value for c in ws[3]], strict=False))
+    assert second["标记"] == "未提交" and second["总分"] in (None, "") and second["排名"] in (None, "")
+
+
+def test_a_blank_form_is_blank(soffice, tmp_path):
+    """No item points, 小计, 总分 or 等级 on a form nobody has filled in — on screen and on paper."""
+    (tmp_path / "in").mkdir()
+    inputs = [build(sid, tmp_path / "in" / f"{sid}.xlsx") for sid in SCHEMES]
+    for sid, out in zip(SCHEMES, recalculate(inputs, tmp_path / "out"), strict=True):
+        ws = openpyxl.load_workbook(out, data_only=True)[FORM]
+        cols, _, labels = _form_cells(ws)
+        shown = [ws.cell(r, cols["得分"]).value for r in range(6, labels["奖金系数"] + 1)]  # items, 小计, the totals
+        assert all(v in (None, "") for v in shown), f"{sid}: a blank form shows {[v for v in shown if v not in (None, '')]}"
 
 
 # ----------------------------------------------------------------------------- the printed form

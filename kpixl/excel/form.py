@@ -47,6 +47,7 @@ class _Form:
         self.layout: dict[str, str] = {}
         self.all_inputs: list[str] = []
         self.sub_cells: list[str] = []
+        self.pending: list[tuple[str, str]] = []  # (cell, formula) of results written once the inputs are known
         self.seq = 0
         self.r = self.HEADER_ROW + 1
 
@@ -94,7 +95,7 @@ class _Form:
         self.r += 1
         terms = [self.indicator(ind) for ind in sec.indicators]
         sub = f"{get_column_letter(self.pts_col)}{sec_row}"
-        ws[sub] = f"={self.comp.subtotal(terms)}"
+        self.pending.append((sub, self.comp.subtotal(terms)))
         ws[sub].font = Font(name=FONT_NAME, bold=True, size=10)
         ws.cell(sec_row, self.pts_col - 1, "小计")
         self.sub_cells.append(sub)
@@ -138,7 +139,7 @@ class _Form:
         self._input(ovref, ind.override_column)
         pref = f"{get_column_letter(self.pts_col)}{start}"
         c = Cells(inputs={ind.name: cells}, overrides={ind.name: ovref}, adjustments={}, vetoes={})
-        ws[pref] = f"={self.comp.item(ji, ind, c)}"
+        self.pending.append((pref, self.comp.item(ji, ind, c)))
         ws[pref].fill = RESULT_FILL
         ws.cell(start, self.note_col, ind.source or None)
         if end > start:
@@ -163,7 +164,7 @@ class _Form:
                 self._input(ref, h)
                 self.r += 1
         adj_ref = f"{get_column_letter(self.pts_col)}{adj_row}"
-        ws[adj_ref] = f"={self.comp.adjustment(extra)}"
+        self.pending.append((adj_ref, self.comp.adjustment(extra)))
         return adj_ref
 
     def vetoes(self, extra: Cells) -> None:
@@ -182,12 +183,16 @@ class _Form:
             self.r += 1
 
     def totals(self, adj_ref: str | None, extra: Cells) -> int:
-        """总分, 等级 and 奖金系数, blank until something is typed; returns the table's last row."""
+        """总分, 等级 and 奖金系数 — and every item's points and 小计 — blank until something is
+        typed in an input cell (a blank form is blank, on screen and on paper); returns the
+        table's last row."""
         ws = self.ws
-        any_input = f"COUNTA({','.join(self.all_inputs)})=0" if len(self.all_inputs) <= 30 else None
-        if any_input is None:  # COUNTA takes at most 30 arguments in old Excel: count the input block instead
-            col0, col1 = get_column_letter(self.first_in), get_column_letter(self.ov_col)
-            any_input = f"COUNTA({col0}{self.HEADER_ROW + 1}:{col1}{self.r - 1})=0"
+        # COUNTA takes at most 255 arguments (Excel 2007+, LibreOffice): count the input cells in
+        # chunks, never a block that would also count the "—" of cells a rater does not fill
+        chunks = [self.all_inputs[k : k + 255] for k in range(0, len(self.all_inputs), 255)]
+        any_input = "+".join(f"COUNTA({','.join(c)})" for c in chunks) + "=0"
+        for ref, formula in self.pending:
+            ws[ref] = f'=IF({any_input},"",{formula})'
         self.r += 1
         total_ref = f"{get_column_letter(self.pts_col)}{self.r}"
         for label, formula in (

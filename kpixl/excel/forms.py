@@ -80,12 +80,17 @@ def _person_values(scheme: Scheme, roster: pd.DataFrame) -> dict[str, list[objec
 def write_forms(scheme: Scheme | str, roster: pd.DataFrame, out_dir: str | Path) -> list[Path]:
     """Write ``<工号>_<姓名>.xlsx`` per person into ``out_dir``; return the paths.
 
-    The roster is checked first with the engine, so a bad value is reported with its row
-    and column (RosterError) before any file is written.
+    The roster may be a plain staff list (工号, 姓名, 部门, 岗位 …): the forms are then blank; an
+    indicator column it does carry prefills that cell. The values present are checked first
+    with the engine, so a bad one is reported with its row and column (RosterError) before any
+    file is written.
     """
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
-    score(scheme, roster)  # located errors for unreadable values, missing columns
+    _col(roster, "工号")
+    present = {normalize_header(c) for c in roster.columns}
+    staff = roster.assign(**{h: None for h in scheme.input_columns() if h not in present})
+    score(scheme, staff)  # located errors for unreadable values; absent columns are blank forms
     roster = roster.loc[[str(v).strip() not in ("", "nan", "None") for v in roster[_col(roster, "工号")]]].reset_index(drop=True)
     wb = build_workbook(scheme, team=False)
     layout: dict[str, str] = wb.kpixl_form_layout

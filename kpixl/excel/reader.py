@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from ..errors import RuleError, SchemeError
+from ..safe import open_package
 from ..scheme import GradeTier, Scheme, check_weight_sums
 from .names import GRADES, LIBRARY, SCHEME, SCHEME_VERSION
 
@@ -44,6 +45,7 @@ def carried_text(rows: list[list]) -> str | None:
 def workbook_tables(path: str | Path) -> WorkbookTables:
     """A generated workbook's scheme id (its identifier property), carried scheme, 指标库 rows and
     等级系数 rows. Which scheme that makes is for :func:`kpixl.sources.read_scheme` to say."""
+    open_package(path, str(path)).close()  # the guard every xlsx read goes through (zip bomb, huge sheet)
     wb = openpyxl.load_workbook(path, data_only=False)
     name = Path(path).name
     sid = wb.properties.identifier

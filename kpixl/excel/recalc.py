@@ -104,9 +104,12 @@ def form_pdfs(files: Sequence[str | Path], outdir: str | Path, sheet: str = "考
     temporary copy (the input files are never changed)."""
     import openpyxl
 
+    from ..safe import open_package
+
     with tempfile.TemporaryDirectory(prefix="kpixl-pdf-") as tmp:
         copies = []
         for f in files:
+            open_package(f, str(f)).close()  # the shared guard: no zip bomb, no sheet spanning the grid
             wb = openpyxl.load_workbook(f)
             if sheet not in wb.sheetnames:
                 raise LibreOfficeError(f"{Path(f).name}: 没有「{sheet}」工作表 / no {sheet} sheet")

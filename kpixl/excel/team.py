@@ -9,7 +9,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..scheme import Scheme
+from ..scheme import NOT_HANDED_IN, Scheme
 from ..xl import literal, text_literal
 from .compiler import Cells, Compiler
 from .names import TEAM
@@ -33,7 +33,9 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
     ws = wb.create_sheet(TEAM)
     headers, col = team_layout(scheme)
     letter = {h: get_column_letter(k) for h, k in col.items()}
-    inputs_end = get_column_letter(len(scheme.roster_headers()) + len(scheme.indicators))
+    ids = len(scheme.roster_headers()) - len(scheme.input_columns())  # 工号 … 考核期间
+    inputs_start, ids_end = get_column_letter(ids + 1), get_column_letter(ids)
+    inputs_end = get_column_letter(len(scheme.roster_headers()) + len(scheme.indicators))  # inputs, then overrides
     for k, h in enumerate(headers, 1):
         c = ws.cell(1, k, h)
         style_header(c)
@@ -59,7 +61,9 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
             adjustments={a.name: {f: f"{letter[h]}{r}" for f, h in zip(a.rule.fields, a.columns(), strict=True)} for a in scheme.adjustments},
             vetoes={v.name: f"{letter[v.column]}{r}" for v in scheme.vetoes},
         )
-        empty = f"COUNTA($A{r}:${inputs_end}{r})=0"
+        # nothing typed in the inputs: 未提交 (when the ids are there), never a score
+        empty = f"COUNTA(${inputs_start}{r}:${inputs_end}{r})=0"
+        nobody = f"COUNTA($A{r}:${ids_end}{r})=0"
 
         def put(header: str, formula: str, r: int = r, empty: str = empty) -> None:
             ws[f"{letter[header]}{r}"] = f'=IF({empty},"",{formula})'
@@ -91,7 +95,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
         put("奖金系数", comp.grade(t, "kp_grade_coef"))
         tc = letter["总分"]
         put("排名", f"RANK({t},${tc}${first}:${tc}${last},0)")
-        put("标记", comp.flags(cells))
+        ws[f"{letter['标记']}{r}"] = f'=IF({empty},IF({nobody},"",{text_literal(NOT_HANDED_IN)}),{comp.flags(cells)})'
 
     grade_col = letter["等级"]
     rng = f"{grade_col}{first}:{grade_col}{last}"

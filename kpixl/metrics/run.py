@@ -117,7 +117,7 @@ def run(request: Request) -> RunResult:
         sheets["全队"] = team_sheet(result.team)
     if problems:
         sheets["问题清单"] = problems_sheet(problems)
-    inputs = (*request.logs, *request.presence)
+    inputs = (*request.logs, *request.presence, *(p for p in (request.roster_path, request.map_file) if p))
     write_table(roster, request.out_path, inputs=inputs, sheet="名单", more=sheets)
     if request.problems_path:
         write_table(problems_sheet(problems), request.problems_path, inputs=inputs, sheet="问题清单")

@@ -95,7 +95,7 @@ class ChoiceRule(Rule):
                 if text == o.label:
                     return o.key
         try:
-            return parse_value(value, "")
+            return parse_value(value, "级")  # an option number: a unit such as 元 or % is not one
         except ValueParseError:
             raise ValueParseError(f"无法识别的等级 {value!r}（应为 {self.expected()}）/ unreadable level {value!r}") from None
 

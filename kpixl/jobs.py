@@ -1,0 +1,168 @@
+"""The batch jobs behind the ``kpixl`` commands, one library call each: the CLI parses options,
+calls one of these and prints what it returns. Scripts call them the same way.
+
+    kpixl.jobs.score_file("team.csv", "support-center-quarterly", "results.xlsx")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .errors import KpixlError
+from .scheme import NOT_HANDED_IN, Scheme
+from .sources import load_scheme
+
+if TYPE_CHECKING:
+    from .audit import Finding
+    from .collect import Gathered
+    from .history import HistoryReport
+
+PathLike = str | Path
+
+
+def _scheme(scheme: Scheme | str) -> Scheme:
+    return load_scheme(scheme) if isinstance(scheme, str | Path) else scheme
+
+
+def score_file(roster: PathLike, scheme: Scheme | str, out: PathLike | None = None) -> pd.DataFrame:
+    """Score a roster file (CSV or xlsx); write the results to ``out`` (never over the roster)."""
+    from .roster import read_table, write_table
+    from .scoring import score
+
+    results = score(_scheme(scheme), read_table(roster))
+    if out:
+        write_table(results, out, inputs=(roster,))
+    return results
+
+
+@dataclass
+class PayoutReport:
+    table: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def people(self) -> int:
+        return len(self.table) - 1  # the last row is 合计
+
+    @property
+    def total(self) -> float:
+        return float(self.table["奖金"].iloc[-1])
+
+
+def payout_file(
+    results: PathLike,
+    scheme: Scheme | str,
+    out: PathLike,
+    *,
+    base_column: str = "绩效工资基数",
+    share: float | None = None,
+    limits: Mapping[str, float] | None = None,
+    roster: PathLike | None = None,
+    unpaid: Iterable[str] = (),
+) -> PayoutReport:
+    """The payout file from results (or from a roster, scored first); the base joined from ``roster``
+    by 工号 when given. Forced-distribution ``limits`` are reported, never applied."""
+    from .payout import distribution_check, join_base, payout
+    from .roster import read_table, write_table
+    from .scoring import score
+
+    s = _scheme(scheme)
+    df = read_table(results)
+    if "奖金系数" not in df.columns:  # a roster: score it first
+        df = score(s, df)
+    if roster:  # results of collected forms do not carry the base: join it by 工号
+        df = join_base(df, read_table(roster), base_column)
+    table = payout(df, s, base_column=base_column, share=share, unpaid=tuple(unpaid))
+    write_table(table, out, inputs=tuple(p for p in (results, roster) if p), sheet="奖金")
+    return PayoutReport(table, distribution_check(df, dict(limits or {})))
+
+
+def check_paths(paths: Iterable[PathLike], scheme: Scheme | str | None = None, *, period: str | None = None) -> list[Finding]:
+    """Audit filled files: CSV rosters (which need ``scheme``) and workbooks, forms, folders, globs
+    and zips; every finding with its file, sheet and cell."""
+    from .audit import audit_file
+    from .collect import check
+
+    paths = [str(p) for p in paths]
+    tables = [p for p in paths if p.lower().endswith((".csv", ".txt"))]
+    books = [p for p in paths if p not in tables]
+    findings = [f for p in tables for f in audit_file(p, scheme, period=period)]
+    if books:
+        findings += check(books, scheme, period=period)[0].findings
+    return findings
+
+
+@dataclass
+class CollectReport:
+    gathered: Gathered
+    results: pd.DataFrame | None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.gathered.findings
+
+    @property
+    def errors(self) -> int:
+        from .audit import ERROR
+
+        return sum(f.level == ERROR for f in self.findings)
+
+    @property
+    def not_handed_in(self) -> int:
+        return 0 if self.results is None else int((self.results["标记"] == NOT_HANDED_IN).sum())
+
+
+def collect_forms(
+    paths: Iterable[PathLike],
+    out: PathLike,
+    scheme: Scheme | str | None = None,
+    *,
+    period: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CollectReport:
+    """Collect returned forms and team sheets: recompute every person, audit them, write the
+    summary workbook. ``results`` is None when no person could be read (nothing is written)."""
+    from .audit import audit_people
+    from .collect import gather, write_summary
+
+    paths = [str(p) for p in paths]
+    g = gather(paths, scheme, progress=progress)
+    if g.scheme is None or not g.people:
+        return CollectReport(g, None)
+    results, findings = audit_people(g.scheme, pd.DataFrame(g.people), g.stated, period=period)
+    g.findings += findings
+    write_summary(g, results, out, inputs=paths)
+    return CollectReport(g, results)
+
+
+def history_files(paths: Iterable[PathLike], scheme: Scheme | str, out: PathLike, *, published: str | None = None) -> HistoryReport:
+    """Rules over several periods from one results (or roster) file per period: rewards, 整改, 晋升."""
+    from .history import history, write_report
+    from .roster import read_table
+    from .scoring import score
+
+    s = _scheme(scheme)
+    frames = []
+    paths = [str(p) for p in paths]
+    for p in paths:
+        df = read_table(p)
+        if "总分" not in df.columns:
+            df = score(s, df)
+        if "考核期间" not in df.columns or df["考核期间"].isna().all():
+            df["考核期间"] = Path(p).stem  # one file per period, named after it
+        if "文件" not in df.columns:
+            df["文件"] = Path(p).name  # so that a problem names its file
+        frames.append(df)
+    try:
+        day = dt.date.fromisoformat(published) if published else None
+    except ValueError:
+        raise KpixlError(f"--published 应为 YYYY-MM-DD，而不是 {published!r} / expected a date") from None
+    report = history(s, pd.concat(frames, ignore_index=True), published=day)
+    write_report(report, out, inputs=paths)
+    return report

@@ -1,0 +1,286 @@
+"""Guards every reader and writer shares: hostile packages in, formulas and clobbering out.
+
+* :func:`open_package` — every ``.xlsx``/``.xlsm`` kpixl reads is checked here first: a zip
+  bomb (too large once unpacked, or packed too tightly) and a sheet whose declared or actual
+  extent is absurd (one cell at XFD1048576 makes a reader allocate the whole grid) are
+  refused with one clear error before any spreadsheet library opens the file.
+* :func:`neutralise` — a text cell that a spreadsheet would read as a formula (``= + - @``,
+  TAB or CR first) gets a leading apostrophe; every writer passes its cells through it.
+* :func:`refuse_clobber` — no command writes over one of its inputs or inside an input folder.
+* :func:`finish_output` — outputs follow the umask (not the 0600 of a temp file), and temp
+  files a killed run left behind are removed.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import re
+import socket
+import time
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import FileError
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a 考核表 is kilobytes; a team sheet a few MB
+MAX_RATIO = 200  # deflate rarely beats 100:1 on real sheets
+MAX_CELLS = 20_000_000  # rows × columns from A1 to the last cell; 300,000 people × 60 columns fit
+TEMP_PREFIX = ".kpixl-"
+STALE_SECONDS = 3600  # a temp file this old belongs to no running kpixl
+
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
+# a cell with content (``<c r="B2"><v>…``); a self-closing ``<c r="B2" s="1"/>`` is only a format and
+# readers skip it, so a formatted far corner alone does not count
+_CELL_REF_RE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>]*(?<!/)>')
+_REF_RE = re.compile(r"\$?([A-Z]{1,4})\$?([0-9]{1,8})")
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _extent(ref: str) -> tuple[int, int]:
+    """(rows, columns) from A1 to the far corner of a range such as ``A1:XFD1048576``."""
+    rows = cols = 0
+    for m in _REF_RE.finditer(ref.upper()):
+        cols = max(cols, _col_number(m[1]))
+        rows = max(rows, int(m[2]))
+    return rows, cols
+
+
+def _too_big(rows: int, cols: int) -> bool:
+    return rows * cols > MAX_CELLS
+
+
+def _sheet_extent(z: zipfile.ZipFile, part: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The declared (``<dimension>``) and actual (last row, last column with content) extent of a sheet part."""
+    declared = (0, 0)
+    rows = cols = 0
+    tail = b""
+    with z.open(part) as f:
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                break
+            text = tail + chunk
+            if declared == (0, 0):
+                m = _DIMENSION_RE.search(text)
+                if m:
+                    declared = _extent(m[1].decode("ascii", "replace"))
+            for m in _CELL_REF_RE.finditer(text):
+                cols = max(cols, _col_number(m[1].decode()))
+                rows = max(rows, int(m[2]))
+            tail = text[-256:]  # a tag cut by the chunk edge is seen whole in the next round
+    return declared, (rows, cols)
+
+
+def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → the sheet's name as Excel shows it (best effort; {} when unreadable)."""
+    try:
+        wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    targets = {}
+    for tag in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
+        if rid and target:
+            t = target[1].lstrip("/")
+            targets[rid[1]] = t if t.startswith("xl/") else f"xl/{t}"
+    out = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wb):
+        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"', tag)
+        if name and rid and rid[1] in targets:
+            out[targets[rid[1]]] = html.unescape(name[1])
+    return out
+
+
+def check_package(z: zipfile.ZipFile, name: str) -> None:
+    """Raise FileError for a zip bomb or a sheet too large to read; ``name`` is what a person reads."""
+    infos = z.infolist()
+    size = sum(i.file_size for i in infos)
+    packed = max(sum(i.compress_size for i in infos), 1)
+    if size > MAX_UNCOMPRESSED or (size / packed > MAX_RATIO and size > 10 * 1024 * 1024):
+        raise FileError(f"{name}: 解压后过大（{size / 2**20:.0f} MB，疑似压缩炸弹），已跳过 / expands to {size / 2**20:.0f} MB (zip bomb?), skipped")
+    names = _sheet_names(z)
+    for info in infos:
+        part = info.filename
+        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+            continue
+        declared, actual = _sheet_extent(z, part)
+        for what, (rows, cols) in (("声明的", declared), ("实际的", actual)):
+            if _too_big(rows, cols):
+                sheet = f"「{names[part]}」" if part in names else Path(part).stem
+                raise FileError(
+                    f"{name}: 工作表 {sheet} {what}范围过大（{rows:,} 行 × {cols:,} 列），无法读取；请删除远处的空单元格后另存 / "
+                    f"sheet {sheet} spans {rows:,} rows × {cols:,} columns ({'declared' if what == '声明的' else 'actual'}), too large to read"
+                )
+
+
+def open_package(source: str | Path | bytes, name: str | None = None) -> zipfile.ZipFile:
+    """The checked zip package of an ``.xlsx``/``.xlsm`` (a path or its bytes)."""
+    label = name or str(source)
+    data = source if isinstance(source, bytes) else None
+    if data is not None:
+        head = data[:8]
+    else:
+        with Path(source).open("rb") as f:
+            head = f.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileError(f"{label}: 受密码保护或为旧版 .xls，无法读取（请另存为 .xlsx）/ password-protected or legacy .xls")
+    if not head.startswith(b"PK"):
+        raise FileError(f"{label}: 不是 xlsx 文件 / not an xlsx file")
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data) if data is not None else source)
+    except (zipfile.BadZipFile, OSError):
+        raise FileError(f"{label}: 文件已损坏 / corrupt file") from None
+    check_package(z, label)
+    return z
+
+
+# ----------------------------------------------------------------------------- outputs
+_INJECTION = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that would start a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_INJECTION):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell (and header) neutralised; numeric columns are left as they are."""
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+            continue
+        values = s.to_numpy(dtype=object)
+        if any(isinstance(v, str) and v.startswith(_INJECTION) for v in values):
+            out[c] = pd.Series([neutralise(v) for v in values], index=s.index, dtype=object)
+    if any(isinstance(c, str) and c.startswith(_INJECTION) for c in out.columns):
+        out.columns = [neutralise(c) for c in out.columns]
+    return out
+
+
+def neutralise_rows(rows: Iterable[Iterable[object]]) -> list[list[object]]:
+    """Rows of cells (for openpyxl ``append``) with every text cell neutralised."""
+    return [[neutralise(v) for v in row] for row in rows]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def refuse_clobber(out: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Raise FileError when ``out`` is one of ``inputs`` or lies inside an input folder.
+
+    Globs among the inputs are expanded, so ``collect 'forms/*.xlsx' --out forms/E001.xlsx``
+    is refused too, as is an output the pattern would match (``--out forms/summary.xlsx``).
+    """
+    import fnmatch
+    import glob
+
+    target = Path(out).resolve()
+    for raw in inputs:
+        text = str(raw)
+        pattern = any(ch in text for ch in "*?[")
+        if pattern and fnmatch.fnmatch(os.path.abspath(out), os.path.abspath(text)):
+            # the next run over the same pattern would read the output as an input
+            raise FileError(
+                f"输出文件 {out} 与输入的通配符 {text} 匹配，不会写入；请写到别处 / refusing to write {out}: it matches the input pattern {text}"
+            )
+        matches = glob.glob(text, recursive=True) if pattern else [text]
+        for m in matches:
+            p = Path(m)
+            try:
+                src = p.resolve()
+            except (OSError, RuntimeError):  # a symlink loop: not a place we could write into
+                continue
+            if src == target:
+                raise FileError(f"不会覆盖输入文件 {out}，请换一个输出文件名 / refusing to write over the input file {out}")
+            if p.is_dir() and _inside(target, src):
+                raise FileError(f"输出文件 {out} 在输入文件夹 {m} 之内，不会写入；请写到别处 / refusing to write inside the input folder {m}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def finish_output(path: str | Path) -> None:
+    """Give a finished output the permissions the umask asks for (a temp file is created 0600)."""
+    os.chmod(path, 0o666 & ~_umask())
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:40] or "host"
+
+
+def temp_prefix() -> str:
+    """The prefix of this run's temp files: ``.kpixl-<pid>@<host>-`` (so a later run can tell
+    whether the run that made one is still alive)."""
+    return f"{TEMP_PREFIX}{os.getpid()}@{_host()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def clean_stale_temps(folder: str | Path) -> None:
+    """Remove the temp files (``.kpixl-*``) a killed run left in ``folder``: those of a process of
+    this host that no longer runs, and any older than an hour (another host, an older kpixl)."""
+    now = time.time()
+    host = _host()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for e in entries:
+        if not e.name.startswith(TEMP_PREFIX):
+            continue
+        try:
+            if not e.is_file(follow_symlinks=False):
+                continue
+            m = re.match(rf"{re.escape(TEMP_PREFIX)}(\d+)@([^-]+)-", e.name)
+            dead = bool(m) and m[2] == host and int(m[1]) != os.getpid() and not _alive(int(m[1]))
+            if dead or now - e.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
+                os.unlink(e.path)
+        except OSError:
+            continue
+
+
+__all__ = [
+    "MAX_CELLS",
+    "MAX_RATIO",
+    "MAX_UNCOMPRESSED",
+    "check_package",
+    "clean_stale_temps",
+    "finish_output",
+    "neutralise",
+    "neutralise_frame",
+    "neutralise_rows",
+    "open_package",
+    "refuse_clobber",
+    "temp_prefix",
+]
