@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import AmbiguousEdgeError, RuleError
+from ..errors import AmbiguousEdgeError, RubricSyntaxError, RuleError
 from ..rules import (
     Band,
     BandRule,
@@ -15,6 +15,7 @@ from ..units import fmt_quantity
 from .choices import _parse_labels
 from .text import (
     INF,
+    NUM,
     Interval,
     _err,
     _quantities_unit,
@@ -27,10 +28,12 @@ from .text import (
 # --------------------------------------------------------------------------- bands
 def _parse_bands(segments: list[str], text: str, max_points: float | None) -> Rule:
     items: list[tuple[str, Interval, float]] = []
-    for seg in segments:
-        cond, points = _split_points(seg)
-        if not re.search(r"\d", cond):
-            return _parse_labels(segments, text)
+    stated = [s for s in segments if re.fullmatch(rf"满分\s*{NUM}\s*分", s)]
+    segments = [s for s in segments if s not in stated]
+    split = [_split_points(seg) for seg in segments]
+    if not any(re.search(r"\d", cond) for cond, _ in split):
+        return _parse_labels(segments, text)
+    for cond, points in split:
         items.append((cond, parse_interval(cond), points))
     qs = [q for _, iv, _ in items for q in (iv.lo, iv.hi) if q is not None]
     unit = _quantities_unit(qs)
@@ -80,6 +83,11 @@ def _parse_bands(segments: list[str], text: str, max_points: float | None) -> Ru
     domain = 0.0 if nonnegative_domain(unit) else -INF
     rule = BandRule(bands=bands, unit=unit, domain_lo=domain)
     _check_max(rule, max_points, text)
+    for s in stated:  # "满分10分" beside the bands must be their top score
+        if float(re.search(NUM, s)[0]) != rule.full:
+            raise RubricSyntaxError(
+                f"未能理解：「{s}」（最高档为 {fmt_quantity(rule.full)} 分）/ could not read {s!r}: the top band gives {fmt_quantity(rule.full)}"
+            )
     return rule
 
 

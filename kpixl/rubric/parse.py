@@ -18,7 +18,9 @@ from ..rules import (
 from ..units import UNIT_PATTERN, normalize_text, to_float
 from .bands import _parse_bands
 from .choices import _parse_levels, _parse_scale
-from .counting import _parse_checklist, _parse_counters, _parse_per_unit, _parse_stepped
+from .contract import check_all_read
+from .counting import _parse_checklist, _parse_counters
+from .targets import _parse_per_unit, _parse_stepped
 from .text import (
     CMP,
     NUM,
@@ -30,10 +32,10 @@ from .text import (
 def _parse_veto(text: str) -> Rule:
     body = re.sub(r"^.*?(否定项|一票否决)\s*[,:]?\s*", "", text)
     # the threshold is a number, a blank to fill in `[ ]`, or a filled-in blank `[90]`
-    m = re.search(rf"(不低于|不少于|不高于|不超过|低于|高于|≥|≤|<|>|=)\s*(?:\[\s*({NUM})?\s*\]|({NUM}))\s*({UNIT_PATTERN})?", body)
+    m = re.search(rf"(不低于|不少于|不高于|不超过|低于|高于|等于|≥|≤|<|>|=)\s*(?:\[\s*({NUM})?\s*\]|({NUM}))\s*({UNIT_PATTERN})?", body)
     if not m:
         raise _err(text, "否定项需要写明条件，如「不低于95%」", "a veto needs a condition, e.g. 不低于95%")
-    op = {"不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤", "低于": "<", "高于": ">"}.get(m[1], m[1])
+    op = {"不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤", "低于": "<", "高于": ">", "等于": "="}.get(m[1], m[1])
     unit = m[4] or ""
     subject = body[: m.start()].strip(" ,:") or "否定项"
     number = m[2] or m[3]
@@ -68,9 +70,9 @@ def _parse(text: str, max_points: float | None) -> Rule:
         return _parse_scale(text)
     if "任一项" in text and re.search(r"完成(所有|全部)要求|任一项(没有满足|未满足|不满足)", text):
         return _parse_checklist(text, max_points)
-    if re.search(r"每\s*(增加|超出|超过|提高|上升|降低|下降|减少)\s*\d", text):
+    if re.search(r"每\s*(增加|超出|超过|提高|上升|降低|下降|减少|高出|低于)\s*\d", text):
         return _parse_stepped(text, max_points)
-    if re.search(r"每(少|多|低|高)", text) and re.search(r"扣|加", text):
+    if re.search(r"每\s*(选)?\s*(少|多|低|高|超|降)", text) and re.search(r"扣|加", text):
         return _parse_per_unit(text, max_points)
     segments = _split(text)
     if not segments:
@@ -90,7 +92,9 @@ def _parse_cached(text: str, max_points: float | None, generation: int) -> Rule:
         rule = kind.from_text(norm, max_points)
         if rule is not None:
             return rule
-    return _parse(norm, max_points)
+    rule = _parse(norm, max_points)
+    check_all_read(norm, rule)
+    return rule
 
 
 def parse_rule(text: str, *, max_points: float | None = None) -> Rule:

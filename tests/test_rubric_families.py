@@ -1,0 +1,139 @@
+"""Real-world rubric families (issue 12): every number and clause of the text is used or the parse
+fails naming it; the canonical text reads back as the same rule. Expected points are computed by
+hand from the rubric text and written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpixl import RubricSyntaxError, parse_rule
+from kpixl.rules import CounterRule, PerUnitRule, SteppedRule, VetoRule
+
+
+def scores(rule, values):
+    return [float(v) for v in rule.score(values)]
+
+
+def roundtrip(rule, max_points=None):
+    assert parse_rule(rule.canonical(), max_points=max_points) == rule, rule.canonical()
+
+
+# ---------------------------------------------------------------- nothing left unread
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        ("≥90%(5分);80%-90%(3分);<80%(1分);满分6分", "满分6分"),
+        ("目标50家(5分);每少1家扣1分;超过60家另计", "超过60家另计"),
+        ("完成所有要求20分;任一项没有满足扣5分;迟到加3分", "迟到加3分"),
+    ],
+)
+def test_an_unread_number_names_its_clause(text, clause):
+    with pytest.raises(RubricSyntaxError, match=f"未能理解：「{clause}」"):
+        parse_rule(text)
+
+
+def test_a_stated_cap_is_read_not_skipped():
+    # 10 points, 2 per finding, at most 6 deducted: 0→10, 1→8, 3→4, 4→4 (not 2), 10→4
+    r = parse_rule("发现一次扣2分,最高扣6分", max_points=10)
+    assert scores(r, [0, 1, 3, 4, 10]) == [10, 8, 4, 4, 4]
+    roundtrip(r, 10)
+
+
+def test_canonical_veto_equal_reads_back():
+    r = parse_rule("否定项:投诉等于0次")
+    assert isinstance(r, VetoRule) and r.op == "=" and r.threshold == 0
+    assert scores(r, [0, 1]) == [1, 0]
+    roundtrip(r)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("一次未提交扣2分;未认真填写或数据错误一次扣4分", ("未提交", "未认真填写或数据错误")),
+        ("每日迟到一次扣1分;每次旷工扣3分", ("迟到", "旷工")),
+        ("迟到每次扣1分，旷工每天扣3分", ("迟到", "旷工")),
+        ("工牌未佩戴一次扣1分；被有效投诉一次扣3分", ("工牌未佩戴", "被有效投诉")),
+    ],
+)
+def test_counter_names_are_stable_through_canonical_text(text, names):
+    r = parse_rule(text, max_points=10)
+    assert r.fields == names
+    roundtrip(r, 10)
+    assert parse_rule(r.canonical(), max_points=10).fields == names
+
+
+# ---------------------------------------------------------------- several counted items
+def test_several_items_separated_by_commas():
+    # 10 points; 迟到 1 per time, 旷工 3 per day; floor 0
+    r = parse_rule("迟到每次扣1分，旷工每天扣3分", max_points=10)
+    assert isinstance(r, CounterRule) and r.fields == ("迟到", "旷工")
+    assert scores(r, {"迟到": [0, 2, 1, 5], "旷工": [0, 1, 3, 3]}) == [10, 5, 0, 0]
+
+
+def test_several_items_numbered():
+    # 1、…2、…: 5 points; 1 + 3 per time
+    r = parse_rule("1、工牌未佩戴一次扣1分；2、被有效投诉一次扣3分", max_points=5)
+    assert r.fields == ("工牌未佩戴", "被有效投诉")
+    assert scores(r, {"工牌未佩戴": [0, 2, 1], "被有效投诉": [0, 1, 2]}) == [5, 0, 0]
+    assert scores(r, {"工牌未佩戴": [1], "被有效投诉": [1]}) == [1]
+
+
+# ---------------------------------------------------------------- caps and floors
+@pytest.mark.parametrize(
+    ("text", "max_points", "values", "expected"),
+    [
+        # no full score: deductions from 0, at most 20 deducted
+        ("迟到每次扣1分，最高扣20分", None, [0, 5, 20, 21, 40], [0, -5, -20, -20, -20]),
+        # bonuses from 0, at most 10 added
+        ("每次加1分，最高加10分", None, [0, 3, 10, 11], [0, 3, 10, 10]),
+        ("每次加1分，最高不超过5分", None, [0, 4, 5, 6], [0, 4, 5, 5]),
+        # 5 points, 2 per time, down to 0 (直至扣完) or below (可扣为负分)
+        ("违规一次扣2分,直至扣完", 5, [0, 2, 3, 9], [5, 1, 0, 0]),
+        ("违规一次扣2分,扣完为止", 5, [0, 2, 3, 9], [5, 1, 0, 0]),
+        ("违规一次扣2分,可扣为负分", 5, [0, 2, 3, 9], [5, 1, -1, -13]),
+        ("满分10分;违规一次扣3分;最高扣6分", None, [0, 1, 2, 3], [10, 7, 4, 4]),
+    ],
+)
+def test_caps_and_floors_in_the_text(text, max_points, values, expected):
+    r = parse_rule(text, max_points=max_points)
+    assert scores(r, values) == expected
+    roundtrip(r, max_points)
+
+
+def test_contradicting_floors_are_an_error():
+    with pytest.raises(RubricSyntaxError, match="最低分有几种说法"):
+        parse_rule("违规一次扣2分,扣完为止,可扣为负分", max_points=5)
+
+
+# ---------------------------------------------------------------- per unit around a target
+def test_target_that_costs_nothing():
+    # 8 incidents cost nothing; each one more −0.5, each one fewer +0.5; may go below 0
+    r = parse_rule("8起不扣分，每超一起扣0.5分，每降一起加0.5分")
+    assert isinstance(r, PerUnitRule)
+    assert scores(r, [0, 7, 8, 9, 12, 30]) == [4, 0.5, 0, -0.5, -2, -11]
+    roundtrip(r)
+    assert r.explain(12) == "12起 比目标 8起 多 4起：0分 − 0.5分×4 → -2分"
+
+
+def test_percent_target_is_read_as_a_percent():
+    # target 90% worth 5, 1 point per percentage point short, floor 0
+    r = parse_rule("目标90%(5分);每少1%扣1分")
+    assert (r.target, r.step) == (0.9, 0.01)
+    assert scores(r, ["95%", "90%", "89%", "85.5%", "85%", "80%"]) == [5, 5, 4, 0.5, 0, 0]
+    roundtrip(r)
+
+
+def test_full_marks_at_a_rate_then_per_step_below():
+    # 10 points at ≥98%; each 1% (or part of it) below costs 2
+    r = parse_rule("准确率98%得满分，每降低1%扣2分", max_points=10)
+    assert isinstance(r, SteppedRule) and not r.above
+    assert scores(r, ["100%", "98%", "97.5%", "97%", "96.9%", "80%"]) == [10, 10, 8, 8, 6, 0]
+    roundtrip(r, 10)
+
+
+def test_full_marks_within_a_rate_then_per_step_above():
+    # 5 points at ≤1%; each 3% (or part of it) above costs 1, down to 0
+    r = parse_rule("投诉率1%以内得满分，每高出3%扣1分，直至扣完", max_points=5)
+    assert isinstance(r, SteppedRule) and r.above
+    assert scores(r, ["0%", "1%", "1.5%", "4%", "4.01%", "30%"]) == [5, 5, 4, 4, 3, 0]
+    roundtrip(r, 5)
