@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpixl import RubricSyntaxError, parse_rule
-from kpixl.rules import CounterRule, PerUnitRule, SteppedRule, VetoRule
+from kpixl import RubricOverlapError, RubricSyntaxError, parse_rule
+from kpixl.rules import CounterRule, LinearRule, PerUnitRule, RatioRule, SteppedRule, VetoRule
 
 
 def scores(rule, values):
@@ -137,3 +137,69 @@ def test_full_marks_within_a_rate_then_per_step_above():
     assert isinstance(r, SteppedRule) and r.above
     assert scores(r, ["0%", "1%", "1.5%", "4%", "4.01%", "30%"]) == [5, 5, 4, 4, 3, 0]
     roundtrip(r, 5)
+
+
+# ---------------------------------------------------------------- ladders written as thresholds
+def test_ladder_of_thresholds_scores_the_highest_step_reached():
+    # ≥95 → 15, 90 ≤ x < 95 → 10, 85 ≤ x < 90 → 5, below 85 → 0
+    r = parse_rule("95分以上15分，90分以上10分，85分以上5分，85分以下不得分")
+    assert scores(r, [100, 95, 94.9, 90, 89.9, 85, 84.9, 0]) == [15, 15, 10, 10, 5, 5, 0, 0]
+    roundtrip(r)
+
+
+def test_ladder_of_bonus_counts():
+    # whole counts: 0–2 → no bonus, 3–4 → 2, 5 and more → 4
+    r = parse_rule("5个及以上加4分，3-4个加2分")
+    assert scores(r, [0, 2, 3, 4, 5, 9]) == [0, 0, 2, 2, 4, 4]
+    roundtrip(r)
+
+
+def test_ladder_downwards_and_of_deductions():
+    # ≤30 s → 5, 30 < x ≤ 60 → 3, > 60 → 0
+    r = parse_rule("30秒以内5分,60秒以内3分,60秒以上0分")
+    assert scores(r, [0, 30, 30.5, 60, 61]) == [5, 5, 3, 3, 0]
+    # 10 points; 3–4 times −5, 5 or more −10
+    r = parse_rule("3次以上扣5分,5次以上扣10分", max_points=10)
+    assert scores(r, [0, 2, 3, 4, 5, 9]) == [10, 10, 5, 5, 0, 0]
+
+
+def test_a_ladder_with_points_out_of_order_stays_an_overlap():
+    with pytest.raises(RubricOverlapError):
+        parse_rule("95分以上5分,90分以上10分,90分以下0分")
+
+
+# ---------------------------------------------------------------- linear between two anchors
+def test_linear_between_anchors():
+    # 0 at ≤70, 10 at ≥95, in proportion between: 75 → 2, 82.5 → 5
+    r = parse_rule("70以下不得分，95以上得10分，70-95之间按比例计分")
+    assert isinstance(r, LinearRule)
+    assert scores(r, [0, 70, 75, 82.5, 95, 100]) == [0, 0, 2, 5, 10, 10]
+    roundtrip(r)
+    assert r.explain(80) == "80：70得0分、95得10分之间按比例 → 4分"
+
+
+def test_linear_lower_is_better_and_full_marks():
+    # 10 at ≤30 s, 0 at ≥60 s: 45 s → 5
+    r = parse_rule("30秒以下得10分,60秒以上不得分,30-60秒之间按比例计分")
+    assert scores(r, [0, 30, 45, 60, 61]) == [10, 10, 5, 0, 0]
+    # 20 points: below 60% nothing, 100% full, 80% → 10
+    r = parse_rule("低于60%不得分,达到100%得满分,60%-100%之间按比例计分", max_points=20)
+    assert scores(r, ["50%", "60%", "80%", "100%", "120%"]) == [0, 0, 10, 20, 20]
+    roundtrip(r, 20)
+
+
+def test_linear_range_must_match_the_anchors():
+    with pytest.raises(RubricSyntaxError):
+        parse_rule("70以下不得分,95以上得10分,60-95之间按比例计分")
+
+
+# ---------------------------------------------------------------- a formula as points
+def test_ratio_formula_as_points():
+    # points = 实际完成量 / 目标量 × 100, at most 120
+    r = parse_rule("得分=实际完成量/目标量×100%,最高不超过120分")
+    assert isinstance(r, RatioRule) and r.fields == ("实际完成量", "目标量")
+    assert scores(r, {"实际完成量": [0, 95, 100, 130], "目标量": [100, 100, 100, 100]}) == [0, 95, 100, 120]
+    roundtrip(r)
+    # uncapped where no cap is written
+    r = parse_rule("实际完成量/目标量×100%")
+    assert scores(r, {"实际完成量": [130], "目标量": [100]}) == [130]

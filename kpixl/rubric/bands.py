@@ -13,15 +13,16 @@ from ..rules import (
 from ..rules.bands import nonnegative_domain
 from ..units import fmt_quantity
 from .choices import _parse_labels
+from .ladders import as_ladder, bonus_remainder, whole_counts
 from .text import (
     INF,
     NUM,
     Interval,
     _err,
     _quantities_unit,
-    _split_points,
     _value,
     parse_interval,
+    split_points_verb,
 )
 
 
@@ -30,10 +31,10 @@ def _parse_bands(segments: list[str], text: str, max_points: float | None) -> Ru
     items: list[tuple[str, Interval, float]] = []
     stated = [s for s in segments if re.fullmatch(rf"满分\s*{NUM}\s*分", s)]
     segments = [s for s in segments if s not in stated]
-    split = [_split_points(seg) for seg in segments]
-    if not any(re.search(r"\d", cond) for cond, _ in split):
+    split = [split_points_verb(seg) for seg in segments]
+    if not any(re.search(r"\d", cond) for cond, _, _ in split):
         return _parse_labels(segments, text)
-    for cond, points in split:
+    for cond, points, _ in split:
         items.append((cond, parse_interval(cond), points))
     qs = [q for _, iv, _ in items for q in (iv.lo, iv.hi) if q is not None]
     unit = _quantities_unit(qs)
@@ -48,6 +49,13 @@ def _parse_bands(segments: list[str], text: str, max_points: float | None) -> Ru
         if lo > hi:
             raise _err(cond, "区间下限大于上限", "the lower bound exceeds the upper bound")
         raw.append([cond, lo, iv.lo_closed, hi, iv.hi_closed, iv.lo_explicit, iv.hi_explicit, iv.exact, points])
+    domain = 0.0 if nonnegative_domain(unit) else -INF
+    whole_counts(raw, unit)
+    verbs = [v for _, _, v in split]
+    raw = bonus_remainder(as_ladder(raw, verbs, unit), verbs, domain)
+    if max_points is not None and verbs and all(v == "扣" for v in verbs):
+        for r in raw:  # deductions from the item's full points
+            r[8] += max_points
     # resolve dash-range edges against their neighbours
     for r in raw:
         for side in ("lo", "hi"):
@@ -80,7 +88,6 @@ def _parse_bands(segments: list[str], text: str, max_points: float | None) -> Ru
             else:
                 r[4] = closed
     bands = tuple(Band(lo, lc, hi, hc, pts, label=cond) for cond, lo, lc, hi, hc, _, _, _, pts in raw)
-    domain = 0.0 if nonnegative_domain(unit) else -INF
     rule = BandRule(bands=bands, unit=unit, domain_lo=domain)
     _check_max(rule, max_points, text)
     for s in stated:  # "满分10分" beside the bands must be their top score

@@ -68,6 +68,8 @@ def _readings(number: str, unit: str, rule_unit: str) -> list[float]:
     out = [float(d)]
     if unit == "%":
         out.append(float(d / 100))
+    if dimension(unit or rule_unit) == "count":
+        out.append(float(d + 1))  # whole counts: "3-4个" beside "5个及以上" is x < 5
     if unit and rule_unit and unit != rule_unit and dimension(unit) == dimension(rule_unit) == "time":
         out.append(float(convert(d, unit, rule_unit)))
     return out
@@ -77,13 +79,15 @@ def _close(a: float, values: list[float]) -> bool:
     return any(math.isclose(a, v, rel_tol=1e-9, abs_tol=1e-12) for v in values)
 
 
-def check_all_read(text: str, rule: Rule) -> None:
+def check_all_read(text: str, rule: Rule, max_points: float | None = None) -> None:
     """Raise :class:`RubricSyntaxError` naming the first clause whose number the rule does not use."""
     scan = _NUMBERING.sub(lambda m: m[1] + " " * (len(m[0]) - len(m[1])), text)  # list numbering: 1、
     for word in sorted(_words(rule), key=len, reverse=True):
         if word and re.search(r"\d", word):
             scan = scan.replace(word, "　" * len(word))
     used = _used(rule)
+    if max_points is not None:  # a deduction from the item's full points: 满分10, 扣3分 → 7
+        used += [abs(max_points - v) for v in used]
     rule_unit = getattr(rule, "unit", "") or ""
     if isinstance(rule, RatioRule):
         rule_unit = getattr(rule.inner, "unit", "") or ""

@@ -20,6 +20,7 @@ from .bands import _parse_bands
 from .choices import _parse_levels, _parse_scale
 from .contract import check_all_read
 from .counting import _parse_checklist, _parse_counters
+from .linear import _parse_formula, _parse_linear, is_formula, is_linear
 from .targets import _parse_per_unit, _parse_stepped
 from .text import (
     CMP,
@@ -64,6 +65,10 @@ def _parse(text: str, max_points: float | None) -> Rule:
         return _parse_ratio(text, max_points)
     if re.search(r"否定项|一票否决", text):
         return _parse_veto(text)
+    if is_formula(text):
+        return _parse_formula(text, max_points)
+    if is_linear(text):
+        return _parse_linear(text, max_points)
     if re.search(rf"(\d+|[一二三四五六七八九十])\s*级\s*(\(?\s*{NUM}\s*分|:)", text):
         return _parse_levels(text)
     if re.search(rf"(^|;)\s*{NUM}\s*分\s*:", text) or re.match(rf"^(评分|打分)\s*:?\s*{NUM}\s*(-|~|至|到)", text):
@@ -93,7 +98,7 @@ def _parse_cached(text: str, max_points: float | None, generation: int) -> Rule:
         if rule is not None:
             return rule
     rule = _parse(norm, max_points)
-    check_all_read(norm, rule)
+    check_all_read(norm, rule, max_points)
     return rule
 
 

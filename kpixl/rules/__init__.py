@@ -12,6 +12,7 @@ from .base import KINDS, Param, Rule, Validation, register, registry_generation,
 from .checklist import ChecklistRule
 from .choice import ChoiceRule, Option
 from .counter import Counter, CounterRule
+from .linear import LinearRule
 from .per_unit import PerUnitRule
 from .ratio import RatioRule
 from .scale import ScaleRule
@@ -26,6 +27,7 @@ __all__ = [
     "ChoiceRule",
     "Counter",
     "CounterRule",
+    "LinearRule",
     "Option",
     "Param",
     "PerUnitRule",
