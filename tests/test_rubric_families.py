@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpixl import RubricOverlapError, RubricSyntaxError, parse_rule
-from kpixl.rules import CounterRule, LinearRule, PerUnitRule, RatioRule, SteppedRule, VetoRule
+from kpixl import RubricOverlapError, RubricSyntaxError, RuleError, ValueParseError, parse_rule
+from kpixl.rules import ChoiceRule, CounterRule, LinearRule, PerUnitRule, RankRule, RatioRule, SteppedRule, VetoRule
 
 
 def scores(rule, values):
@@ -203,3 +203,58 @@ def test_ratio_formula_as_points():
     # uncapped where no cap is written
     r = parse_rule("实际完成量/目标量×100%")
     assert scores(r, {"实际完成量": [130], "目标量": [100]}) == [130]
+
+
+# ---------------------------------------------------------------- word scales, yes/no prose, rank
+def test_letter_scale_without_separators():
+    r = parse_rule("优5分良4分中3分差1分")
+    assert isinstance(r, ChoiceRule) and r.style == "label"
+    assert scores(r, ["优", "良", "中", "差"]) == [5, 4, 3, 1]
+    roundtrip(r)
+
+
+def test_a_bare_number_is_never_an_options_position():
+    r = parse_rule("优5分良4分中3分差1分")
+    for value in (1, "1", 4):
+        with pytest.raises(ValueParseError):
+            r.score(value)
+
+
+def test_word_scale_of_deductions_carries_the_verb():
+    # 10 points; 全责 −10, 主责 −6, 同责 −3, 次责 −1, and 无 (no incident) keeps 10
+    r = parse_rule("全责扣10分、主责6分、同责3分、次责1分", max_points=10)
+    assert scores(r, ["全责", "主责", "同责", "次责", "无"]) == [0, 4, 7, 9, 10]
+    roundtrip(r, 10)
+    with pytest.raises(RubricSyntaxError, match="部分选项是扣分"):
+        parse_rule("全责扣10分、主责得6分")
+
+
+def test_yes_no_prose():
+    # the option's own words or 是/否
+    r = parse_rule("按时提交得5分，未按时提交得0分")
+    assert r.style == "yesno"
+    assert scores(r, ["按时提交", "未按时提交", "是", "否"]) == [5, 0, 5, 0]
+    roundtrip(r)
+
+
+def test_one_occurrence_costs_everything():
+    r = parse_rule("发生一起全扣", max_points=5)
+    assert scores(r, [0, 1, 2]) == [5, 0, 0]
+    roundtrip(r, 5)
+    with pytest.raises(RuleError):  # no full points to take away
+        parse_rule("发生一起全扣")
+
+
+def test_rank_points_fall_per_place_and_stop_at_zero():
+    # 10, 8, 6, 4, 2, 0, 0 …
+    r = parse_rule("第一名10分，依次递减2分")
+    assert isinstance(r, RankRule)
+    assert scores(r, [1, 2, 3, 5, 6, 7, 20]) == [10, 8, 6, 2, 0, 0, 0]
+    assert r.explain(3) == "第3名：10分 − 2分×2 → 6分"
+    roundtrip(r)
+    for bad in (0, 1.5, -1):
+        with pytest.raises(ValueParseError):
+            r.score(bad)
+    r = parse_rule("第1名5分,每低一名减1分,最低1分")
+    assert scores(r, [1, 4, 5, 9]) == [5, 2, 1, 1]
+    roundtrip(r)

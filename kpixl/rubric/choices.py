@@ -21,8 +21,32 @@ from .text import (
     _split_points,
 )
 
-
 # --------------------------------------------------------------------------- choices
+_NEG = ("未", "不", "没有", "没", "无", "非")
+_WORD = re.compile(rf"([^\d;,、。:()]+?):?\(?(扣除|扣罚|扣|减|得|加)?({NUM})分\)?[;,、。]?")
+
+
+def _negation_pair(a: str, b: str) -> bool:
+    """``按时提交`` and ``未按时提交``: the second says the first did not happen."""
+    return any(b == n + a or (b.startswith(a[:1]) and b == a[:1] + n + a[1:]) for n in _NEG)
+
+
+def _choice(options: list[tuple[str, float]], text: str) -> Rule:
+    if len(options) < 2:
+        raise _err(text, "只有一个选项：请写出每个选项的分值，或写成「…一次扣N分」", "a choice needs two options or more")
+    labels = [normalize_text(lbl).lower() for lbl, _ in options]
+    if len(options) == 2 and all(lbl in YES | NO for lbl in labels) and len({lbl in YES for lbl in labels}) == 2:
+        opts = tuple(Option(1.0 if lbl.lower() in YES else 0.0, label, p) for (label, p), lbl in zip(options, labels, strict=True))
+        return ChoiceRule(options=opts, style="yesno")
+    if len(options) == 2 and (_negation_pair(labels[0], labels[1]) or _negation_pair(labels[1], labels[0])):
+        yes = 0 if _negation_pair(labels[0], labels[1]) else 1
+        opts = tuple(Option(1.0 if k == yes else 0.0, label, p) for k, (label, p) in enumerate(options))
+        return ChoiceRule(options=opts, style="yesno")
+    if len(set(labels)) != len(labels):
+        raise _err(text, "选项名称重复", "duplicate option labels")
+    return ChoiceRule(options=tuple(Option(float(i + 1), lbl, p) for i, (lbl, p) in enumerate(options)), style="label")
+
+
 def _parse_labels(segments: list[str], text: str) -> Rule:
     options = []
     for seg in segments:
@@ -30,13 +54,34 @@ def _parse_labels(segments: list[str], text: str) -> Rule:
         if not label:
             raise _err(seg, "选项没有名称", "an option has no label")
         options.append((label, points))
-    labels = [normalize_text(lbl).lower() for lbl, _ in options]
-    if len(options) == 2 and all(lbl in YES | NO for lbl in labels) and len({lbl in YES for lbl in labels}) == 2:
-        opts = tuple(Option(1.0 if lbl.lower() in YES else 0.0, label, p) for (label, p), lbl in zip(options, labels, strict=True))
-        return ChoiceRule(options=opts, style="yesno")
-    if len(set(labels)) != len(labels):
-        raise _err(text, "选项名称重复", "duplicate option labels")
-    return ChoiceRule(options=tuple(Option(float(i + 1), lbl, p) for i, (lbl, p) in enumerate(options)), style="label")
+    return _choice(options, text)
+
+
+def is_word_scale(text: str) -> bool:
+    """``优5分良4分中3分差1分``, ``全责扣10分、主责6分``: words each followed by its points."""
+    found = list(_WORD.finditer(text))
+    return (
+        len(found) >= 2
+        and sum(len(m[0]) for m in found) == len(text)
+        and found[0].start() == 0
+        and all(not re.search(r"[≤≥<>=]|以上|以下|以内|每|一次|一起|第", m[1]) for m in found)
+    )
+
+
+def _parse_words(text: str, max_points: float | None) -> Rule:
+    """A word scale; a deduction verb on the first word carries to the words after it
+    (``全责扣10分、主责6分`` deducts 6 for 主责). Deductions start from the item's full points
+    (or 0) and add the option ``无`` (nothing happened) at full points."""
+    found = list(_WORD.finditer(text))
+    verbs = [m[2] or "" for m in found]
+    deduct = verbs[0] in ("扣除", "扣罚", "扣", "减") and all(v in ("", verbs[0]) for v in verbs)
+    if not deduct and any(v in ("扣除", "扣罚", "扣", "减") for v in verbs):
+        raise _err(text, "部分选项是扣分、部分不是，请每项写明「扣」或「得」", "some options deduct and some do not")
+    base = float(max_points) if deduct and max_points is not None else 0.0
+    options = [(m[1].strip(), base - float(m[3]) if deduct else float(m[3])) for m in found]
+    if deduct and "无" not in [lbl for lbl, _ in options]:
+        options.append(("无", base))
+    return _choice(options, text)
 
 
 def _parse_levels(text: str) -> Rule:

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..errors import RubricSyntaxError
-from ..rules import ChecklistRule, ChoiceRule, CounterRule, RatioRule, Rule, ScaleRule, VetoRule
+from ..rules import ChecklistRule, ChoiceRule, CounterRule, RankRule, RatioRule, Rule, ScaleRule, VetoRule
 from ..units import UNIT_PATTERN, convert, dimension
 
 _NUMBER = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\]?\s*({UNIT_PATTERN})?")
@@ -55,6 +55,8 @@ def _used(rule: Rule) -> list[float]:
         out += [abs(p) for p, _ in rule.anchors]
     if isinstance(rule, RatioRule):
         out += _used(rule.inner)
+    if isinstance(rule, RankRule):
+        out.append(1.0)  # 第1名
     return out
 
 

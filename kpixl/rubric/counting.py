@@ -24,7 +24,17 @@ from .text import (
 # notes that score nothing; a floor or a cap is read by .limits
 _NOTE = re.compile(r"^(性质严重的?另行处罚|视情况而定|情节严重的?另行处理)$")
 _COUNT_VERB = re.compile(rf"(扣罚|扣除|扣|减|罚|奖励|加|奖)\s*({NUM})\s*分(?:\s*/\s*({UNIT_PATTERN}))?")
+_ALL_GONE = re.compile(r"(?:即|则)?(?:全扣|扣完|扣除全部分?数?|全部扣除|本项不得分|该项不得分|不得分|得0分|本项为0分)$")
 _PER = r"(?:每|一)(?:人次|次|天|日|起|例|单|个|条|件|项|通|份|位|家|人|回)"
+
+
+def is_counting(text: str, segments: list[str]) -> bool:
+    """Per-occurrence points (``迟到每次扣1分``, ``发生一起全扣``), not thresholds."""
+    if any(re.search(r"[≤≥<>=]|以上|以下|以内", s) for s in segments):
+        return False
+    if re.search(rf"(扣罚|扣除|扣|减|罚|奖励|加|奖)\s*{NUM}\s*分", text):
+        return True
+    return any((m := _ALL_GONE.search(s)) is not None and re.search(_PER, s[: m.start()]) for s in _clauses(segments))
 
 
 def _full(text: str, max_points: float | None, what: str) -> float:
@@ -68,6 +78,11 @@ def _parse_counters(segments: list[str], text: str, max_points: float | None) ->
     unit = "次"
     for seg in _clauses(segments):
         if _NOTE.match(seg) or is_limit_clause(seg) or re.fullmatch(rf"满分\s*{NUM}\s*分", seg):
+            continue
+        whole = _ALL_GONE.search(seg)
+        if whole and re.search(_PER, seg[: whole.start()]):  # 发生一起全扣: one occurrence costs the full points
+            full = _full(text, max_points, "「全扣」/ a deduction of everything")
+            counters.append(Counter(_counter_name(re.sub(r"^(发生|出现)", "", seg[: whole.start()])), -full))
             continue
         m = _COUNT_VERB.search(seg)
         if not m or seg[m.end() :].strip(" ,"):

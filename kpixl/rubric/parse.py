@@ -17,13 +17,13 @@ from ..rules import (
 )
 from ..units import UNIT_PATTERN, normalize_text, to_float
 from .bands import _parse_bands
-from .choices import _parse_levels, _parse_scale
+from .choices import _parse_levels, _parse_scale, _parse_words, is_word_scale
 from .contract import check_all_read
-from .counting import _parse_checklist, _parse_counters
+from .counting import _parse_checklist, _parse_counters, is_counting
 from .linear import _parse_formula, _parse_linear, is_formula, is_linear
+from .rank import _parse_rank, is_rank
 from .targets import _parse_per_unit, _parse_stepped
 from .text import (
-    CMP,
     NUM,
     _err,
     _split,
@@ -67,6 +67,8 @@ def _parse(text: str, max_points: float | None) -> Rule:
         return _parse_veto(text)
     if is_formula(text):
         return _parse_formula(text, max_points)
+    if is_rank(text):
+        return _parse_rank(text, max_points)
     if is_linear(text):
         return _parse_linear(text, max_points)
     if re.search(rf"(\d+|[一二三四五六七八九十])\s*级\s*(\(?\s*{NUM}\s*分|:)", text):
@@ -79,10 +81,12 @@ def _parse(text: str, max_points: float | None) -> Rule:
         return _parse_stepped(text, max_points)
     if re.search(r"每\s*(选)?\s*(少|多|低|高|超|降)", text) and re.search(r"扣|加", text):
         return _parse_per_unit(text, max_points)
+    if is_word_scale(text):
+        return _parse_words(text, max_points)
     segments = _split(text)
     if not segments:
         raise _err(text, "评分标准是空的", "the rubric is empty")
-    if re.search(rf"(扣罚|扣除|扣|减|罚|奖励|加|奖)\s*{NUM}\s*分", text) and not any(re.search(rf"[{CMP}]|以上|以下|以内", s) for s in segments):
+    if is_counting(text, segments):
         return _parse_counters(segments, text, max_points)
     return _parse_bands(segments, text, max_points)
 

@@ -14,6 +14,7 @@ from .choice import ChoiceRule, Option
 from .counter import Counter, CounterRule
 from .linear import LinearRule
 from .per_unit import PerUnitRule
+from .rank import RankRule
 from .ratio import RatioRule
 from .scale import ScaleRule
 from .stepped import SteppedRule
@@ -31,6 +32,7 @@ __all__ = [
     "Option",
     "Param",
     "PerUnitRule",
+    "RankRule",
     "RatioRule",
     "Rule",
     "ScaleRule",
