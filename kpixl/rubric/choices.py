@@ -57,22 +57,26 @@ def _parse_labels(segments: list[str], text: str) -> Rule:
     return _choice(options, text)
 
 
+def _word_items(text: str) -> list[re.Match[str]] | None:
+    """The words of a word scale, each with its points, or None (linear in the text)."""
+    pieces = re.findall(r"[^分]*分\)?[;,、。]?", text)
+    if "".join(pieces) != text:
+        return None
+    found = [_WORD.fullmatch(p) for p in pieces]
+    return None if any(m is None for m in found) else found  # type: ignore[return-value]
+
+
 def is_word_scale(text: str) -> bool:
     """``优5分良4分中3分差1分``, ``全责扣10分、主责6分``: words each followed by its points."""
-    found = list(_WORD.finditer(text))
-    return (
-        len(found) >= 2
-        and sum(len(m[0]) for m in found) == len(text)
-        and found[0].start() == 0
-        and all(not re.search(r"[≤≥<>=]|以上|以下|以内|每|一次|一起|第", m[1]) for m in found)
-    )
+    found = _word_items(text)
+    return found is not None and len(found) >= 2 and all(not re.search(r"[≤≥<>=]|以上|以下|以内|每|一次|一起|第", m[1]) for m in found)
 
 
 def _parse_words(text: str, max_points: float | None) -> Rule:
     """A word scale; a deduction verb on the first word carries to the words after it
     (``全责扣10分、主责6分`` deducts 6 for 主责). Deductions start from the item's full points
     (or 0) and add the option ``无`` (nothing happened) at full points."""
-    found = list(_WORD.finditer(text))
+    found = _word_items(text) or []
     verbs = [m[2] or "" for m in found]
     deduct = verbs[0] in ("扣除", "扣罚", "扣", "减") and all(v in ("", verbs[0]) for v in verbs)
     if not deduct and any(v in ("扣除", "扣罚", "扣", "减") for v in verbs):

@@ -63,7 +63,8 @@ def _clauses(segments: list[str]) -> list[str]:
         buf = ""
         for k in range(0, len(parts), 2):
             buf += parts[k]
-            done = _NOTE.match(buf) or is_limit_clause(buf) or re.search(rf"{_COUNT_VERB.pattern}$", buf)
+            piece = parts[k]  # a clause ends in this piece: linear in the text
+            done = _NOTE.match(piece) or is_limit_clause(piece) or re.search(rf"{_COUNT_VERB.pattern}$", piece)
             if done or k + 1 >= len(parts):
                 if buf.strip(" ,。"):
                     out.append(buf.strip(" ,。"))

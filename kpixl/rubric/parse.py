@@ -3,11 +3,12 @@ the parse cache."""
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from functools import lru_cache
 
-from ..errors import RubricSyntaxError
+from ..errors import KpixlError, RubricSyntaxError, RuleError
 from ..rules import (
     RatioRule,
     Rule,
@@ -101,9 +102,35 @@ def _parse_cached(text: str, max_points: float | None, generation: int) -> Rule:
         rule = kind.from_text(norm, max_points)
         if rule is not None:
             return rule
-    rule = _parse(norm, max_points)
+    long_number = re.search(r"\d{16,}", norm)
+    if long_number:
+        raise RubricSyntaxError(f"评分标准中的数字过长（{long_number[0][:20]}…，最多15位）/ a number in the rubric has more than 15 digits")
+    try:
+        rule = _parse(norm, max_points)
+    except KpixlError:
+        raise
+    except (ArithmeticError, ValueError, IndexError, KeyError, TypeError) as exc:  # never an untyped error
+        raise RubricSyntaxError(f"无法识别评分标准「{norm[:200]}」/ cannot read rubric {norm[:200]!r}") from exc
     check_all_read(norm, rule, max_points)
     return rule
+
+
+#: the most text a rubric may hold: a real rubric is a few hundred characters, and a longer cell
+#: is refused at once (parsing stays well under a second, whatever the text)
+MAX_RUBRIC_CHARS = 4000
+
+
+def _max_points(max_points: object) -> float | None:
+    if max_points is None:
+        return None
+    try:
+        x = float(max_points)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        x = math.nan
+    if not math.isfinite(x) or x <= 0:
+        shown = repr(max_points)[:30] if not isinstance(max_points, int) else f"{max_points.bit_length()} 位二进制的整数"
+        raise RuleError(f"该项满分应为大于0的数字，而不是 {shown} / max_points must be a number above 0")
+    return x
 
 
 def parse_rule(text: str, *, max_points: float | None = None) -> Rule:
@@ -114,4 +141,8 @@ def parse_rule(text: str, *, max_points: float | None = None) -> Rule:
     """
     if not isinstance(text, str):
         raise RubricSyntaxError(f"评分标准应为文字，而不是 {type(text).__name__} / a rubric must be text")
-    return _parse_cached(text, None if max_points is None else float(max_points), registry_generation())
+    if len(text) > MAX_RUBRIC_CHARS:
+        raise RubricSyntaxError(
+            f"评分标准过长（{len(text)} 字，最多 {MAX_RUBRIC_CHARS} 字）/ the rubric has {len(text)} characters, at most {MAX_RUBRIC_CHARS}"
+        )
+    return _parse_cached(text, _max_points(max_points), registry_generation())

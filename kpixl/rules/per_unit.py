@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..errors import RuleError
 from ..numeric import excel_round
 from ..units import fmt_quantity
 from ..xl import ParamRef, excel_number
@@ -31,6 +32,10 @@ class PerUnitRule(FullFromBase, Rule):
     kind = "per_unit"
     kind_zh = "按量增减"
     EXAMPLES = ("满分10分;低于50家,每少选一家,扣1分;高于50家,每多选一家,加1分",)
+
+    def __post_init__(self) -> None:
+        if not self.step > 0:
+            raise RuleError(f"每档数量应大于0（{self.step:g}）/ the step must be above 0")
 
     def edge_values(self, field: str = "") -> list[object]:
         return [max(0.0, self.target + k * self.step) for k in (-30, -5, -1, 0, 1, 2, 5, 30)]
