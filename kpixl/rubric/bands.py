@@ -75,10 +75,10 @@ def _parse_bands(segments: list[str], text: str, max_points: float | None) -> Ru
                     continue
                 o_explicit = o[5] if touches_lo else o[6]
                 if not o_explicit:
+                    e = fmt_quantity(p, unit)
                     raise AmbiguousEdgeError(
-                        f"「{r[0]}」与「{o[0]}」都可能包含 {fmt_quantity(p, unit)}，请写明 ≥ 或 < "
-                        f"（如「≥{fmt_quantity(p, unit)}」）/ the edge {fmt_quantity(p, unit)} is claimed by both "
-                        f"{r[0]!r} and {o[0]!r}; write ≥ or < to say which"
+                        f"{e} 属于「{r[0]}」还是「{o[0]}」？请写明 ≥ 或 <（如「≥{e}」或「<{e}」）"
+                        f" / is {e} in {r[0]!r} or in {o[0]!r}? write ≥ or < to say which"
                     )
                 o_closed = o[2] if touches_lo else o[4]
                 if o_closed:

@@ -57,17 +57,16 @@ def as_ladder(raw: list[list], verbs: list[str], unit: str) -> list[list]:
 
 
 def whole_counts(raw: list[list], unit: str) -> None:
-    """``3-4个`` beside ``5个及以上``: for whole counts the range runs up to (not including) 5."""
+    """Whole counts have nothing between 4 and 5: a band ending at 4 (``3-4个``, ``≤4次``, ``4次``)
+    beside a band starting at 5 runs up to (not including) 5."""
     if unit not in COUNT_UNITS:
         return
+    starts = {r[LO] for r in raw if r[LO] > -INF and (r[LO_C] or r[EXACT])}
     for r in raw:
-        if r[EXACT]:
-            continue
-        for o in raw:
-            if o is r or o[EXACT]:
-                continue
-            if r[HI] < INF and o[LO] == r[HI] + 1 and o[LO_C] and (r[HI_C] or not r[HI_X]):
-                r[HI], r[HI_C], r[HI_X] = o[LO], False, True
+        closed_end = r[EXACT] or (r[HI] < INF and (r[HI_C] or not r[HI_X]))
+        if closed_end and r[HI] + 1 in starts:
+            r[HI], r[HI_C], r[HI_X], r[EXACT] = r[HI] + 1, False, True, False
+            r[LO_X] = True if r[LO] > -INF else r[LO_X]
 
 
 def bonus_remainder(raw: list[list], verbs: list[str], domain: float) -> list[list]:

@@ -9,7 +9,7 @@ from .bands import _check_max
 from .limits import read_limits
 from .text import NUM, _err
 
-_FIRST = rf"^第(?:一|1)名(?:得)?({NUM})分"
+_FIRST = rf"^(?:[^第\d;,]{{0,20}}?)第(?:一|1)名(?:得)?({NUM})分"
 _STEP = rf"(?:依次|逐名|每(?:低|降|下降|后退)?一名)(?:递减|减少|减|扣|少)({NUM})分"
 
 

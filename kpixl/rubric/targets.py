@@ -39,7 +39,7 @@ def _target(text: str) -> tuple[_Q, bool] | None:
     m = re.search(_FREE, text)
     if m:
         return _Q(Decimal(m[1]), m[2] or ""), True
-    m = re.search(rf"目标\s*{QTY}", text) or re.search(rf"(?:低于|少于|不足|高于|多于|超过|不少于|不低于)\s*{QTY}", text)
+    m = re.search(rf"(?:目标|达到)\s*{QTY}", text) or re.search(rf"(?:低于|少于|不足|高于|多于|超过|不少于|不低于)\s*{QTY}", text)
     return (_Q(Decimal(m[1]), m[2] or ""), False) if m else None
 
 
@@ -60,7 +60,7 @@ def _parse_per_unit(text: str, max_points: float | None) -> Rule:
         raise _err(text, "没有找到目标值（如「低于50家」「目标50家」或「8起不扣分」）", "no target found")
     target, free = found
     unit = target.unit
-    base_m = re.search(rf"目标\s*{QTY}\s*\(\s*({NUM})\s*分\s*\)", text)
+    base_m = re.search(rf"目标\s*{QTY}\s*\(\s*({NUM})\s*分\s*\)", text) or re.search(rf"达到\s*{QTY}\s*(?:及以上)?\s*得\s*({NUM})\s*分", text)
     if base_m:
         base = float(base_m[3])
     elif free and max_points is None and not re.search(rf"满分\s*{NUM}\s*分", text):

@@ -132,6 +132,11 @@ def parse_interval(s: str) -> Interval:
     """Read one condition: ``≤30秒``, ``30-60秒``, ``250>/≥230``, ``35</≤45``, ``>30且≤60``,
     ``24小时内``, ``80%以上``, ``低于75%``, ``0%``."""
     s = normalize_text(s).replace(" ", "")
+    # "90%≤接通率<95%": the name between two comparisons
+    m = re.search(rf"{QTY}\s*([≤<])\s*[^\d≤<≥>=/]+?\s*([≤<])\s*{QTY}", s)
+    if m:
+        a, b = _Q(Decimal(m[1]), m[2] or ""), _Q(Decimal(m[5]), m[6] or "")
+        return Interval(a, m[3] == "≤", b, m[4] == "≤")
     # KPI 薪资表 notation: "250>/≥230" is 230 ≤ x < 250; "35</≤45" is 35 < x ≤ 45
     m = re.search(rf"{QTY}\s*([{CMP}])\s*[/xX]\s*([{CMP}])\s*{QTY}", s)
     if m:
