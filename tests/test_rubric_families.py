@@ -258,3 +258,17 @@ def test_rank_points_fall_per_place_and_stop_at_zero():
     r = parse_rule("第1名5分,每低一名减1分,最低1分")
     assert scores(r, [1, 4, 5, 9]) == [5, 2, 1, 1]
     roundtrip(r)
+
+
+def test_every_rubric_of_the_docs_notation_table_reads():
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "rubric.md").read_text(encoding="utf-8")
+    table = doc.split("| 评分标准 / rubric text |")[1].split("\n\n")[0]
+    rows = re.findall(r"^\| `([^`]+)`(?:（该项 (\d+) 分）)? \|", table, re.M)
+    assert len(rows) >= 25
+    for text, points in rows:
+        if "…" in text or "[ ]" in text or text.endswith("45</≤55(60分)"):
+            continue  # rows shown in part
+        assert parse_rule(text, max_points=float(points) if points else None).canonical(), text
