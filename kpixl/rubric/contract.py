@@ -103,3 +103,29 @@ def check_all_read(text: str, rule: Rule, max_points: float | None = None) -> No
             f"未能理解：「{clause.strip()}」（评分标准「{text}」中的 {m.group(0)} 没有被用到）"
             f" / could not read {clause.strip()!r}: the number {m.group(0)} of the rubric is not used"
         )
+
+
+def check_consumed(text: str, spans: list[tuple[int, int]]) -> None:
+    """For a family read by searching the whole text (per unit, stepped, checklist): what is left
+    outside the matched ``spans``, the stated limits and ``满分N分`` may only be names and
+    separators — a leftover number or 扣/加 is a clause the rule did not read."""
+    from .limits import LIMIT_ANYWHERE
+
+    mask = bytearray(len(text))
+    for m in LIMIT_ANYWHERE.finditer(text):
+        spans = [*spans, m.span()]
+    for m in _NUMBERING.finditer(text):  # list numbering: 1、
+        spans = [*spans, (m.start() + len(m[1]), m.end())]
+    for a, b in spans:
+        mask[a:b] = b"\x01" * (b - a)
+    left = "".join(ch if not mask[i] else "\n" for i, ch in enumerate(text))
+    for piece in re.split(r"[\n;,。]", left):
+        if re.search(r"\d|扣|加|奖|罚|减", piece):
+            start = left.find(piece)
+            clause = next((c.group(0) for c in _CLAUSE.finditer(text) if c.start() <= start < c.end()), piece)
+            raise RubricSyntaxError(f"未能理解：「{clause}」（评分标准「{text}」）/ could not read {clause!r}")
+
+
+def clause_at(text: str, pos: int) -> str:
+    """The clause (between ``;`` ``,`` ``。``) of ``text`` at ``pos``."""
+    return next((c.group(0) for c in _CLAUSE.finditer(text) if c.start() <= pos < c.end()), text)

@@ -16,6 +16,8 @@ _BONUS = rf"(?:最高|最多|上限|封顶)(?:可)?(?:加|奖励|奖)\s*({NUM})\
 _CAP = rf"(?:最高|最多|封顶|上限)(?:不超过|不高于|为|得)?\s*({NUM})\s*分|(?:不超过|不高于)\s*({NUM})\s*分封顶"
 _FLOOR = rf"最低(?:为|得)?\s*({NUM})\s*分|最低扣至\s*({NUM})\s*分"
 
+#: a stated limit, or 满分N分, anywhere in a text (what check_consumed leaves out)
+LIMIT_ANYWHERE = re.compile(rf"{_FLOOR0}|{_NEGATIVE}|{_DEDUCT}|{_BONUS}|{_CAP}|{_FLOOR}|满分\s*{NUM}\s*分")
 LIMIT_CLAUSE = re.compile(rf"^{_PREFIX}(?:{_FLOOR0}|{_NEGATIVE}|{_DEDUCT}|{_BONUS}|{_CAP}|{_FLOOR})(?:为止)?$")
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..errors import RubricSyntaxError
 from ..rules import PerUnitRule, Rule, SteppedRule
 from ..units import UNIT_PATTERN
 from ..vocab import CN_DIGITS
 from .bands import _check_max
+from .contract import check_consumed, clause_at
 from .counting import _full
 from .limits import read_limits
 from .text import _Q, NUM, QTY, _comparison, _err, _value
@@ -34,16 +36,25 @@ def _step_number(s: str | None) -> Decimal:
     return Decimal(CN_DIGITS[s]) if s in CN_DIGITS else Decimal(s)
 
 
-def _target(text: str) -> tuple[_Q, bool] | None:
-    """The target, and whether it costs nothing (``8起不扣分``)."""
+def _target(text: str, spans: list[tuple[int, int]]) -> tuple[_Q, bool] | None:
+    """The target, and whether it costs nothing (``8起不扣分``); every statement of it is read."""
     m = re.search(_FREE, text)
     if m:
+        spans.append(m.span())
         return _Q(Decimal(m[1]), m[2] or ""), True
-    m = re.search(rf"(?:目标|达到)\s*{QTY}", text) or re.search(rf"(?:低于|少于|不足|高于|多于|超过|不少于|不低于)\s*{QTY}", text)
-    return (_Q(Decimal(m[1]), m[2] or ""), False) if m else None
+    found = list(re.finditer(rf"(?:目标|达到)\s*{QTY}", text)) + list(re.finditer(rf"(?:低于|少于|不足|高于|多于|超过|不少于|不低于)\s*{QTY}", text))
+    if not found:
+        return None
+    other = next((m for m in found if Decimal(m[1]) != Decimal(found[0][1])), None)
+    if other is not None:
+        clause = clause_at(text, other.start())
+        raise RubricSyntaxError(f"未能理解：「{clause}」（目标值有几个）/ could not read {clause!r}: a second target")
+    spans += [m.span() for m in found]
+    m = found[0]
+    return _Q(Decimal(m[1]), m[2] or ""), False
 
 
-def _moves(text: str) -> list[tuple[bool, Decimal, str, float]]:
+def _moves(text: str, spans: list[tuple[int, int]]) -> list[tuple[bool, Decimal, str, float]]:
     """Every ``每少一家扣1分`` / ``每超一起扣0.5分``: (above?, step, step unit, signed points)."""
     out = []
     pattern = rf"每\s*(?:选)?\s*({_ABOVE}|{_BELOW})\D*?{_STEP}?\s*({UNIT_PATTERN})?\s*[,]?\s*(扣除|扣|减|加|奖励)\s*({NUM})\s*分"
@@ -51,11 +62,13 @@ def _moves(text: str) -> list[tuple[bool, Decimal, str, float]]:
         above = bool(re.fullmatch(_ABOVE, m[1]))
         sign = 1.0 if m[4] in ("加", "奖励") else -1.0
         out.append((above, _step_number(m[2]), m[3] or "", sign * float(m[5])))
+        spans.append(m.span())
     return out
 
 
 def _parse_per_unit(text: str, max_points: float | None) -> Rule:
-    found = _target(text)
+    spans: list[tuple[int, int]] = []
+    found = _target(text, spans)
     if found is None:
         raise _err(text, "没有找到目标值（如「低于50家」「目标50家」或「8起不扣分」）", "no target found")
     target, free = found
@@ -63,11 +76,12 @@ def _parse_per_unit(text: str, max_points: float | None) -> Rule:
     base_m = re.search(rf"目标\s*{QTY}\s*\(\s*({NUM})\s*分\s*\)", text) or re.search(rf"达到\s*{QTY}\s*(?:及以上)?\s*得\s*({NUM})\s*分", text)
     if base_m:
         base = float(base_m[3])
+        spans.append(base_m.span())
     elif free and max_points is None and not re.search(rf"满分\s*{NUM}\s*分", text):
         base = 0.0  # the target costs nothing: points are an adjustment around 0
     else:
         base = _full(text, max_points, "按量增减规则 / a per-unit rule")
-    moves = _moves(text)
+    moves = _moves(text, spans)
     if not moves:
         raise _err(text, "没有找到「每少…扣N分」或「每多…加N分」", "no per-unit points found")
     down = up = 0.0
@@ -80,6 +94,7 @@ def _parse_per_unit(text: str, max_points: float | None) -> Rule:
         steps.add(_value(_Q(step, step_unit or unit), unit, text))
     if len(steps) != 1 or len(moves) > 2 or len({m[0] for m in moves}) != len(moves):
         raise _err(text, "少和多的计量单位不同，或同一方向写了两次", "different steps, or the same direction twice")
+    check_consumed(text, spans)
     floor, cap = read_limits(text, base, 0.0 if base > 0 else None)
     tval = _value(target, unit, text)
     rule = PerUnitRule(target=tval, base=base, down=down, up=up, step=steps.pop(), unit=unit, floor=floor, cap=cap)
@@ -90,17 +105,20 @@ def _parse_per_unit(text: str, max_points: float | None) -> Rule:
 _STEPPED = r"增加|超出|超过|提高|上升|高出|降低|下降|减少|低于"
 
 
-def _limit(head: str, above: bool, text: str) -> tuple[_Q, float | None]:
+def _limit(head: str, above: bool, text: str, spans: list[tuple[int, int]]) -> tuple[_Q, float | None]:
     """The limit a stepped penalty starts from, and the points stated there (``≤15%(10分)``)."""
     m = re.search(rf"{QTY}\s*(?:及以上|以上|及以下|以下|以内)?\s*(?:得满分|为满分|满分)", head)
     if m:
+        spans.append(m.span())
         return _Q(Decimal(m[1]), m[2] or ""), None
     lm = re.search(rf"([≤<])\s*{QTY}", head) if above else re.search(rf"([≥>])\s*{QTY}", head)
     if lm:
         bm = re.search(rf"[≤<≥>]\s*{NUM}\s*(?:{UNIT_PATTERN})?\s*\(\s*({NUM})\s*分\s*\)", head)
+        spans.append(bm.span() if bm else lm.span())
         return _Q(Decimal(lm[2]), lm[3] or ""), float(bm[1]) if bm else None
     c = _comparison(head)
     if c and ((above and c[0] in "≤<") or (not above and c[0] in "≥>")):
+        spans.append((0, len(head)))
         return c[1], None
     raise _err(text, "没有找到限值（如「≤15%」或「98%得满分」）", "no limit found (e.g. ≤15%)")
 
@@ -111,7 +129,11 @@ def _parse_stepped(text: str, max_points: float | None) -> Rule:
         raise _err(text, "没有找到「每增加N扣M分」", "no stepped penalty found")
     above = m[1] in ("增加", "超出", "超过", "提高", "上升", "高出")
     step_q = _Q(Decimal(m[2]), m[3] or "")
-    limit_q, base = _limit(text[: m.start()], above, text)
+    spans = [m.span()]
+    limit_q, base = _limit(text[: m.start()], above, text, spans)
+    for extra in re.finditer(r"\(?不足[^;,)]*(?:计|算)\)?", text):
+        spans.append(extra.span())
+    check_consumed(text, spans)
     unit = limit_q.unit or step_q.unit
     limit = _value(limit_q, unit, text)
     step = _value(_Q(step_q.number, step_q.unit or unit), unit, text)
