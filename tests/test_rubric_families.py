@@ -272,3 +272,15 @@ def test_every_rubric_of_the_docs_notation_table_reads():
         if "…" in text or "[ ]" in text or text.endswith("45</≤55(60分)"):
             continue  # rows shown in part
         assert parse_rule(text, max_points=float(points) if points else None).canonical(), text
+
+
+def test_anchors_on_separate_lines_under_a_heading():
+    # a rated scale 1–5 (a rater gives the points; anchors only describe them)
+    r = parse_rule("服务态度评分标准：\n5分：热情主动，用语规范\n4分：态度良好\n3分：基本礼貌\n2分：语气生硬\n1分：与客户争执")
+    assert scores(r, [1, 2, 4, 5]) == [1, 2, 4, 5]
+    roundtrip(r)
+    # the heading's range is read: 1–5 although only 1 and 3 are described
+    r = parse_rule("评分标准（1-5分）\n1分：差\n3分：一般")
+    assert scores(r, [1, 5]) == [1, 5]
+    with pytest.raises(RubricSyntaxError, match="未能理解"):
+        parse_rule("第3项标准：\n1分：差\n5分：好")

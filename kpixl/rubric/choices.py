@@ -109,17 +109,36 @@ def _parse_levels(text: str) -> Rule:
     return ChoiceRule(options=opts, style="level")
 
 
+_HEADING = re.compile(rf"^([^\n;]*?)(?:\(?\s*({NUM})\s*(?:-|~|至|到)\s*({NUM})\s*分\s*\)?)?\s*:?\s*\n")
+
+
+def is_scale(text: str) -> bool:
+    """Anchors ``1分:… ;3分:… ;5分:…``, one a line or after ``;``, maybe under a heading line."""
+    if re.search(rf"(^|;)\s*{NUM}\s*分\s*:", text) or re.match(rf"^(评分|打分)\s*:?\s*{NUM}\s*(-|~|至|到)", text):
+        return True
+    return len(re.findall(rf"(?:^|\n)\s*{NUM}\s*分\s*:", text)) >= 2
+
+
 def _parse_scale(text: str) -> Rule:
     lo = hi = None
     m = re.search(rf"(?:评分|打分)\s*:?\s*({NUM})\s*(?:-|~|至|到)\s*({NUM})\s*分", text)
     if m:
         lo, hi = float(m[1]), float(m[2])
         text = text[: m.start()] + text[m.end() :]
-    marks = list(re.finditer(rf"(?:^|;)\s*({NUM})\s*分\s*:", text))
+    head = _HEADING.match(text)
+    if head and not re.match(rf"\s*{NUM}\s*分\s*:", text):  # a heading line: 服务态度评分标准(1-5分):
+        if head[2] is not None:
+            lo, hi = float(head[2]), float(head[3])
+        if re.search(r"\d", head[1]):
+            raise _err(text, f"未能理解：「{head[0].strip()}」", f"could not read the heading {head[0].strip()!r}")
+        text = text[head.end() :]
+    marks = list(re.finditer(rf"(?:^|[;\n])\s*({NUM})\s*分\s*:", text))
     anchors = []
     for i, mk in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        anchors.append((float(mk[1]), text[mk.end() : end].strip(" ;")))
+        anchors.append((float(mk[1]), text[mk.end() : end].strip(" ;\n")))
+    if marks and text[: marks[0].start()].strip(" ;\n"):
+        raise _err(text, f"未能理解：「{text[: marks[0].start()].strip()}」", "text before the first anchor")
     anchors.sort()
     values = [p for p, _ in anchors]
     if len(set(values)) != len(values):

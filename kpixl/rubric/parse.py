@@ -18,7 +18,7 @@ from ..rules import (
 )
 from ..units import UNIT_PATTERN, normalize_text, to_float
 from .bands import _parse_bands
-from .choices import _parse_levels, _parse_scale, _parse_words, is_word_scale
+from .choices import _parse_levels, _parse_scale, _parse_words, is_scale, is_word_scale
 from .contract import check_all_read
 from .counting import _parse_checklist, _parse_counters, is_counting
 from .linear import _parse_formula, _parse_linear, is_formula, is_linear
@@ -74,7 +74,7 @@ def _parse(text: str, max_points: float | None) -> Rule:
         return _parse_linear(text, max_points)
     if re.search(rf"(\d+|[一二三四五六七八九十])\s*级\s*(\(?\s*{NUM}\s*分|:)", text):
         return _parse_levels(text)
-    if re.search(rf"(^|;)\s*{NUM}\s*分\s*:", text) or re.match(rf"^(评分|打分)\s*:?\s*{NUM}\s*(-|~|至|到)", text):
+    if is_scale(text):
         return _parse_scale(text)
     if "任一项" in text and re.search(r"完成(所有|全部)要求|任一项(没有满足|未满足|不满足)", text):
         return _parse_checklist(text, max_points)
