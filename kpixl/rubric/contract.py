@@ -26,8 +26,8 @@ def _words(rule: Rule) -> list[str]:
     """Names and descriptions inside the rule: numbers in them are words, not rubric numbers."""
     if isinstance(rule, RatioRule):
         return [rule.numerator, *rule.denominators, *_words(rule.inner)]
-    if isinstance(rule, CounterRule):
-        return [c.name for c in rule.counters]
+    if isinstance(rule, CounterRule):  # "12345热线投诉" is a name; "少0家" is an unread quantity
+        return [c.name for c in rule.counters if not re.search(rf"\d\s*(?:{UNIT_PATTERN})", c.name)]
     if isinstance(rule, ChoiceRule):
         return [o.description for o in rule.options if o.description] + [o.label for o in rule.options if rule.style == "label"]
     if isinstance(rule, ScaleRule):

@@ -23,7 +23,7 @@ from .contract import check_all_read
 from .counting import _parse_checklist, _parse_counters, is_counting
 from .linear import _parse_formula, _parse_linear, is_formula, is_linear
 from .rank import _parse_rank, is_rank
-from .targets import _parse_per_unit, _parse_stepped
+from .targets import _parse_per_unit, _parse_stepped, has_target
 from .text import (
     NUM,
     _err,
@@ -80,7 +80,7 @@ def _parse(text: str, max_points: float | None) -> Rule:
         return _parse_checklist(text, max_points)
     if re.search(r"每\s*(增加|超出|超过|提高|上升|降低|下降|减少|高出|低于)\s*\d", text):
         return _parse_stepped(text, max_points)
-    if re.search(r"每\s*(选)?\s*(少|多|低|高|超|降)", text) and re.search(r"扣|加", text):
+    if re.search(r"每\s*(选)?\s*(少|多|低|高|超|降)", text) and re.search(r"扣|加", text) and has_target(text):
         return _parse_per_unit(text, max_points)
     if is_word_scale(text):
         return _parse_words(text, max_points)

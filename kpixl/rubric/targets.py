@@ -54,6 +54,17 @@ def _target(text: str, spans: list[tuple[int, int]]) -> tuple[_Q, bool] | None:
     return _Q(Decimal(m[1]), m[2] or ""), False
 
 
+def has_target(text: str) -> bool:
+    """A per-unit rule states its target (``目标50家``, ``低于50家``, ``8起不扣分``); without one,
+    ``每超时一次扣1分`` is a counter."""
+    if re.search(rf"每\s*(?:选)?\s*(?:{_ABOVE}|{_BELOW})\s*(?:\d|[一两二三四五六七八九十]\s*(?:{UNIT_PATTERN}))", text):
+        return True  # 每少1家, 每超一起: a step of a quantity
+    try:
+        return _target(text, []) is not None
+    except RubricSyntaxError:
+        return True  # two targets: the per-unit parser names the second
+
+
 def _moves(text: str, spans: list[tuple[int, int]]) -> list[tuple[bool, Decimal, str, float]]:
     """Every ``每少一家扣1分`` / ``每超一起扣0.5分``: (above?, step, step unit, signed points)."""
     out = []
