@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..errors import RubricSyntaxError
-from ..rules import ChecklistRule, ChoiceRule, CounterRule, RankRule, RatioRule, Rule, ScaleRule, VetoRule
+from ..rules import BandRule, ChecklistRule, ChoiceRule, CounterRule, RankRule, RatioRule, Rule, ScaleRule, VetoRule
 from ..units import UNIT_PATTERN, convert, dimension
 
 _NUMBER = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\]?\s*({UNIT_PATTERN})?")
@@ -60,7 +60,7 @@ def _used(rule: Rule) -> list[float]:
     return out
 
 
-def _readings(number: str, unit: str, rule_unit: str) -> list[float]:
+def _readings(number: str, unit: str, rule_unit: str, whole: bool) -> list[float]:
     """The values a written number may stand for in the rule: as written, a percent as a
     fraction, a time in the rule's time unit."""
     try:
@@ -70,7 +70,7 @@ def _readings(number: str, unit: str, rule_unit: str) -> list[float]:
     out = [float(d)]
     if unit == "%":
         out.append(float(d / 100))
-    if dimension(unit or rule_unit) == "count":
+    if whole and dimension(unit or rule_unit) == "count":
         out.append(float(d + 1))  # whole counts: "3-4个" beside "5个及以上" is x < 5
     if unit and rule_unit and unit != rule_unit and dimension(unit) == dimension(rule_unit) == "time":
         out.append(float(convert(d, unit, rule_unit)))
@@ -88,15 +88,15 @@ def check_all_read(text: str, rule: Rule, max_points: float | None = None) -> No
         if word and re.search(r"\d", word):
             scan = scan.replace(word, "　" * len(word))
     used = _used(rule)
-    if max_points is not None:  # a deduction from the item's full points: 满分10, 扣3分 → 7
-        used += [abs(max_points - v) for v in used]
+    if max_points is not None and isinstance(rule, BandRule | ChoiceRule):
+        used += [abs(max_points - v) for v in used]  # a deduction from the item's full points: 扣3分 → 7
     rule_unit = getattr(rule, "unit", "") or ""
     if isinstance(rule, RatioRule):
         rule_unit = getattr(rule.inner, "unit", "") or ""
     for m in _NUMBER.finditer(scan):
         if m.group(1) == "1" and scan[max(0, m.start() - 1) : m.start()] == "每":
             continue  # 每1次, 每1家: one unit at a time
-        if any(_close(v, used) for v in _readings(m.group(1), m.group(2) or "", rule_unit)):
+        if any(_close(v, used) for v in _readings(m.group(1), m.group(2) or "", rule_unit, isinstance(rule, BandRule))):
             continue
         clause = next((c.group(0) for c in _CLAUSE.finditer(text) if c.start() <= m.start() < c.end()), text)
         raise RubricSyntaxError(

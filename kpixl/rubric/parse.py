@@ -80,7 +80,10 @@ def _parse(text: str, max_points: float | None) -> Rule:
         return _parse_checklist(text, max_points)
     if re.search(r"每\s*(增加|超出|超过|提高|上升|降低|下降|减少|高出|低于)\s*\d", text):
         return _parse_stepped(text, max_points)
-    if re.search(r"每\s*(选)?\s*(少|多|低|高|超|降)", text) and re.search(r"扣|加", text) and has_target(text):
+    per_unit = re.search(r"每\s*(选)?\s*(少|多|低|高|超|降)", text) or re.search(
+        r"(超过|超出|高于|多于|低于|少于|不足)\d[^;]*每(次|起|个|件|单|家|人|条)", text
+    )
+    if per_unit and re.search(r"扣|加", text) and has_target(text):
         return _parse_per_unit(text, max_points)
     if is_word_scale(text):
         return _parse_words(text, max_points)

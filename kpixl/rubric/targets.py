@@ -74,6 +74,13 @@ def _moves(text: str, spans: list[tuple[int, int]]) -> list[tuple[bool, Decimal,
         sign = 1.0 if m[4] in ("加", "奖励") else -1.0
         out.append((above, _step_number(m[2]), m[3] or "", sign * float(m[5])))
         spans.append(m.span())
+    # 超过3次后每次扣1分: one occurrence at a time beyond the target
+    beyond = rf"(超过|超出|高于|多于|低于|少于|不足){QTY}(?:后|以后|的部分)?,?每(?:次|起|个|件|单|家|人|条)(扣除|扣|减|加|奖励)({NUM})分"
+    for m in re.finditer(beyond, text):
+        above = m[1] in ("超过", "超出", "高于", "多于")
+        sign = 1.0 if m[4] in ("加", "奖励") else -1.0
+        out.append((above, Decimal(1), m[3] or "", sign * float(m[5])))
+        spans.append(m.span())
     return out
 
 
