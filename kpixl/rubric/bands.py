@@ -35,7 +35,11 @@ def _parse_bands(segments: list[str], text: str, max_points: float | None) -> Ru
     if not any(re.search(r"\d", cond) for cond, _, _ in split):
         return _parse_labels(segments, text)
     for cond, points, _ in split:
-        items.append((cond, parse_interval(cond), points))
+        iv = parse_interval(cond)
+        read = 1 if iv.exact else (iv.lo is not None) + (iv.hi is not None)
+        if len(re.findall(r"\d+(?:\.\d+)?", cond)) > read:  # a number the interval did not read
+            raise RubricSyntaxError(f"未能理解：「{cond}」/ could not read {cond!r}: it holds a number the range does not use")
+        items.append((cond, iv, points))
     qs = [q for _, iv, _ in items for q in (iv.lo, iv.hi) if q is not None]
     unit = _quantities_unit(qs)
     for _, iv, _ in items:  # unitless numbers take the rule's unit: "30-60秒" → 30秒

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import RuleError
+from ..errors import RubricSyntaxError, RuleError
 from ..rules import (
     ChecklistRule,
     Counter,
@@ -95,6 +95,8 @@ def _parse_counters(segments: list[str], text: str, max_points: float | None) ->
         if per and re.search(r"分值|扣分|分数", seg[: m.start()]):
             unit = "分"
         name = _counter_name(seg[: m.start()]) if not per else _counter_name(seg[: per.start()])
+        if re.search(rf"\d\s*(?:{UNIT_PATTERN})|超过|最多|最少|以上|以下|以内|低于|高于|不足|达到", name):
+            raise RubricSyntaxError(f"未能理解：「{seg}」（「{name}」不像计数项的名称）/ could not read {seg!r}")
         counters.append(Counter(name, sign * float(m[2])))
     if not counters:
         raise _err(text, "没有找到扣分或加分项", "no deduction or bonus found")
