@@ -59,11 +59,18 @@ def _parse_labels(segments: list[str], text: str) -> Rule:
 
 def _word_items(text: str) -> list[re.Match[str]] | None:
     """The words of a word scale, each with its points, or None (linear in the text)."""
+    text = _without_heading(text)
     pieces = re.findall(r"[^分]*分\)?[;,、。]?", text)
     if "".join(pieces) != text:
         return None
     found = [_WORD.fullmatch(p) for p in pieces]
     return None if any(m is None for m in found) else found  # type: ignore[return-value]
+
+
+def _without_heading(text: str) -> str:
+    """``服务规范:优(10分)良(8分)…`` — a name before a colon is the item's heading."""
+    m = re.match(r"^[^\d:;,()]{1,20}:(?=[^:]*$)", text)
+    return text[m.end() :] if m else text
 
 
 def is_word_scale(text: str) -> bool:
@@ -81,6 +88,12 @@ def _parse_words(text: str, max_points: float | None) -> Rule:
     deduct = verbs[0] in ("扣除", "扣罚", "扣", "减") and all(v in ("", verbs[0]) for v in verbs)
     if not deduct and any(v in ("扣除", "扣罚", "扣", "减") for v in verbs):
         raise _err(text, "部分选项是扣分、部分不是，请每项写明「扣」或「得」", "some options deduct and some do not")
+    bare = next((m[0] for m in found if re.fullmatch(r"(另|再|额外)?(加|扣|扣除|奖励|奖|减|得)", m[1])), None)
+    if bare is not None:
+        raise _err(text, f"未能理解：「{bare.strip(';,、。')}」（只有部分选项写「加」或「扣」）", "an option with no name")
+    if "加" in verbs and any(v != "加" for v in verbs):
+        odd = next(m[0] for m, v in zip(found, verbs, strict=True) if v == "加")
+        raise _err(text, f"未能理解：「{odd.strip(';,、。')}」（只有部分选项写「加」）", "some options add and some do not")
     base = float(max_points) if deduct and max_points is not None else 0.0
     options = [(m[1].strip(), base - float(m[3]) if deduct else float(m[3])) for m in found]
     if deduct and "无" not in [lbl for lbl, _ in options]:
