@@ -16,7 +16,7 @@ _HIGH_WORDS = r"高于|大于|达到|>|≥"
 _ENDS = rf"^({_LOW_WORDS}|{_HIGH_WORDS})?{QTY}(以下|及以下|以内|以上|及以上)?(?:的)?(不得分|得满分|满分|得?({NUM})分)$"
 _SPAN = rf"^{QTY}(?:-|~|至|到){QTY}(?:之间|之间的)?(?:按比例|线性)(?:计分|得分|折算|计算)?$"
 _ANCHOR = rf"^(?:按比例计分:)?{QTY}得({NUM})分$"
-_FORMULA = rf"^(?:得分=|得分为|计分=)?([^/;,=]+?)/([^/;,=×*]+?)[×*]\s*({NUM})\s*(%)?(?:计分|得分|计)?$"
+_FORMULA = rf"^(?:得分=|得分为|计分=|[^/;,=\d]{{1,12}}=)?([^/;,=]+?)/([^/;,=×*]+?)[×*]\s*({NUM})\s*(%)?(?:计分|得分|计)?$"
 
 
 def is_linear(text: str) -> bool:
@@ -57,7 +57,7 @@ def _parse_linear(text: str, max_points: float | None) -> Rule:
         elif re.match(_SPAN, clause):
             m = re.match(_SPAN, clause)
             spans.append((_Q(Decimal(m[1]), m[2] or m[4] or ""), _Q(Decimal(m[3]), m[4] or "")))
-        elif not is_limit_clause(clause):
+        elif not is_limit_clause(clause) and not re.fullmatch(r"(?:之间|其间|中间|其余)?(?:的)?(?:按比例|线性)(?:计分|得分|折算|计算)?", clause):
             raise _err(text, f"未能理解：「{clause}」", f"could not read {clause!r}")
     if len(anchors) != 2 or len(spans) > 1:
         raise _err(text, "按比例计分需要两个端点（如「70以下不得分,95以上得10分」）", "linear scoring needs two anchors")
