@@ -103,6 +103,9 @@ def _parse_words(text: str, max_points: float | None) -> Rule:
 
 def _parse_levels(text: str) -> Rule:
     marks = list(re.finditer(r"(\d+|[一二三四五六七八九十])\s*级", text))
+    head = text[: marks[0].start()].strip(" ;,\n") if marks else ""
+    if head and (re.search(r"\d", head) or not head.endswith(":")):
+        raise _err(text, f"未能理解：「{head}」", f"could not read {head!r}")
     levels: dict[int, dict] = {}
     for i, m in enumerate(marks):
         chunk = text[m.end() : marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip(" ;,")
@@ -113,6 +116,8 @@ def _parse_levels(text: str) -> Rule:
             entry["points"] = float(pm[1])
             chunk = chunk[pm.end() :]
         desc = chunk.lstrip(" :;,").strip()
+        if re.search(rf"(扣|加|奖|减|得|最高|最低|满分)\s*{NUM}\s*分|扣完|为负", desc):
+            raise _err(text, f"未能理解：「{desc}」（等级描述里有分值）", f"could not read {desc!r}: points inside a description")
         if desc:
             entry["desc"] = desc
     missing = [n for n, e in levels.items() if e["points"] is None]

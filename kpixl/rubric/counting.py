@@ -14,6 +14,7 @@ from ..rules import (
 )
 from ..units import UNIT_PATTERN
 from .bands import _check_max
+from .contract import check_consumed
 from .limits import is_limit_clause, read_limits
 from .text import (
     NUM,
@@ -136,7 +137,10 @@ def _parse_checklist(text: str, max_points: float | None) -> Rule:
     items = tuple(i.strip() for i in re.split(r"[、,]", im[1]) if i.strip()) if im else ()
     if len(set(items)) != len(items):
         raise _err(text, "检查项重复", "duplicate checklist items")
-    floor, _ = read_limits(text, full, 0.0)
+    check_consumed(text, [m.span() for m in (fm, pm, im) if m is not None])
+    floor, cap = read_limits(text, full, 0.0)
+    if cap is not None:  # a checklist's top is its full score; a cap it cannot hold is unread
+        raise _err(text, "未能理解：清单规则的最高分就是满分，不能另设上限", "a checklist's top score is its full score")
     rule = ChecklistRule(full_points=full, penalty=float(pm[1]), items=items, floor=floor)
     _check_max(rule, max_points, text)
     return rule
