@@ -112,6 +112,10 @@ def _parse_per_unit(text: str, max_points: float | None) -> Rule:
         steps.add(_value(_Q(step, step_unit or unit), unit, text))
     if len(steps) != 1 or len(moves) > 2 or len({m[0] for m in moves}) != len(moves):
         raise _err(text, "少和多的计量单位不同，或同一方向写了两次", "different steps, or the same direction twice")
+    part = re.search(r"\(?不足[^;,)]*(?:计|算)\)?", text)
+    if part:  # a per-unit rule is in proportion: a rule for part steps is one it cannot follow
+        clause = clause_at(text, part.start())
+        raise RubricSyntaxError(f"未能理解：「{clause}」（按量增减按比例计算，没有档）/ could not read {clause!r}: a per-unit rule has no steps")
     check_consumed(text, spans)
     floor, cap = read_limits(text, base, 0.0 if base > 0 else None)
     tval = _value(target, unit, text)
