@@ -65,3 +65,23 @@ def test_a_changed_rubric_is_a_changed_rule_or_an_error(text, max_points):
     for what, mutated in _mutations(text):
         got = _outcome(mutated, max_points)
         assert isinstance(got, KpixlError) or got != rule, f"{what}: {mutated!r} still reads as {rule.canonical()!r}"
+
+
+# clauses that can never restate a rubric: each holds a number the rule would have to use
+FOREIGN = ["另加2分", "超过60家另计", "≥99(1分)", "第一名10分", "优5分", "目标9家", "是(1分)", "3次以上扣2分", "迟到一次扣1分"]
+
+
+def test_every_corpus_line_notices_a_foreign_clause():
+    from test_rubric_corpus import CORPUS
+
+    ignored = []
+    for entry in CORPUS:
+        if "cases" not in entry:
+            continue
+        rule = parse_rule(entry["t"], max_points=entry.get("max"))
+        for clause in FOREIGN:
+            for mutated in (f"{entry['t']},{clause}", f"{clause};{entry['t']}"):
+                got = _outcome(mutated, entry.get("max"))
+                if not isinstance(got, KpixlError) and got == rule:
+                    ignored.append(mutated)
+    assert not ignored, ignored[:10]
