@@ -99,6 +99,7 @@ def _parse(text: str, max_points: float | None) -> Rule:
 def _parse_cached(text: str, max_points: float | None, generation: int) -> Rule:
     norm = normalize_text(text)
     norm = re.sub(r"[ \t\u3000]+", "", norm)
+    norm = re.sub(r"个?百分点", "%", norm)  # 每降低1个百分点 is a step of 1%
     if not norm:
         raise RubricSyntaxError("评分标准是空的 / the rubric is empty")
     for kind in text_readers():  # kinds registered from outside read their own notation first

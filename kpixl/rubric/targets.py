@@ -42,9 +42,11 @@ def _target(text: str, spans: list[tuple[int, int]]) -> tuple[_Q, bool] | None:
     if m:
         spans.append(m.span())
         return _Q(Decimal(m[1]), m[2] or ""), True
-    found = list(re.finditer(rf"(?:目标|达到)\s*{QTY}", text)) + list(re.finditer(rf"(?:低于|少于|不足|高于|多于|超过|不少于|不低于)\s*{QTY}", text))
+    stated = rf"(?:目标|达到)\s*{QTY}|{QTY}\s*(?:及以上|以上)?\s*得满分"
+    found = list(re.finditer(stated, text)) + list(re.finditer(rf"(?:低于|少于|不足|高于|多于|超过|不少于|不低于)\s*{QTY}", text))
     if not found:
         return None
+    found = [_Found(m) for m in found]
     other = next((m for m in found if Decimal(m[1]) != Decimal(found[0][1])), None)
     if other is not None:
         clause = clause_at(text, other.start())
@@ -52,6 +54,26 @@ def _target(text: str, spans: list[tuple[int, int]]) -> tuple[_Q, bool] | None:
     spans += [m.span() for m in found]
     m = found[0]
     return _Q(Decimal(m[1]), m[2] or ""), False
+
+
+class _Found:
+    """A target match with its number and unit as groups 1 and 2, whichever pattern matched."""
+
+    def __init__(self, m: re.Match[str]) -> None:
+        groups = [g for g in m.groups()]
+        pairs = [(groups[i], groups[i + 1]) for i in range(0, len(groups), 2) if groups[i] is not None]
+        self.number, self.unit = pairs[0]
+        self._span = m.span()
+        self._start = m.start()
+
+    def __getitem__(self, k: int) -> str | None:
+        return (None, self.number, self.unit)[k]
+
+    def span(self) -> tuple[int, int]:
+        return self._span
+
+    def start(self) -> int:
+        return self._start
 
 
 def has_target(text: str) -> bool:
@@ -92,6 +114,9 @@ def _parse_per_unit(text: str, max_points: float | None) -> Rule:
     target, free = found
     unit = target.unit
     base_m = re.search(rf"目标\s*{QTY}\s*\(\s*({NUM})\s*分\s*\)", text) or re.search(rf"达到\s*{QTY}\s*(?:及以上)?\s*得\s*({NUM})\s*分", text)
+    full_m = re.search(rf"{QTY}\s*(?:及以上|以上)?\s*得满分", text)
+    if full_m:
+        spans.append(full_m.span())
     if base_m:
         base = float(base_m[3])
         spans.append(base_m.span())
@@ -135,9 +160,9 @@ def _limit(head: str, above: bool, text: str, spans: list[tuple[int, int]]) -> t
         return _Q(Decimal(m[1]), m[2] or ""), None
     lm = re.search(rf"([≤<])\s*{QTY}", head) if above else re.search(rf"([≥>])\s*{QTY}", head)
     if lm:
-        bm = re.search(rf"[≤<≥>]\s*{NUM}\s*(?:{UNIT_PATTERN})?\s*\(\s*({NUM})\s*分\s*\)", head)
+        bm = re.search(rf"[≤<≥>]\s*{NUM}\s*(?:{UNIT_PATTERN})?\s*(?:\(\s*({NUM})\s*分\s*\)|(?:得|:)\s*({NUM})\s*分)", head)
         spans.append(bm.span() if bm else lm.span())
-        return _Q(Decimal(lm[2]), lm[3] or ""), float(bm[1]) if bm else None
+        return _Q(Decimal(lm[2]), lm[3] or ""), float(bm[1] or bm[2]) if bm else None
     c = _comparison(head)
     if c and ((above and c[0] in "≤<") or (not above and c[0] in "≥>")):
         spans.append((0, len(head)))
