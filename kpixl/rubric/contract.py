@@ -120,7 +120,7 @@ def check_consumed(text: str, spans: list[tuple[int, int]]) -> None:
         mask[a:b] = b"\x01" * (b - a)
     left = "".join(ch if not mask[i] else "\n" for i, ch in enumerate(text))
     for piece in re.split(r"[\n;,。]", left):
-        if re.search(r"\d|扣|加|奖|罚|减", piece):
+        if re.search(r"\d|扣|加|奖|罚|减|以上|以下|以内|低于|高于|超过|不足|达到|[≤≥<>=]", piece):
             start = left.find(piece)
             clause = next((c.group(0) for c in _CLAUSE.finditer(text) if c.start() <= start < c.end()), piece)
             raise RubricSyntaxError(f"未能理解：「{clause}」（评分标准「{text}」）/ could not read {clause!r}")

@@ -154,7 +154,7 @@ _STEPPED = r"增加|超出|超过|提高|上升|高出|降低|下降|减少|低�
 
 def _limit(head: str, above: bool, text: str, spans: list[tuple[int, int]]) -> tuple[_Q, float | None]:
     """The limit a stepped penalty starts from, and the points stated there (``≤15%(10分)``)."""
-    m = re.search(rf"{QTY}\s*(?:及以上|以上|及以下|以下|以内)?\s*(?:得满分|为满分|满分)", head)
+    m = re.search(rf"(?:[≤<≥>]|不低于|不高于|不超过|达到)?\s*{QTY}\s*(?:及以上|以上|及以下|以下|以内)?\s*(?:得满分|为满分|满分)", head)
     if m:
         spans.append(m.span())
         return _Q(Decimal(m[1]), m[2] or ""), None
