@@ -132,6 +132,25 @@ def to_float(number: Decimal, unit: str) -> float:
 
 
 def parse_value(value: object, unit: str = "") -> float:
+    """Read one input value the way a person means it (see :func:`_parse_value`); a value too
+    large for a double (``10**400``, a run of 20,000 digits) is an error, never ∞."""
+    try:
+        x = _parse_value(value, unit)
+    except (OverflowError, ArithmeticError) as exc:
+        raise ValueParseError(f"数值过大 {_short(value)} / value too large") from exc
+    if math.isinf(x):
+        raise ValueParseError(f"数值过大 {_short(value)} / value too large")
+    return x
+
+
+def _short(value: object) -> str:
+    try:
+        return repr(str(value)[:30])
+    except ValueError:  # an int beyond Python's digit limit for str()
+        return "(整数过长 / an integer too long to print)"
+
+
+def _parse_value(value: object, unit: str = "") -> float:
     """Read one input value the way a person means it, in ``unit``; missing → ``nan``.
 
     >>> parse_value("88%", "%"), parse_value(88, "%"), parse_value("1.5小时", "秒")

@@ -28,7 +28,7 @@ from kpixl.rules.base import pts
 from kpixl.scheme_file import scheme_from_dict
 from kpixl.xl import FUNCTIONS, functions_used
 
-BUILT_IN = ("bands", "scale", "choice", "counter", "per_unit", "stepped", "checklist", "ratio", "veto")
+BUILT_IN = ("bands", "scale", "choice", "counter", "per_unit", "stepped", "checklist", "ratio", "veto", "linear", "rank")
 
 
 # ----------------------------------------------------------------------------- every kind

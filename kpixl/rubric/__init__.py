@@ -1,6 +1,10 @@
 """The rubric parser: rubric text (评分标准) as HR writes it → a :class:`~kpixl.rules.Rule`.
 
-Every notation of the README's rubric table is read here and nowhere else. Text is first normalised
+Every notation of the rubric table (docs/rubric.md) is read here and nowhere else, one family a
+module: bands and ladders (``bands``, ``ladders``), choices and word scales (``choices``), counters
+and checklists (``counting``), per unit and stepped (``targets``), linear and formulas (``linear``),
+rank (``rank``), floors and caps (``limits``). Nothing is left unread (``contract``): every number and
+clause is used by the rule, or the parse fails naming it (``未能理解：「最高扣20分」``). Text is first normalised
 (full-width → half-width, ``<=`` → ``≤``, ``；`` → ``;``), then the rule kind is
 recognised by its key words, then the parts are read.
 

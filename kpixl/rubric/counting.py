@@ -4,46 +4,38 @@ beyond a limit, checklists."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
-from ..errors import RuleError
+from ..errors import RubricSyntaxError, RuleError
 from ..rules import (
     ChecklistRule,
     Counter,
     CounterRule,
-    PerUnitRule,
     Rule,
-    SteppedRule,
 )
-from ..units import UNIT_PATTERN, convert
-from ..vocab import CN_DIGITS
+from ..units import UNIT_PATTERN
 from .bands import _check_max
+from .contract import check_consumed
+from .limits import is_limit_clause, read_limits
 from .text import (
-    _Q,
     NUM,
-    QTY,
-    _comparison,
     _err,
-    _value,
 )
 
 # --------------------------------------------------------------------------- counting
-_IGNORABLE = re.compile(r"^(本项分值)?(当月分值)?扣完为止$|^性质严重的?另行处罚$|^视情况而定$|^可扣为负分$|^(最低|最高|满分)")
+# notes that score nothing; a floor or a cap is read by .limits
+_NOTE = re.compile(r"^(性质严重的?另行处罚|视情况而定|情节严重的?另行处理)$")
 _COUNT_VERB = re.compile(rf"(扣罚|扣除|扣|减|罚|奖励|加|奖)\s*({NUM})\s*分(?:\s*/\s*({UNIT_PATTERN}))?")
+_ALL_GONE = re.compile(r"(?:即|则)?(?:全扣|扣完|扣除全部分?数?|全部扣除|本项不得分|该项不得分|不得分|得0分|本项为0分)$")
+_PER = r"(?:每|一)(?:人次|次|天|日|起|例|单|个|条|件|项|通|份|位|家|人|回)"
 
 
-def _floor_limits(text: str, default: float | None) -> tuple[float | None, float | None]:
-    floor: float | None = default
-    if re.search(r"扣完为止|扣至0分|最低0分", text):
-        floor = 0.0
-    if "可扣为负分" in text:
-        floor = None
-    m = re.search(rf"最低\s*({NUM})\s*分", text)
-    if m:
-        floor = float(m[1])
-    m = re.search(rf"最高\s*({NUM})\s*分", text)
-    cap = float(m[1]) if m else None
-    return floor, cap
+def is_counting(text: str, segments: list[str]) -> bool:
+    """Per-occurrence points (``迟到每次扣1分``, ``发生一起全扣``), not thresholds."""
+    if any(re.search(r"[≤≥<>=]|以上|以下|以内", s) for s in segments):
+        return False
+    if re.search(rf"(扣罚|扣除|扣|减|罚|奖励|加|奖)\s*{NUM}\s*分", text):
+        return True
+    return any((m := _ALL_GONE.search(s)) is not None and re.search(_PER, s[: m.start()]) for s in _clauses(segments))
 
 
 def _full(text: str, max_points: float | None, what: str) -> float:
@@ -56,20 +48,46 @@ def _full(text: str, max_points: float | None, what: str) -> float:
 
 
 def _counter_name(before: str) -> str:
+    """The counted item's name: the words before the points, without 每次/一次/发现."""
     name = before.strip(" ,:")
-    name = re.sub(r"^(每次|一次|每)", "", name)
-    name = re.sub(r"(,|发现|每次|一次|每|次|,)+$", "", name)
+    name = re.sub(rf"^(?:{_PER}|每)+", "", name)
+    name = re.sub(rf"(?:,|发现|{_PER}|每|次)+$", "", name)
     return name.strip(" ,:")
+
+
+def _clauses(segments: list[str]) -> list[str]:
+    """Counted items: segments, and within a segment its clauses (``迟到每次扣1分,旷工每天扣3分``,
+    ``…扣2分,扣完为止``); a comma inside an item (``建议被采纳,一次奖励5分``) stays."""
+    out = []
+    for seg in segments:
+        parts = re.split(r"([,。、])", seg)
+        buf = ""
+        for k in range(0, len(parts), 2):
+            buf += parts[k]
+            piece = parts[k]  # a clause ends in this piece: linear in the text
+            done = _NOTE.match(piece) or is_limit_clause(piece) or re.search(rf"{_COUNT_VERB.pattern}$", piece)
+            if done or k + 1 >= len(parts):
+                if buf.strip(" ,。"):
+                    out.append(buf.strip(" ,。"))
+                buf = ""
+            else:
+                buf += parts[k + 1]
+    return out
 
 
 def _parse_counters(segments: list[str], text: str, max_points: float | None) -> Rule:
     counters: list[Counter] = []
     unit = "次"
-    for seg in segments:
-        if _IGNORABLE.search(seg.replace(" ", "")):
+    for seg in _clauses(segments):
+        if _NOTE.match(seg) or is_limit_clause(seg) or re.fullmatch(rf"满分\s*{NUM}\s*分", seg):
+            continue
+        whole = _ALL_GONE.search(seg)
+        if whole and re.search(_PER, seg[: whole.start()]):  # 发生一起全扣: one occurrence costs the full points
+            full = _full(text, max_points, "「全扣」/ a deduction of everything")
+            counters.append(Counter(_counter_name(re.sub(r"^(发生|出现)", "", seg[: whole.start()])), -full))
             continue
         m = _COUNT_VERB.search(seg)
-        if not m:
+        if not m or seg[m.end() :].strip(" ,"):
             raise _err(seg, "不是「…一次扣N分」「…一次加N分」的写法", "expected '…一次扣N分' or '…一次加N分'")
         sign = -1.0 if m[1] in ("扣罚", "扣除", "扣", "减", "罚") else 1.0
         if m[3]:
@@ -78,6 +96,8 @@ def _parse_counters(segments: list[str], text: str, max_points: float | None) ->
         if per and re.search(r"分值|扣分|分数", seg[: m.start()]):
             unit = "分"
         name = _counter_name(seg[: m.start()]) if not per else _counter_name(seg[: per.start()])
+        if re.search(rf"\d\s*(?:{UNIT_PATTERN})|超过|最多|最少|以上|以下|以内|低于|高于|不足|达到", name):
+            raise RubricSyntaxError(f"未能理解：「{seg}」（「{name}」不像计数项的名称）/ could not read {seg!r}")
         counters.append(Counter(name, sign * float(m[2])))
     if not counters:
         raise _err(text, "没有找到扣分或加分项", "no deduction or bonus found")
@@ -99,74 +119,12 @@ def _parse_counters(segments: list[str], text: str, max_points: float | None) ->
         base = float(max_points)  # deductions start from the item's full points
     else:
         base = 0.0  # bonuses, and adjustments to the total (处罚: 被部门批评一次扣2分)
-    floor, cap = _floor_limits(text, 0.0 if base > 0 else None)
+    floor, cap = read_limits(text, base, 0.0 if base > 0 else None)
     if positive and not negative and cap is None and max_points is not None:
         cap = float(max_points)
     rule = CounterRule(counters=tuple(counters), base=base, floor=floor, cap=cap, unit=unit)
     _check_max(rule, max_points, text)
     return rule
-
-
-def _step_number(s: str | None) -> Decimal:
-    if not s:
-        return Decimal(1)
-    return Decimal(CN_DIGITS[s]) if s in CN_DIGITS else Decimal(s)
-
-
-def _parse_per_unit(text: str, max_points: float | None) -> Rule:
-    target = None
-    m = re.search(rf"目标\s*{QTY}", text) or re.search(rf"(?:低于|少于|不足|高于|多于|超过|不少于|不低于)\s*{QTY}", text)
-    if m:
-        target = _Q(Decimal(m[1]), m[2] or "")
-    if target is None:
-        raise _err(text, "没有找到目标值（如「低于50家」或「目标50家」）", "no target found")
-    unit = target.unit
-    base_m = re.search(rf"目标\s*{QTY}\s*\(\s*({NUM})\s*分\s*\)", text)
-    base = float(base_m[3]) if base_m else _full(text, max_points, "按量增减规则 / a per-unit rule")
-    down = up = 0.0
-    step = Decimal(1)
-    num_or_cn = r"(\d+(?:\.\d+)?|[一两二三四五六七八九十])"
-    md = re.search(rf"每(?:少|低)\D*?{num_or_cn}?\s*({UNIT_PATTERN})?\s*[,]?\s*扣\s*({NUM})\s*分", text)
-    if md:
-        step, down = _step_number(md[1]), float(md[3])
-    mu = re.search(rf"每(?:多|高)\D*?{num_or_cn}?\s*({UNIT_PATTERN})?\s*[,]?\s*(?:加|奖励)\s*({NUM})\s*分", text)
-    if mu:
-        step_up = _step_number(mu[1])
-        if md and step_up != step:
-            raise _err(text, "少和多的计量单位不同", "different steps below and above the target")
-        step, up = step_up, float(mu[3])
-    if not md and not mu:
-        raise _err(text, "没有找到「每少…扣N分」或「每多…加N分」", "no per-unit points found")
-    floor, cap = _floor_limits(text, 0.0)
-    tval = float(convert(target.number, target.unit, unit))
-    rule = PerUnitRule(target=tval, base=base, down=down, up=up, step=float(step), unit=unit, floor=floor, cap=cap)
-    return rule
-
-
-def _parse_stepped(text: str, max_points: float | None) -> Rule:
-    m = re.search(rf"每\s*(增加|超出|超过|提高|上升|降低|下降|减少|低于)\s*{QTY}\s*[,]?\s*扣\s*({NUM})\s*分?", text)
-    if not m:
-        raise _err(text, "没有找到「每增加N扣M分」", "no stepped penalty found")
-    above = m[1] in ("增加", "超出", "超过", "提高", "上升")
-    step_q = _Q(Decimal(m[2]), m[3] or "")
-    head = text[: m.start()]
-    lm = re.search(rf"([≤<])\s*{QTY}", head) if above else re.search(rf"([≥>])\s*{QTY}", head)
-    if not lm:
-        c = _comparison(head)
-        if c and ((above and c[0] in "≤<") or (not above and c[0] in "≥>")):
-            limit_q = c[1]
-        else:
-            raise _err(text, "没有找到限值（如「≤15%」）", "no limit found (e.g. ≤15%)")
-    else:
-        limit_q = _Q(Decimal(lm[2]), lm[3] or "")
-    unit = limit_q.unit or step_q.unit
-    limit = _value(limit_q, unit, text)
-    step = _value(_Q(step_q.number, step_q.unit or unit), unit, text)
-    bm = re.search(rf"[≤<≥>]\s*{NUM}\s*(?:{UNIT_PATTERN})?\s*\(\s*({NUM})\s*分\s*\)", head)
-    base = float(bm[1]) if bm else _full(text, max_points, "阶梯扣分规则 / a stepped rule")
-    partial = "floor" if re.search(r"不足[^;]*不计", text) else "ceil"
-    floor, _ = _floor_limits(text, 0.0)
-    return SteppedRule(limit=limit, step=step, penalty=float(m[4]), base=base, above=above, unit=unit, floor=floor, partial=partial)
 
 
 def _parse_checklist(text: str, max_points: float | None) -> Rule:
@@ -179,7 +137,10 @@ def _parse_checklist(text: str, max_points: float | None) -> Rule:
     items = tuple(i.strip() for i in re.split(r"[、,]", im[1]) if i.strip()) if im else ()
     if len(set(items)) != len(items):
         raise _err(text, "检查项重复", "duplicate checklist items")
-    floor, _ = _floor_limits(text, 0.0)
+    check_consumed(text, [m.span() for m in (fm, pm, im) if m is not None])
+    floor, cap = read_limits(text, full, 0.0)
+    if cap is not None:  # a checklist's top is its full score; a cap it cannot hold is unread
+        raise _err(text, "未能理解：清单规则的最高分就是满分，不能另设上限", "a checklist's top score is its full score")
     rule = ChecklistRule(full_points=full, penalty=float(pm[1]), items=items, floor=floor)
     _check_max(rule, max_points, text)
     return rule

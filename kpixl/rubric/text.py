@@ -25,7 +25,7 @@ def _split(text: str) -> list[str]:
     """Split into segments on ``;`` and new lines; drop list numbering (``1、`` ``2.``)."""
     text = re.sub(r"(^|[;\n])\s*\(?\d+[、.)]\s*(?=\D)", r"\1", text)
     # 、 separates segments only after a score ("≤30秒(5分)、30-60秒(3分)"), never inside names
-    parts = re.split(r"[;\n]|(?<=分\))、|(?<=分)、", text)
+    parts = re.split(r"[;\n]|(?<=分\))[、,。]|(?<=分)[、,。]", text)
     return [s.strip(" ,。.") for s in parts if s.strip(" ,。.")]
 
 
@@ -132,6 +132,11 @@ def parse_interval(s: str) -> Interval:
     """Read one condition: ``≤30秒``, ``30-60秒``, ``250>/≥230``, ``35</≤45``, ``>30且≤60``,
     ``24小时内``, ``80%以上``, ``低于75%``, ``0%``."""
     s = normalize_text(s).replace(" ", "")
+    # "90%≤接通率<95%": the name between two comparisons
+    m = re.search(rf"{QTY}\s*([≤<])\s*[^\d≤<≥>=/]+?\s*([≤<])\s*{QTY}", s)
+    if m:
+        a, b = _Q(Decimal(m[1]), m[2] or ""), _Q(Decimal(m[5]), m[6] or "")
+        return Interval(a, m[3] == "≤", b, m[4] == "≤")
     # KPI 薪资表 notation: "250>/≥230" is 230 ≤ x < 250; "35</≤45" is 35 < x ≤ 45
     m = re.search(rf"{QTY}\s*([{CMP}])\s*[/xX]\s*([{CMP}])\s*{QTY}", s)
     if m:
@@ -171,12 +176,29 @@ def _intersect(a: Interval, b: Interval, s: str) -> Interval:
 
 
 # --------------------------------------------------------------------------- points
-_POINTS_PAREN = re.compile(rf"\(\s*(?:得)?\s*({NUM})\s*分\s*\)\s*$")
-_POINTS_TAIL = re.compile(rf"(?:[,:→=]|->|得)?\s*({NUM})\s*分\s*$")
+_POINTS_PAREN = re.compile(rf"\(\s*(得|加|奖励|奖|扣除|扣罚|扣|减)?\s*({NUM})\s*分\s*\)\s*$")
+_POINTS_TAIL = re.compile(rf"(?:[,:→=]|->)?\s*(得|加|奖励|奖|扣除|扣罚|扣|减)?\s*({NUM})\s*分\s*$")
+_POINTS_NONE = re.compile(r"(?:[,:→=]|->)?\s*(不得分|不计分|不加分|不扣分)$")
+_DEDUCT = ("扣除", "扣罚", "扣", "减")
 
 
 def _split_points(seg: str) -> tuple[str, float]:
+    cond, points, _ = split_points_verb(seg)
+    return cond, points
+
+
+def split_points_verb(seg: str) -> tuple[str, float, str]:
+    """The condition, the points (a deduction ``扣5分`` is -5) and the verb (加/扣/"")."""
+    m = _POINTS_NONE.search(seg)
+    if m:
+        return seg[: m.start()].strip(" ,:"), 0.0, ""
     m = _POINTS_PAREN.search(seg) or _POINTS_TAIL.search(seg)
     if not m:
         raise _err(seg, "没有写分值，如「(5分)」", "no points given, e.g. (5分)")
-    return seg[: m.start()].strip(" ,:"), float(m[1])
+    verb = m[1] or ""
+    points = float(m[2])
+    if verb in _DEDUCT:
+        points, verb = -points, "扣"
+    elif verb in ("加", "奖励", "奖"):
+        verb = "加"
+    return seg[: m.start()].strip(" ,:"), points, verb

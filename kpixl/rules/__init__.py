@@ -12,7 +12,9 @@ from .base import KINDS, Param, Rule, Validation, register, registry_generation,
 from .checklist import ChecklistRule
 from .choice import ChoiceRule, Option
 from .counter import Counter, CounterRule
+from .linear import LinearRule
 from .per_unit import PerUnitRule
+from .rank import RankRule
 from .ratio import RatioRule
 from .scale import ScaleRule
 from .stepped import SteppedRule
@@ -26,9 +28,11 @@ __all__ = [
     "ChoiceRule",
     "Counter",
     "CounterRule",
+    "LinearRule",
     "Option",
     "Param",
     "PerUnitRule",
+    "RankRule",
     "RatioRule",
     "Rule",
     "ScaleRule",

@@ -53,11 +53,16 @@ class ChoiceRule(Rule):
         return replace(self, options=opts)
 
     def excel_value(self, field: str, cell: str) -> str:
-        if self.style == "yesno":  # its labels are yes/no words of the vocabulary
-            return excel_yes_no(cell)
+        if self.style == "yesno":  # yes/no words of the vocabulary, or the options' own labels
+            chain = excel_yes_no(cell)
+            for o in reversed(self.options):
+                chain = f"IF(TRIM({cell})={text_literal(o.label)},{literal(o.key)},{chain})"
+            return chain
         chain = NA
         for o in reversed(self.options):
-            chain = f"IF({cell}={text_literal(o.label)},{literal(o.key)},{chain})"
+            chain = f"IF(TRIM({cell})={text_literal(o.label)},{literal(o.key)},{chain})"
+        if self.style == "label":  # a bare number is never an option's position
+            return f"IF(ISNUMBER({cell}),NA(),{chain})"
         return f"IF(ISNUMBER({cell}),{cell},{chain})"
 
     def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
@@ -83,10 +88,16 @@ class ChoiceRule(Rule):
         return "级" if self.style == "level" else ""
 
     def read(self, value: object) -> float:
-        if self.style == "yesno":
-            return read_yes_no(value)
         if isinstance(value, str):
             text = normalize_text(value).replace(" ", "")
+            for o in self.options:
+                if self.style != "level" and text == normalize_text(o.label).replace(" ", ""):
+                    return o.key
+        if self.style == "yesno":
+            return read_yes_no(value)
+        if self.style == "label":  # a bare number is never an option's position
+            raise ValueParseError(f"无法识别的选项 {value!r}（应为 {self.expected()}）/ unreadable option {value!r}")
+        if isinstance(value, str):
             m = re.fullmatch(r"(?:第)?(\d+|[一二两三四五六七八九十ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])(?:级|档)?", text)
             if m:
                 d = m[1]

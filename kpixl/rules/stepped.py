@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..errors import RuleError
 from ..numeric import excel_round
 from ..units import fmt_quantity
 from ..xl import ParamRef, excel_number
@@ -35,6 +36,10 @@ class SteppedRule(FullFromBase, Rule):
     kind = "stepped"
     kind_zh = "阶梯扣分"
     EXAMPLES = ("满分10分;≤15%,每增加5%扣2分",)
+
+    def __post_init__(self) -> None:
+        if not self.step > 0:
+            raise RuleError(f"每档数量应大于0（{self.step:g}）/ the step must be above 0")
 
     def edge_values(self, field: str = "") -> list[object]:
         vals = [self.limit + k * self.step / 2 * (1 if self.above else -1) for k in range(-2, 9)]
