@@ -22,6 +22,7 @@ import pandas as pd
 
 from .errors import CellIssue, FileError, KpixlError, RosterError
 from .safe import clean_stale_temps, finish_output, neutralise_frame, open_package, refuse_clobber, temp_prefix
+from .xlsx_out import write_xlsx
 
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
 
@@ -128,14 +129,7 @@ def write_table(
             # CRLF rows (RFC 4180): a CR inside a cell is then quoted, not taken for a new row
             tables[sheet].to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
             return
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, table in tables.items():
-                table.to_excel(writer, index=False, sheet_name=name)
-                ws = writer.sheets[name]
-                ws.freeze_panes = "A2"
-                for col in ws.columns:
-                    width = max(len(str(c.value or "")) for c in col[:200])
-                    ws.column_dimensions[col[0].column_letter].width = min(max(8, width * 2 + 2), 60)
+        write_xlsx(tmp, tables)  # number formats, frozen header, filters, widths; streamed
 
     atomic_save(p, save)
     return p
