@@ -45,14 +45,15 @@ def score_file(roster: PathLike, scheme: Scheme | str, out: PathLike | None = No
 class PayoutReport:
     table: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    coefficients_only: bool = False
 
     @property
     def people(self) -> int:
-        return len(self.table) - 1  # the last row is 合计
+        return len(self.table) if self.coefficients_only else len(self.table) - 1  # the last row is 合计
 
     @property
     def total(self) -> float:
-        return float(self.table["奖金"].iloc[-1])
+        return 0.0 if self.coefficients_only else float(self.table["奖金"].iloc[-1])
 
 
 def payout_file(
@@ -65,22 +66,52 @@ def payout_file(
     limits: Mapping[str, float] | None = None,
     roster: PathLike | None = None,
     unpaid: Iterable[str] = (),
+    profile: PathLike | None = None,
+    coefficients_only: bool = False,
 ) -> PayoutReport:
     """The payout file from results (or from a roster, scored first); the base joined from ``roster``
-    by 工号 when given. Forced-distribution ``limits`` are reported, never applied."""
-    from .payout import distribution_check, join_base, payout
-    from .roster import read_table, write_table
+    by 工号 when given. ``.xlsx``: the finance workbook (subtotals per 部门, SUM formulas, sign-off
+    block); ``.csv``: the table for payroll import, in the columns of ``profile`` (a YAML mapping
+    输出列名: 源列) when given. ``coefficients_only``: 工号, 姓名, 等级, 奖金系数 (no base needed).
+    Forced-distribution ``limits`` are reported, never applied."""
+    from .payout import coefficient_table, distribution_check, join_base, payout
+    from .payout_out import csv_table, write_payout_xlsx
+    from .roster import atomic_save, read_table, write_table
+    from .safe import refuse_clobber
     from .scoring import score
 
     s = _scheme(scheme)
+    inputs = tuple(p for p in (results, roster, profile) if p)
     df = read_table(results)
     if "奖金系数" not in df.columns:  # a roster: score it first
         df = score(s, df)
+    warnings = distribution_check(df, dict(limits or {}))
+    if coefficients_only:
+        table = coefficient_table(df, unpaid=tuple(unpaid))
+        write_table(table, out, inputs=inputs, sheet="奖金系数")
+        return PayoutReport(table, warnings, coefficients_only=True)
     if roster:  # results of collected forms do not carry the base: join it by 工号
         df = join_base(df, read_table(roster), base_column)
     table = payout(df, s, base_column=base_column, share=share, unpaid=tuple(unpaid))
-    write_table(table, out, inputs=tuple(p for p in (results, roster) if p), sheet="奖金")
-    return PayoutReport(table, distribution_check(df, dict(limits or {})))
+    if Path(out).suffix.lower() == ".xlsx":
+        refuse_clobber(Path(out), inputs)
+        atomic_save(Path(out), lambda tmp: write_payout_xlsx(tmp, table, scheme_name=f"{s.name}（{s.id}）", base_column=base_column))
+    else:
+        write_table(csv_table(table, base_column, _profile(profile) if profile else None), out, inputs=inputs, sheet="奖金")
+    return PayoutReport(table, warnings)
+
+
+def _profile(path: PathLike) -> dict[str, str]:
+    """A payroll-import profile: a YAML mapping of output column → kpixl column, in order."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KpixlError(f"{path}: 无法读取工资导入模板（应为「输出列名: 源列」的 YAML）/ cannot read the payroll profile: {exc}") from None
+    if not isinstance(data, Mapping) or not data:
+        raise KpixlError(f"{path}: 工资导入模板应为「输出列名: 源列」的映射 / a profile maps output names to columns")
+    return {str(k): str(v) for k, v in data.items()}
 
 
 def check_paths(paths: Iterable[PathLike], scheme: Scheme | str | None = None, *, period: str | None = None) -> list[Finding]:

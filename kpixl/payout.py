@@ -133,6 +133,29 @@ def _refuse_doubtful(results: pd.DataFrame, cols: dict[str, str], status: np.nda
         )
 
 
+def coefficient_table(results: pd.DataFrame, *, unpaid: tuple[str, ...] = ()) -> pd.DataFrame:
+    """工号, 姓名, 等级, 奖金系数 (and 状态) for finance to apply to its own bases; 未提交 or doubtful
+    rows are refused unless listed in ``unpaid`` (then they carry no coefficient)."""
+    cols = {normalize_header(c): c for c in results.columns}
+    for need in ("工号", "姓名", "总分", "等级", "奖金系数"):
+        if need not in cols:
+            raise RosterError([CellIssue(1, need, None, "结果表缺少此列 / the results lack this column")])
+    results = results.loc[~_blank_rows(results)].reset_index(drop=True)
+    status = _status(results, cols)
+    _refuse_doubtful(results, cols, status, np.arange(len(results)) + 2, unpaid)
+    coef = pd.to_numeric(results[cols["奖金系数"]], errors="coerce").to_numpy(dtype=float)
+    out = pd.DataFrame(
+        {
+            "工号": results[cols["工号"]].to_numpy(),
+            "姓名": results[cols["姓名"]].to_numpy(),
+            "等级": results[cols["等级"]].to_numpy(),
+            "奖金系数": np.where(status == PAID, coef, np.nan),
+            "状态": status,
+        }
+    )
+    return neutralise_frame(out)
+
+
 def distribution_check(results: pd.DataFrame, limits: dict[str, float]) -> list[str]:
     """Forced-distribution limits (e.g. 优秀 ≤ 20%) checked and reported — never applied."""
     n = len(results)

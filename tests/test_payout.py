@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from test_cli import kpixl
@@ -87,3 +88,56 @@ def test_missing_base_column_is_named(tmp_path):
     assert r.returncode == 1  # kpi-pay-tier has no 绩效奖金占比 and the roster is for another scheme
     assert "名单缺少 8 列" in r.stderr and "「客单价」: 缺少此列" in r.stderr  # the team roster lacks kpi-pay-tier's inputs
     assert not (tmp_path / "p.csv").exists()
+
+
+# ----------------------------------------------------------------------------- what finance receives
+def test_payout_xlsx_for_finance_has_department_subtotals_as_formulas(tmp_path):
+    from kpixl.excel.recalc import find_soffice, recalculate
+
+    try:
+        find_soffice()
+    except k.KpixlError as exc:
+        pytest.fail(f"LibreOffice is required: {exc}")
+    out = tmp_path / "in" / "pay.xlsx"
+    out.parent.mkdir()
+    r = kpixl("payout", "samples/team.csv", "--scheme", "support-center-quarterly", "--out", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    ws = openpyxl.load_workbook(out)["奖金"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert "制表（签字）：________" in cells and "批准（签字）：________" in cells
+    header = [c.value for c in ws[4]]
+    money = header.index("奖金") + 1
+    subtotal_rows = [c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("小计 ")]
+    assert len(subtotal_rows) == 2 and all(str(ws.cell(r, money).value).startswith("=SUM(") for r in subtotal_rows)
+    assert ws.cell(4, header.index("绩效奖金占比") + 1).value == "绩效奖金占比" and ws.cell(5, money).number_format == "#,##0.00"
+    setup = ws.page_setup  # one page wide (fitToWidth left at its default 1), as many tall as needed
+    assert setup.orientation == "landscape" and setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.freeze_panes == "C5"
+    lo = openpyxl.load_workbook(recalculate([out], tmp_path / "lo")[0], data_only=True)["奖金"]
+    # hand sums of the sample team at 20%: 客户支持一部 7 people 7970.00, 二部 5 people 7460.00, 15430.00 in all
+    got = {lo.cell(r, 1).value: lo.cell(r, money).value for r in range(5, lo.max_row + 1) if lo.cell(r, 1).value}
+    assert got["小计 客户支持一部"] == pytest.approx(7970) and got["小计 客户支持二部"] == pytest.approx(7460)
+    assert got["合计"] == pytest.approx(15430)
+
+
+def test_payout_csv_writes_cents_and_shares_as_people_read_them(tmp_path):
+    out = tmp_path / "pay.csv"
+    assert kpixl("payout", "samples/team.csv", "--scheme", "support-center-quarterly", "--out", out).returncode == 0
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    e001 = dict(zip(rows[0].split(","), rows[1].split(","), strict=False))
+    assert (e001["奖金"], e001["绩效工资基数"], e001["绩效奖金占比"], e001["总分"]) == ("1440.00", "6000.00", "20%", "85")
+    assert rows[-1].startswith("合计") and ",68500.00," in rows[-1] and ",15430.00," in rows[-1]
+
+
+def test_payroll_profile_and_coefficients_only(tmp_path):
+    profile = tmp_path / "payroll.yaml"
+    profile.write_text("员工编号: 工号\n绩效奖金: 奖金\n", encoding="utf-8")
+    out = tmp_path / "import.csv"
+    args = ("samples/team.csv", "--scheme", "support-center-quarterly")
+    assert kpixl("payout", *args, "--out", out, "--profile", profile).returncode == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "员工编号,绩效奖金" and lines[1] == "E001,1440.00"
+    coef = tmp_path / "coef.csv"
+    assert kpixl("payout", *args, "--out", coef, "--coefficients-only").returncode == 0
+    lines = coef.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "工号,姓名,等级,奖金系数,状态" and lines[1] == "E001,王晓燕,良好,1.2,已评分" and len(lines) == 13

@@ -110,6 +110,13 @@ def score_cmd(roster: str, scheme_id: str, out_path: str | None, show_rows: int)
     multiple=True,
     help="确认不发放的人的工号（未提交或结果有误者须逐个列出，否则拒绝导出）/ 工号 of people listed unpaid (未提交 or doubtful results), one each",
 )
+@click.option(
+    "--profile",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="工资导入模板（YAML：输出列名: 源列），CSV 只写这些列 / payroll-import profile: which columns, in which order, under which names",
+)
+@click.option("--coefficients-only", is_flag=True, help="只导出 工号、姓名、等级、奖金系数（不需要基数）/ 工号, 姓名, 等级, 奖金系数 only")
 def payout_cmd(
     results: str,
     scheme_id: str,
@@ -119,13 +126,14 @@ def payout_cmd(
     limits: tuple[str, ...],
     roster_path: str | None,
     unpaid: tuple[str, ...],
+    profile: str | None,
+    coefficients_only: bool,
 ) -> None:
     """导出奖金：基数 × 绩效奖金占比 × 奖金系数（到分）/ the payout table for finance.
 
     RESULTS：kpixl score / collect 的结果，或名单（先评分）/ results, or a roster (scored first).
     """
     from ..jobs import payout_file
-    from ..numeric import fmt_number
     from ..units import parse_value
 
     caps = {g: parse_value(v, "%") for g, v in pairs(limits, "--max-share", "等级=比例，如 优秀=20%", "GRADE=SHARE").items()}
@@ -138,10 +146,15 @@ def payout_cmd(
         limits=caps,
         roster=roster_path,
         unpaid=unpaid,
+        profile=profile,
+        coefficients_only=coefficients_only,
     )
     for warning in report.warnings:
         out.print(f"[yellow]提示 / note:[/] {warning}")
-    out.print(f"{report.people} 人，奖金合计 {fmt_number(report.total)} 元 → {out_path} / payout written")
+    if coefficients_only:
+        out.print(f"{report.people} 人的奖金系数 → {out_path} / coefficients written")
+    else:
+        out.print(f"{report.people} 人，奖金合计 {report.total:,.2f} 元 → {out_path} / payout written")
 
 
 @main.command("history")
