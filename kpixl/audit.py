@@ -173,6 +173,33 @@ def _period_findings(column: pd.Series, stated: list[Stated], period: str | None
     return []
 
 
+#: the kinds a summary counts, by what their message says (first match wins)
+KINDS = (
+    ("份未提交", lambda m: m == "未提交"),
+    ("处手填总分/等级与计算不符", lambda m: "填写为" in m and "按评分标准应为" in m),
+    ("处公式被改成数值", lambda m: "公式被改成了数值" in m),
+    ("处未重新计算", lambda m: "没有计算" in m or "未经计算" in m or "without calculation" in m),
+    ("处缺签字或日期", lambda m: m.startswith("缺少") and ("签字" in m or "日期" in m)),
+    ("处重复工号", lambda m: "重复" in m and "工号" in m),
+    ("处考核期间不符", lambda m: "考核期间" in m),
+    ("个文件无法读取", lambda m: "无法读取" in m or "不是 kpixl" in m or "链接" in m or "文件夹" in m or "zip" in m.lower()),
+    ("处缺失", lambda m: m.startswith(("缺失:", "缺评:"))),
+    ("处调整得分", lambda m: m.startswith("调整:")),
+)
+
+
+def summary_line(findings: list[Finding]) -> str:
+    """Counts by kind, for the top of 问题清单: ``7 份未提交 · 1 处手填总分/等级与计算不符 · …``."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        kind = next((label for label, test in KINDS if test(f.message)), "处其他问题")
+        counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return "没有问题 / no problems"
+    order = [label for label, _ in KINDS] + ["处其他问题"]
+    return " · ".join(f"{counts[k]} {k}" for k in order if k in counts)
+
+
 def audit_frame(scheme: Scheme, df: pd.DataFrame, *, file: str = "", sheet: str = "团队汇总", period: str | None = None) -> list[Finding]:
     """Findings for a table whose first row is the header (row 1) and people from row 2."""
     cols = {normalize_header(c): k for k, c in enumerate(df.columns, 1)}

@@ -22,7 +22,7 @@ import pandas as pd
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
 
 from . import safe
-from .audit import ERROR, WARNING, Finding, Stated, audit_people
+from .audit import ERROR, WARNING, Finding, Stated, audit_people, summary_line
 from .errors import FileError, KpixlError, SchemeError
 from .safe import TEMP_PREFIX, open_package
 from .scheme import Scheme, normalize_header
@@ -383,8 +383,11 @@ def write_summary(g: Gathered, results: pd.DataFrame, out: str | Path, inputs: I
     hist.set_categories(Reference(dist, min_col=1, min_row=start + 1, max_row=start + len(edges) - 1))
     dist.add_chart(hist, "D20")
     issues = wb.create_sheet("问题清单")
+    issues.append([neutralise(summary_line(g.findings))])  # counts by kind first, then the rows
+    issues["A1"].font = Font(bold=True, color="C00000")
+    issues.append([])
     issues.append(["级别", "文件", "工作表", "单元格", "问题"])
-    for c in issues[1]:
+    for c in issues[3]:
         c.font = Font(bold=True)
     for row in neutralise_rows([f.level, f.file, f.sheet, f.cell, f.message] for f in g.findings):
         issues.append(row)

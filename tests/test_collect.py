@@ -48,7 +48,7 @@ def test_collect_forms_into_a_summary(forms, tmp_path):
     assert got["排名"].tolist() == expected["排名"].tolist()  # ties share a rank
     assert got.loc["E001", "总分"] == 85 and got.loc["E001", "文件"].endswith("E001_王晓燕.xlsx")
     assert len(wb["等级分布"]._charts) == 2  # grade distribution and score histogram, native charts
-    issues = pd.read_excel(out, sheet_name="问题清单", engine="calamine")
+    issues = pd.read_excel(out, sheet_name="问题清单", engine="calamine", header=2)
     assert (issues["问题"].str.contains("缺少考核人的签字")).sum() == 12
 
 

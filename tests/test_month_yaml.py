@@ -85,6 +85,8 @@ def test_collect_and_check_find_the_typed_total_and_count_the_untouched_form(mon
     assert summary.loc["H1", "总分"] == 90 and summary.loc["H1", "等级"] == "优秀"
     assert summary.loc["H2", "总分"] == 70 and summary.loc["H2", "等级"] == "合格"  # never the typed 88
     assert pd.isna(summary.loc["H3", "总分"]) and summary.loc["H3", "标记"] == "未提交"
+    top = pd.read_excel(out, sheet_name="问题清单", engine="calamine", header=None).iloc[0, 0]
+    assert top.startswith("1 份未提交 · 1 处手填总分/等级与计算不符"), top
     layout = collect._form_layout(k.load_scheme(month / "hotline.yaml"))
     r = kpixl("check", month / "saved", "--format", "json")
     assert r.returncode == 1

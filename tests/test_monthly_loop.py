@@ -77,7 +77,9 @@ def test_collect_summary_equals_engine_and_lists_every_planted_mistake(returned,
         for h in ("总分", "等级", "奖金系数"):
             assert got.loc[pid, h] == e.loc[pid, h], (pid, h)
     assert got.loc["E001", "总分"] == 85  # never trusts the typed 88
-    issues = pd.read_excel(out, sheet_name="问题清单", engine="calamine").fillna("")
+    top = pd.read_excel(out, sheet_name="问题清单", engine="calamine", header=None).iloc[0, 0]
+    assert "1 处手填总分/等级与计算不符" in top and "1 处公式被改成数值" in top  # counts by kind before the rows
+    issues = pd.read_excel(out, sheet_name="问题清单", engine="calamine", header=2).fillna("")
     errors = issues[issues["级别"] == "错误"]
 
     def listed(file_prefix: str, text: str) -> bool:
