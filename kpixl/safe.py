@@ -147,12 +147,13 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> zipfile
 
 
 # ----------------------------------------------------------------------------- outputs
-_INJECTION = ("=", "+", "-", "@", "\t", "\r")
+#: what a text cell may not start with unneutralised (a spreadsheet reads it as a formula)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
     """A text cell that would start a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_INJECTION):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -165,9 +166,9 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
             continue
         values = s.to_numpy(dtype=object)
-        if any(isinstance(v, str) and v.startswith(_INJECTION) for v in values):
+        if any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in values):
             out[c] = pd.Series([neutralise(v) for v in values], index=s.index, dtype=object)
-    if any(isinstance(c, str) and c.startswith(_INJECTION) for c in out.columns):
+    if any(isinstance(c, str) and c.startswith(FORMULA_STARTS) for c in out.columns):
         out.columns = [neutralise(c) for c in out.columns]
     return out
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from test_cli import kpixl
 
 import kpixl as k
@@ -73,3 +74,22 @@ def test_a_rubric_starting_with_equals_is_stored_as_text(tmp_path):
     table = [c for row in wb["指标库"].iter_rows(max_col=6) for c in row] + [c for row in wb["方案"].iter_rows() for c in row]
     assert [c.coordinate for c in table if c.data_type == "f"] == []  # (H1 beside the table is the weight warning)
     assert any(str(c.value).startswith("=") for c in table)  # such rubrics exist there
+
+
+@pytest.mark.parametrize("sid", k.builtin_ids())
+def test_no_text_cell_of_a_built_workbook_can_turn_into_a_formula(sid, tmp_path):
+    """Rubrics (=0%), YAML list items (- 名称), shown deductions (-2): stored as text with Excel's
+    quote prefix, so editing the cell cannot make it a formula."""
+    wb = openpyxl.load_workbook(build(sid, tmp_path / "wb.xlsx"))
+    risky = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.data_type == "s"]
+    risky = [c for c in risky if c.value.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert risky and all(c.quotePrefix for c in risky), [(c.parent.title, c.coordinate) for c in risky if not c.quotePrefix]
+
+
+def test_forms_neutralise_roster_text(tmp_path):
+    roster = tmp_path / "team.csv"
+    roster.write_text('工号,姓名,部门\nE1,"=HYPERLINK(""http://x"")",-一部\n', encoding="utf-8")
+    assert kpixl("forms", roster, "--scheme", "support-center-quarterly", "--out", tmp_path / "f").returncode == 0
+    ws = openpyxl.load_workbook(next((tmp_path / "f").iterdir()))["考核表"]
+    texts = [c.value for row in ws.iter_rows(max_row=3) for c in row if isinstance(c.value, str)]
+    assert '\'=HYPERLINK("http://x")' in texts and "'-一部" in texts

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import FileError, KpixlError
 from ..roster import atomic_save
+from ..safe import neutralise
 from ..scheme import Scheme, normalize_header
 from ..scoring import score
 from ..sources import load_scheme
@@ -43,7 +44,7 @@ def _cell_xml(ref: str, style: str, value: object) -> str:
         value = int(value)
     if isinstance(value, int | float | np.integer | np.floating):
         return f'<c r="{ref}"{style}><v>{float(value)!r}</v></c>'.replace(".0</v>", "</v>")
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t>{escape(str(neutralise(value)))}</t></is></c>'  # a roster text never becomes a formula
 
 
 def _person_values(scheme: Scheme, roster: pd.DataFrame) -> dict[str, list[object]]:

@@ -38,7 +38,7 @@ def write_guide(wb: Workbook, scheme: Scheme, rows: int) -> None:
     if notes:
         ws.cell(r, 1, "方案说明（种子表格未写清之处及选择）/ notes").font = Font(name=FONT_NAME, bold=True)
         for k, line in enumerate(notes, r + 1):
-            ws.cell(k, 1, line)
+            put_text(ws, k, 1, line)
     ws.column_dimensions["A"].width = 120
     ws["B1"], ws["C1"] = "方案 id", scheme.id  # the add-in's scripts read the scheme id here
     wb.defined_names["kp_scheme"] = DefinedName("kp_scheme", attr_text=f"{quote(GUIDE)}!$C$1")

@@ -83,7 +83,7 @@ def write_library(wb: Workbook, scheme: Scheme, lib: Library, warning: str | Non
         v.protection = UNLOCKED
         if unit == "%":
             v.number_format = "0.00%"
-        ws.cell(r, 5, Param("", "", value, unit).shown() if isinstance(value, float | int) else "")
+        put_text(ws, r, 5, Param("", "", value, unit).shown() if isinstance(value, float | int) else "")
         ws.cell(r, 6, key)
         wb.defined_names[lib.names[key]] = DefinedName(lib.names[key], attr_text=f"{quote(LIBRARY)}!$D${r}")
     r = len(lib.rows) + 3

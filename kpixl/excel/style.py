@@ -6,6 +6,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..rules import Rule, Validation
+from ..safe import FORMULA_STARTS
 
 FONT_NAME = "宋体"  # SimSun: on every Chinese Windows; LibreOffice substitutes a CJK font (Noto CJK)
 THIN = Side(style="thin", color="000000")
@@ -18,10 +19,13 @@ UNLOCKED = Protection(locked=False)
 
 
 def put_text(ws, row: int, col: int, text: str | None):
-    """A text cell that stays text even when it starts with ``=`` (a rubric ``=0%(5分)``)."""
+    """A text cell that stays text, shown exactly as written: one starting with ``= + - @``, tab or
+    CR (a rubric ``=0%(5分)``, a YAML list item) is stored as a string with Excel's quote prefix,
+    so neither opening nor editing the cell turns it into a formula."""
     cell = ws.cell(row, col, text)
-    if isinstance(text, str) and text.startswith("="):
+    if isinstance(text, str) and text.startswith(FORMULA_STARTS):
         cell.data_type = "s"
+        cell.quotePrefix = True
     return cell
 
 
