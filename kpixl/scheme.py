@@ -307,18 +307,22 @@ def check_sum(weights: list[float], where: str, what: str) -> None:
         )
 
 
-def check_weight_sums(sections: Sequence[Section], where: str) -> None:
-    """Weighted sections total 100%, and so do the weighted indicators of each section; in a flat
-    scheme (no section weights) the weighted indicators total 100% over the whole form."""
+def weight_groups(sections: Sequence[Section]) -> list[tuple[str, str, list]]:
+    """The groups whose weights must total 100%, as (place suffix, what, members with ``.weight``):
+    weighted sections, and the weighted indicators of each section; in a flat scheme (no section
+    weights) the weighted indicators over the whole form. Raters are one more group of their own."""
     if any(s.weight is not None for s in sections):
-        check_sum([s.weight or 0 for s in sections], where, "部分权重")
-        for s in sections:
-            if any(i.weight is not None for i in s.indicators):
-                check_sum([i.weight or 0 for i in s.indicators], f"{where}「{s.name}」", "指标权重")
-    else:
-        flat = [i.weight for s in sections for i in s.indicators if i.weight is not None]
-        if flat:
-            check_sum(flat, where, "指标权重")
+        groups: list[tuple[str, str, list]] = [("", "部分权重", list(sections))]
+        groups += [(f"「{s.name}」", "指标权重", list(s.indicators)) for s in sections if any(i.weight is not None for i in s.indicators)]
+        return groups
+    flat = [i for s in sections for i in s.indicators if i.weight is not None]
+    return [("", "指标权重", flat)] if flat else []
+
+
+def check_weight_sums(sections: Sequence[Section], where: str) -> None:
+    """Every group of :func:`weight_groups` totals 100%."""
+    for suffix, what, members in weight_groups(sections):
+        check_sum([m.weight or 0 for m in members], f"{where}{suffix}", what)
 
 
 def normalize_header(h: object) -> str:

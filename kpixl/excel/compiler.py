@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from ..scheme import FLAG_SEP, Indicator, Scheme
+from ..scheme import FLAG_SEP, Indicator, Scheme, weight_groups
 from ..xl import NA, ParamRef, all_of, literal, text_literal
 from .library import Library
 
@@ -127,13 +127,9 @@ class Compiler:
         """TRUE while the weights in 指标库 total 100% where the scheme says they must (sections,
         the weighted indicators of each section or of a flat form, raters); None: nothing to check."""
         s, n = self.scheme, self.lib.names
-        groups = []
-        if s.composite:
-            groups.append([n[f"s{si}.w"] for si in range(1, len(s.sections) + 1)])
-        index = {id(ind): ji for ji, ind in enumerate(s.indicators, 1)}
-        parts = [sec.indicators for sec in s.sections] if s.composite else [s.indicators]
-        for inds in parts:
-            groups.append([n[f"i{index[id(i)]}.weight"] for i in inds if i.weight is not None])
+        key = {id(sec): f"s{si}.w" for si, sec in enumerate(s.sections, 1)}
+        key |= {id(ind): f"i{ji}.weight" for ji, ind in enumerate(s.indicators, 1)}
+        groups = [[n[key[id(m)]] for m in members] for _, _, members in weight_groups(s.sections)]
         groups.append([n[f"r{ri}.weight"] for ri in range(1, len(s.raters) + 1)])
         conds = [f"ROUND({'+'.join(g)},9)=1" for g in groups if g]
         return all_of(conds) if conds else None
