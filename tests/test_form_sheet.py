@@ -11,17 +11,9 @@ import pytest
 
 import kpixl as k
 from kpixl.excel import FORM, LIBRARY, build
-from kpixl.excel.recalc import find_soffice, recalculate
+from kpixl.excel.recalc import recalculate
 
 SCHEME = "support-center-quarterly"  # 服务质量 25%: 服务规范度 50%, 问题解决能力 50%
-
-
-@pytest.fixture(scope="module")
-def soffice() -> str:
-    try:
-        return find_soffice()
-    except k.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required: {exc}")
 
 
 def _edited(src: Path, dst: Path, weights: dict[str, float]) -> Path:

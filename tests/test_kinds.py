@@ -22,7 +22,7 @@ import kpixl
 from kpixl import addin
 from kpixl.errors import RubricSyntaxError
 from kpixl.excel import TEAM, build, fill_team
-from kpixl.excel.recalc import find_soffice, recalculate
+from kpixl.excel.recalc import recalculate
 from kpixl.rules import KINDS, Param, Rule, register, unregister
 from kpixl.rules.base import pts
 from kpixl.scheme_file import scheme_from_dict
@@ -180,11 +180,7 @@ def test_toy_kind_through_kpi_score_as_excel_calls_it(toy):
     assert anyio.run(run) == [[p] for p in TOY_EXPECTED.values()]
 
 
-def test_toy_kind_in_a_workbook_recalculated_by_libreoffice(toy, tmp_path):
-    try:
-        find_soffice()
-    except kpixl.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required: {exc}")
+def test_toy_kind_in_a_workbook_recalculated_by_libreoffice(toy, tmp_path, soffice):
     scheme = scheme_from_dict(
         {
             "id": "toy",

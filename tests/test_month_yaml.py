@@ -14,7 +14,7 @@ from test_cli import kpixl
 import kpixl as k
 from kpixl import collect
 from kpixl.excel import FORM
-from kpixl.excel.recalc import find_soffice, recalculate
+from kpixl.excel.recalc import recalculate
 
 SCHEME = """\
 id: hotline-team
@@ -39,11 +39,7 @@ FILLED = {"H1": {"接通率": 0.95, "差错": 1, "服务态度": 4}, "H2": {"接
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory) -> Path:
-    try:
-        find_soffice()
-    except k.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required: {exc}")
+def month(tmp_path_factory, soffice) -> Path:
     tmp = tmp_path_factory.mktemp("month")
     (tmp / "hotline.yaml").write_text(SCHEME, encoding="utf-8")
     (tmp / "staff.csv").write_text(STAFF, encoding="utf-8")

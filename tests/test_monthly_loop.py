@@ -13,19 +13,15 @@ from test_cli import kpixl
 import kpixl as k
 from kpixl import collect
 from kpixl.excel import FORM
-from kpixl.excel.recalc import find_soffice, recalculate
+from kpixl.excel.recalc import recalculate
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEME = "support-center-quarterly"
 
 
 @pytest.fixture(scope="module")
-def returned(tmp_path_factory) -> Path:
+def returned(tmp_path_factory, soffice) -> Path:
     """Forms for the sample team, filled and signed, with six planted mistakes, saved by LibreOffice."""
-    try:
-        find_soffice()
-    except k.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required: {exc}")
     tmp = tmp_path_factory.mktemp("loop")
     r = kpixl("forms", "samples/team.csv", "--scheme", SCHEME, "--out", tmp / "sent")
     assert r.returncode == 0, r.stderr

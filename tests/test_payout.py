@@ -91,13 +91,9 @@ def test_missing_base_column_is_named(tmp_path):
 
 
 # ----------------------------------------------------------------------------- what finance receives
-def test_payout_xlsx_for_finance_has_department_subtotals_as_formulas(tmp_path):
-    from kpixl.excel.recalc import find_soffice, recalculate
+def test_payout_xlsx_for_finance_has_department_subtotals_as_formulas(tmp_path, soffice):
+    from kpixl.excel.recalc import recalculate
 
-    try:
-        find_soffice()
-    except k.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required: {exc}")
     out = tmp_path / "in" / "pay.xlsx"
     out.parent.mkdir()
     r = kpixl("payout", "samples/team.csv", "--scheme", "support-center-quarterly", "--out", out)

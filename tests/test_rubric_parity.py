@@ -14,7 +14,7 @@ import pytest
 import kpixl
 from kpixl import addin
 from kpixl.excel import TEAM, build, fill_team
-from kpixl.excel.recalc import find_soffice, recalculate
+from kpixl.excel.recalc import recalculate
 from kpixl.scheme_file import scheme_from_dict
 
 # name: (rubric, 分值, [(value, hand-computed points), …]); a value is a dict for several inputs
@@ -148,11 +148,7 @@ def test_every_single_input_family_through_kpi_score():
                 assert addin.kpi_score(value, text, full) == pytest.approx(points, abs=1e-9), (name, value)
 
 
-def test_every_family_in_one_workbook_recalculated_by_libreoffice(tmp_path):
-    try:
-        find_soffice()
-    except kpixl.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required: {exc}")
+def test_every_family_in_one_workbook_recalculated_by_libreoffice(tmp_path, soffice):
     scheme = _scheme()
     rows, expected = _rows(scheme)
     filled = fill_team(build(scheme, tmp_path / "families.xlsx"), rows, tmp_path / "filled.xlsx")

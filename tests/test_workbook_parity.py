@@ -22,17 +22,9 @@ from rosters import make_rows
 
 import kpixl
 from kpixl.excel import FORM, TEAM, build, fill_team
-from kpixl.excel.recalc import find_soffice, recalculate
+from kpixl.excel.recalc import recalculate
 
 SCHEMES = kpixl.builtin_ids()
-
-
-@pytest.fixture(scope="session")
-def soffice() -> str:
-    try:
-        return find_soffice()
-    except kpixl.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required for the parity tests: {exc}")
 
 
 def _is_error(v: object) -> bool:

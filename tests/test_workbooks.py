@@ -14,7 +14,6 @@ from test_cli import kpixl
 import kpixl as k
 from kpixl.excel import FORM, GRADES, GUIDE, LIBRARY, TEAM, build, team_headers
 from kpixl.excel.forms import safe_filename
-from kpixl.excel.recalc import find_soffice
 from kpixl.xl import FUNCTIONS, functions_used
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,11 +149,7 @@ def test_forms_report_bad_values_with_row_and_column(tmp_path):
 
 # ----------------------------------------------------------------------------- printing
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory, built) -> dict[str, Path]:
-    try:
-        find_soffice()
-    except k.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required to print: {exc}")
+def pdfs(tmp_path_factory, built, soffice) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("pdf")
     r = kpixl("pdf", *[built[s] for s in SCHEMES], "--out", out)
     assert r.returncode == 0, r.stderr
@@ -235,13 +230,9 @@ def test_addin_edition_keeps_xlwings_vba_and_names_the_udf_module(tmp_path, buil
     assert edition["names"] == standard["names"]
 
 
-def test_addin_edition_recalculates_in_libreoffice(tmp_path):
+def test_addin_edition_recalculates_in_libreoffice(tmp_path, soffice):
     from kpixl.excel.recalc import recalculate
 
-    try:
-        find_soffice()
-    except k.KpixlError as exc:
-        pytest.fail(f"LibreOffice is required: {exc}")
     path = build("support-center-quarterly", tmp_path / "ed", edition="addin")
     wb = openpyxl.load_workbook(path, keep_vba=True)
     ws = wb[TEAM]
