@@ -56,9 +56,7 @@ def payout(
                 )
             ]
         )
-    for need in ("工号", "姓名", "总分", "等级", "奖金系数"):
-        if need not in cols:
-            raise RosterError([CellIssue(1, need, None, "结果表缺少此列 / the results lack this column")])
+    _require_results(cols)
     empty = _blank_rows(results)  # blank lines of a results file are not people
     rows = np.flatnonzero(~empty) + 2  # the file's row numbers (header = row 1)
     scored = results.attrs.get(FILE_ROWS)
@@ -104,6 +102,13 @@ def payout(
     return neutralise_frame(out)
 
 
+def _require_results(cols: dict[str, str]) -> None:
+    """The result columns a payout reads: 工号, 姓名, 总分, 等级, 奖金系数."""
+    for need in ("工号", "姓名", "总分", "等级", "奖金系数"):
+        if need not in cols:
+            raise RosterError([CellIssue(1, need, None, "结果表缺少此列 / the results lack this column")])
+
+
 PAID, NOT_HANDED_IN_STATUS, DOUBTFUL = "已评分", "未提交", "有误"
 
 
@@ -137,9 +142,7 @@ def coefficient_table(results: pd.DataFrame, *, unpaid: tuple[str, ...] = ()) ->
     """工号, 姓名, 等级, 奖金系数 (and 状态) for finance to apply to its own bases; 未提交 or doubtful
     rows are refused unless listed in ``unpaid`` (then they carry no coefficient)."""
     cols = {normalize_header(c): c for c in results.columns}
-    for need in ("工号", "姓名", "总分", "等级", "奖金系数"):
-        if need not in cols:
-            raise RosterError([CellIssue(1, need, None, "结果表缺少此列 / the results lack this column")])
+    _require_results(cols)
     results = results.loc[~_blank_rows(results)].reset_index(drop=True)
     status = _status(results, cols)
     _refuse_doubtful(results, cols, status, np.arange(len(results)) + 2, unpaid)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .errors import KpixlError
 from .safe import neutralise
+from .xlsx_out import MONEY, POINTS, SHARE
 
 MONEY_COLUMNS = ("奖金",)
 SIGNERS = ("制表", "审核", "批准")
@@ -59,12 +60,12 @@ def write_payout_xlsx(path: str | Path, table: pd.DataFrame, *, scheme_name: str
     fmt = {
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}),
-        "money": wb.add_format({"num_format": "#,##0.00", "border": 1}),
-        "share": wb.add_format({"num_format": "0%", "border": 1}),
-        "points": wb.add_format({"num_format": "0.00", "border": 1}),
+        "money": wb.add_format({"num_format": MONEY, "border": 1}),
+        "share": wb.add_format({"num_format": SHARE, "border": 1}),
+        "points": wb.add_format({"num_format": POINTS, "border": 1}),
         "text": wb.add_format({"border": 1}),
         "sub": wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1}),
-        "sub_money": wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "num_format": "#,##0.00"}),
+        "sub_money": wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "num_format": MONEY}),
     }
     columns = list(table.columns)
     money = set(_money_columns(table, base_column))
