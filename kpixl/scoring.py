@@ -14,6 +14,7 @@ form is exactly what was graded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -25,10 +26,31 @@ from .rules import Rule
 from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
 from .units import fmt_quantity, parse_column
-from .vocab import is_blank
+from .vocab import BLANK_WORDS, is_blank
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
 FILE_ROWS = "kpixl_file_rows"  # results.attrs key: the roster row of each result row
+
+
+class FileRows:
+    """The roster row of each result row, kept in ``results.attrs``. pandas deep-copies ``attrs``
+    on every operation; this value is immutable and shares itself, so a 1M-row result is not copied
+    element by element at each step (that cost a 1M-row CSV write over a minute)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: object) -> None:
+        self.rows = np.array(rows, dtype=np.int64)
+        self.rows.flags.writeable = False
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        return self.rows if dtype is None else self.rows.astype(dtype)
+
+    def __deepcopy__(self, memo: dict) -> FileRows:
+        return self
 
 
 class _Flags:
@@ -192,7 +214,27 @@ def _check_headers(roster: pd.DataFrame) -> None:
 
 def _id_text(series: pd.Series) -> pd.Series:
     """工号 as text for comparison: blank cells and blank words are None."""
-    return series.map(lambda v: None if is_blank(v) else str(v).strip())
+    values = series.to_numpy(dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    filled = np.flatnonzero(~pd.isna(values))
+    kept = values[filled]
+    text = kept.tolist() if pd.api.types.infer_dtype(kept, skipna=False) == "string" else [str(v) for v in kept]
+    joined = "\x00".join(text)
+    if joined.isascii() and _SPACE.search(joined) is None:
+        # the usual column (E0001, 1001): nothing to strip, and only a value as short as a blank
+        # word (n/a, null) can be one — a 1M-row roster is not looked at value by value
+        maybe = np.fromiter(map(len, text), dtype=np.int64, count=len(text)) <= _LONGEST_BLANK
+    else:
+        text = [t.strip() for t in text]
+        maybe = np.ones(len(text), dtype=bool)
+    keep = np.ones(len(filled), dtype=bool)
+    keep[maybe] = [not is_blank(v) for v in values[filled[maybe]]]
+    out[filled[keep]] = np.array(text, dtype=object)[keep] if text else []
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+_SPACE = re.compile(r"\s")
+_LONGEST_BLANK = max(len(w) for w in BLANK_WORDS)
 
 
 def _check_ids(reader: _Reader, flags: _Flags) -> None:
@@ -219,13 +261,14 @@ def _not_handed_in(reader: _Reader, scheme: Scheme) -> np.ndarray:
     """Rows in which no input of the scheme is filled (the ids may be): 未提交, never a score."""
     empty = np.ones(reader.n, dtype=bool)
     headers = [*scheme.input_columns(), *(i.override_column for i in scheme.indicators)]
-    for h in headers:
-        if reader.has(h):
-            series = reader.series(h)
-            if pd.api.types.is_numeric_dtype(series.dtype):
-                empty &= series.isna().to_numpy()
-            else:
-                empty &= series.map(is_blank).to_numpy(dtype=bool)
+    present = [reader.series(h) for h in headers if reader.has(h)]
+    # numeric columns first (one isna each); text is judged only on the rows still empty
+    for series in sorted(present, key=lambda c: not pd.api.types.is_numeric_dtype(c.dtype)):
+        if pd.api.types.is_numeric_dtype(series.dtype):
+            empty &= series.isna().to_numpy()
+        else:
+            idx = np.flatnonzero(empty)
+            empty[idx] = [is_blank(v) for v in series.to_numpy(dtype=object)[idx]]
         if not empty.any():
             break
     return empty
@@ -331,5 +374,5 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     order += [h for h in scheme.result_headers() if h not in order]
     results = pd.DataFrame({h: out[h] for h in order})
     # where each person is in the roster file, for errors found later (payout) after blank rows went
-    results.attrs[FILE_ROWS] = tuple(int(r) for r in reader.rows)
+    results.attrs[FILE_ROWS] = FileRows(reader.rows)
     return results

@@ -165,6 +165,25 @@ def test_blank_id_is_an_error_in_score_and_check(tmp_path):
     assert [(f.cell, "工号为空" in f.message) for f in errors] == [("A3", True)]
 
 
+@pytest.mark.parametrize("blank", ["n/a", "NULL", "Ｎ／Ａ", " - ", "空"])
+def test_blank_word_id_is_an_error(blank):
+    """A blank word in 工号 is no id, in an all-ASCII column and in one with spaces or full-width text."""
+    for other in ("E001", " E001 "):
+        df = team()
+        df.loc[0, "工号"] = other
+        df.loc[1, "工号"] = blank  # E002, row 3
+        with pytest.raises(RosterError) as info:
+            k.score(SCHEME, df)
+        assert _issues(info.value) == [(3, "工号")]
+
+
+def test_ids_compare_without_surrounding_spaces():
+    df = team()
+    df.loc[0, "工号"] = " E003 "  # row 2 repeats E003 (row 4) once the spaces go
+    got = k.score(SCHEME, df)["标记"]
+    assert "重复工号:E003（第2、4行）" in got.iloc[0] and "重复工号:E003（第2、4行）" in got.iloc[2]
+
+
 def test_duplicate_header_is_an_error(tmp_path):
     lines = (ROOT / "samples" / "team.csv").read_text(encoding="utf-8-sig").splitlines()
     lines = [line + ",4" if i else line + ",服务规范度" for i, line in enumerate(lines)]
