@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .csv_out import write_csv
 from .errors import CellIssue, FileError, KpixlError, RosterError
 from .safe import clean_stale_temps, finish_output, neutralise_frame, open_package, refuse_clobber, temp_prefix
 from .xlsx_out import write_xlsx
@@ -126,8 +127,7 @@ def write_table(
 
     def save(tmp: str) -> None:
         if suffix == ".csv":
-            # CRLF rows (RFC 4180): a CR inside a cell is then quoted, not taken for a new row
-            tables[sheet].to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+            write_csv(tables[sheet], tmp)  # UTF-8 with BOM, CRLF rows, through DuckDB's writer
             return
         write_xlsx(tmp, tables)  # number formats, frozen header, filters, widths; streamed
 

@@ -20,9 +20,10 @@ import re
 import socket
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import FileError
@@ -38,6 +39,9 @@ _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
 # readers skip it, so a formatted far corner alone does not count
 _CELL_REF_RE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>]*(?<!/)>')
 _REF_RE = re.compile(r"\$?([A-Z]{1,4})\$?([0-9]{1,8})")
+# a cell with content past row 9999 or column ZZ, written plainly (``<c r="AAA1">``, ``<c r="B10000">``)
+_FAR_CELL_REF_RE = re.compile(rb'<c r="([A-Z]{3,4}|[A-Z]{1,2}(?=[0-9]{5}))([0-9]{1,8})"[^>]*(?<!/)>')
+_NEAR_ROWS, _NEAR_COLS = 9999, 702
 
 
 def _col_number(letters: str) -> int:
@@ -61,25 +65,53 @@ def _too_big(rows: int, cols: int) -> bool:
 
 
 def _sheet_extent(z: zipfile.ZipFile, part: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The declared (``<dimension>``) and actual (last row, last column with content) extent of a sheet part."""
+    """The declared (``<dimension>``) and actual (last row, last column with content) extent of a
+    sheet part: exact, or a bound already small enough to read."""
     declared = (0, 0)
-    rows = cols = 0
+    far: list[tuple[bytes, bytes]] = []
+    plain = True
+    for text in _chunks(z, part):
+        if declared == (0, 0):
+            m = _DIMENSION_RE.search(text)
+            if m:
+                declared = _extent(m[1].decode("ascii", "replace"))
+        # cells as every common writer writes them (``<c r="B2" …>``): only those past row 9999 or
+        # column ZZ are looked at one by one; the rest lie within 9999 × 702 cells
+        head = text[: text.rfind(b"<")]  # a tag cut at the piece's edge is whole in the next piece
+        plain = plain and head.count(b"<c ") == head.count(b'<c r="') and b":c " not in head
+        if not plain:
+            break
+        far += _FAR_CELL_REF_RE.findall(text)
+    if plain:
+        bound = _max_extent(far, (_NEAR_ROWS, _NEAR_COLS))
+        if not _too_big(*bound):
+            return declared, bound
+    refs: list[tuple[bytes, bytes]] = []
+    for text in _chunks(z, part):
+        refs += set(_CELL_REF_RE.findall(text))
+    return declared, _max_extent(refs, (0, 0))
+
+
+def _max_extent(refs: list[tuple[bytes, bytes]], start: tuple[int, int]) -> tuple[int, int]:
+    """(rows, columns) from A1 to the farthest of ``refs`` (column letters, row digits)."""
+    rows, cols = start
+    if refs:
+        letters, digits = zip(*refs, strict=True)
+        cols = max(cols, *(_col_number(c.decode()) for c in set(letters)))
+        rows = max(rows, *map(int, set(digits)))
+    return rows, cols
+
+
+def _chunks(z: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A part's bytes in 1 MB pieces, each starting with the last 256 bytes of the one before (a
+    tag cut at the edge is seen whole in the next piece; a match may be seen twice, which a
+    maximum does not mind)."""
     tail = b""
     with z.open(part) as f:
-        while True:
-            chunk = f.read(1 << 20)
-            if not chunk:
-                break
+        while chunk := f.read(1 << 20):
             text = tail + chunk
-            if declared == (0, 0):
-                m = _DIMENSION_RE.search(text)
-                if m:
-                    declared = _extent(m[1].decode("ascii", "replace"))
-            for m in _CELL_REF_RE.finditer(text):
-                cols = max(cols, _col_number(m[1].decode()))
-                rows = max(rows, int(m[2]))
-            tail = text[-256:]  # a tag cut by the chunk edge is seen whole in the next round
-    return declared, (rows, cols)
+            yield text
+            tail = text[-256:]
 
 
 def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
@@ -166,11 +198,23 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
             continue
         values = s.to_numpy(dtype=object)
-        if any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in values):
+        if _may_start_formula(values):
             out[c] = pd.Series([neutralise(v) for v in values], index=s.index, dtype=object)
     if any(isinstance(c, str) and c.startswith(FORMULA_STARTS) for c in out.columns):
         out.columns = [neutralise(c) for c in out.columns]
     return out
+
+
+def _may_start_formula(values: np.ndarray) -> bool:
+    """True when some text value starts a formula. A column of text is searched as one string (one
+    C-level pass over a 1M-row column instead of a million ``startswith`` calls)."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        texts = values[~pd.isna(values)]
+        return bool(texts.size) and _FORMULA_START_RE.search("\x00" + "\x00".join(texts.tolist())) is not None
+    return any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in values)
+
+
+_FORMULA_START_RE = re.compile("\x00[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 
 def neutralise_rows(rows: Iterable[Iterable[object]]) -> list[list[object]]:
