@@ -20,7 +20,6 @@ from .sources import load_scheme
 
 if TYPE_CHECKING:
     from .audit import Finding
-    from .collect import Gathered
     from .history import HistoryReport
 
 PathLike = str | Path
@@ -125,18 +124,19 @@ def check_paths(paths: Iterable[PathLike], scheme: Scheme | str | None = None, *
     books = [p for p in paths if p not in tables]
     findings = [f for p in tables for f in audit_file(p, scheme, period=period)]
     if books:
-        findings += check(books, scheme, period=period)[0].findings
+        findings += check(books, scheme, period=period).findings
     return findings
 
 
 @dataclass
-class CollectReport:
-    gathered: Gathered
-    results: pd.DataFrame | None
+class Summary:
+    """One scheme's people, recomputed, audited and written to ``path``."""
 
-    @property
-    def findings(self) -> list[Finding]:
-        return self.gathered.findings
+    scheme: Scheme
+    results: pd.DataFrame
+    findings: list[Finding]
+    path: Path
+    files_read: int
 
     @property
     def errors(self) -> int:
@@ -146,7 +146,32 @@ class CollectReport:
 
     @property
     def not_handed_in(self) -> int:
-        return 0 if self.results is None else int((self.results["标记"] == NOT_HANDED_IN).sum())
+        return int((self.results["标记"] == NOT_HANDED_IN).sum())
+
+
+@dataclass
+class CollectReport:
+    summaries: list[Summary]
+    findings: list[Finding]  # every finding of the run: files that could not be read, and each scheme's
+
+    @property
+    def results(self) -> pd.DataFrame | None:
+        """The results when one scheme was read (None when nobody was)."""
+        return self.summaries[0].results if len(self.summaries) == 1 else None
+
+    @property
+    def errors(self) -> int:
+        from .audit import ERROR
+
+        return sum(f.level == ERROR for f in self.findings)
+
+    @property
+    def not_handed_in(self) -> int:
+        return sum(s.not_handed_in for s in self.summaries)
+
+    @property
+    def files_read(self) -> int:
+        return sum(s.files_read for s in self.summaries)
 
 
 def collect_forms(
@@ -158,18 +183,29 @@ def collect_forms(
     progress: Callable[[int, int], None] | None = None,
 ) -> CollectReport:
     """Collect returned forms and team sheets: recompute every person, audit them, write the
-    summary workbook. ``results`` is None when no person could be read (nothing is written)."""
-    from .audit import audit_people
-    from .collect import gather, write_summary
+    summary workbook. Forms of different schemes are kept apart: with more than one scheme,
+    each gets its own summary beside ``out``, named ``<out>-<方案>.xlsx``. Nothing is written
+    when nobody could be read."""
+    from .collect import audit, gather, run_findings
+    from .summary_out import write_summary
 
     paths = [str(p) for p in paths]
     g = gather(paths, scheme, progress=progress)
-    if g.scheme is None or not g.people:
-        return CollectReport(g, None)
-    results, findings = audit_people(g.scheme, pd.DataFrame(g.people), g.stated, period=period)
-    g.findings += findings
-    write_summary(g, results, out, inputs=paths)
-    return CollectReport(g, results)
+    audited = audit(g, period=period)
+    out = Path(out)
+    summaries = []
+    for a in audited:
+        path = out if len(audited) == 1 else out.with_name(f"{out.stem}-{_file_part(a.scheme.id)}{out.suffix}")
+        write_summary(a.scheme, a.results, a.findings, path, inputs=paths)
+        summaries.append(Summary(a.scheme, a.results, a.findings, path, a.files_read))
+    return CollectReport(summaries, run_findings(g, audited))
+
+
+def _file_part(text: str) -> str:
+    """A scheme id as part of a file name (no path separators or characters Windows refuses)."""
+    import re
+
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "scheme"
 
 
 def history_files(paths: Iterable[PathLike], scheme: Scheme | str, out: PathLike, *, published: str | None = None) -> HistoryReport:

@@ -119,8 +119,8 @@ def test_bad_files_are_one_line_each_and_the_run_goes_on(forms, tmp_path, monkey
         z.writestr("xl/workbook.xml", "<workbook/>")
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 1024 * 1024))
     monkeypatch.setattr(safe, "MAX_UNCOMPRESSED", 1024 * 1024)
-    g, results = collect.check([folder])
-    assert g.files_read == 2 and len(results) == 2
+    g = collect.check([folder])
+    assert g.files_read == 2 and len(g.results) == 2
     problems = {Path(f.file).name: f.message for f in g.findings if f.level == "错误"}
     assert "损坏" in problems["corrupt.xlsx"]
     assert "密码" in problems["protected.xlsx"]
@@ -143,10 +143,10 @@ def test_collect_reads_zip_archives_and_team_sheets(forms, tmp_path):
             if h in col and not (isinstance(v, float) and v != v):
                 ws.cell(r, col[h], v)
     wb.save(tmp_path / "team.xlsx")
-    g, results = collect.check([archive, tmp_path / "team.xlsx"])
-    assert g.files_read == 4 and len(results) == 6
-    assert sorted(results["工号"]) == ["E001", "E002", "E003", "E006", "E007", "E008"]
-    assert any("!部门A/" in f for f in results["文件"])
+    g = collect.check([archive, tmp_path / "team.xlsx"])
+    assert g.files_read == 4 and len(g.results) == 6
+    assert sorted(g.results["工号"]) == ["E001", "E002", "E003", "E006", "E007", "E008"]
+    assert any("!部门A/" in f for f in g.results["文件"])
 
 
 def test_edited_weights_in_a_returned_file_are_reported(forms, tmp_path):
@@ -160,7 +160,52 @@ def test_edited_weights_in_a_returned_file_are_reported(forms, tmp_path):
     row = next(r for r in range(2, lib.max_row + 1) if lib.cell(r, 6).value == "s1.w")
     lib.cell(row, 4, 0.5)  # 服务质量 40% → 50%: the dimension weights now total 110%
     wb.save(folder / "bad.xlsx")
-    g, results = collect.check([folder])
-    assert len(results) == 1
+    g = collect.check([folder])
+    assert len(g.results) == 1
     bad = [f for f in g.findings if f.file.endswith("bad.xlsx")]
     assert bad and "110%" in bad[0].message
+
+
+def test_forms_of_two_schemes_in_one_folder_are_summarised_apart(forms, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for p in sorted(forms.iterdir())[:3]:
+        (folder / p.name).write_bytes(p.read_bytes())
+    other = tmp_path / "other"
+    r = kpixl("forms", "samples/team.csv", "--scheme", "agent-monthly", "--out", other)
+    assert r.returncode == 0, r.stderr
+    for p in sorted(other.iterdir())[:2]:
+        (folder / f"agent-{p.name}").write_bytes(p.read_bytes())
+    out = tmp_path / "summary.xlsx"
+    r = kpixl("collect", folder, "--out", out)
+    assert "Traceback" not in r.stderr
+    assert not out.exists()  # two schemes: one summary each, named after the scheme
+    a = pd.read_excel(tmp_path / f"summary-{SCHEME}.xlsx", sheet_name="汇总", dtype={"工号": str}, engine="calamine")
+    b = pd.read_excel(tmp_path / "summary-agent-monthly.xlsx", sheet_name="汇总", dtype={"工号": str}, engine="calamine")
+    assert sorted(a["工号"]) == ["E001", "E002", "E003"] and sorted(b["工号"]) == ["E001", "E002"]
+    assert "已分开汇总" in r.stdout and "方案 agent-monthly" in r.stdout
+    expected = k.score(SCHEME, k.read_table(ROOT / "samples" / "team.csv")).set_index("工号")
+    assert a.set_index("工号").loc["E001", "总分"] == expected.loc["E001", "总分"] == 85
+
+
+def test_collect_builds_each_scheme_once_and_reads_files_one_at_a_time(forms, tmp_path, monkeypatch):
+    calls = []
+    real = collect._scheme_of
+    monkeypatch.setattr(collect, "_scheme_of", lambda *a: calls.append(a[0]) or real(*a))
+    collect._BY_BYTES.clear()
+    collect._BY_CONTENT.clear()
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    for p in sorted(forms.iterdir()):
+        (folder / p.name).write_bytes(p.read_bytes())
+    g = collect.gather([folder])
+    assert g.files_read == 12 and calls == [SCHEME]  # 12 forms, one scheme built and validated once
+    # the files are listed first and read in turn: one removed in between is one line, the rest are read
+    from kpixl.collect_sources import expand
+
+    problems = []
+    sources = expand([folder], problems)
+    assert len(sources) == 12 and not problems
+    sorted(folder.iterdir())[-1].unlink()
+    read = [s.read(problems) for s in sources]
+    assert sum(b is None for b in read) == 1 and len(problems) == 1 and "无法读取" in problems[0].message

@@ -255,8 +255,8 @@ def test_check_summarises_the_good_files_beside_a_huge_sheet(forms, tmp_path):
     for name in ("E003_张伟.xlsx", "E004_刘洋.xlsx"):
         (folder / name).write_bytes((forms / name).read_bytes())
     _far_cell_book(folder / "far.xlsx")
-    g, results = collect.check([folder])
-    assert g.files_read == 2 and len(results) == 2
+    g = collect.check([folder])
+    assert g.files_read == 2 and len(g.results) == 2
     problems = {Path(f.file).name: f.message for f in g.findings if f.level == "错误"}
     assert "范围过大" in problems["far.xlsx"]
 
@@ -285,8 +285,8 @@ def test_locked_zip_links_and_folders_are_one_line_each(forms, tmp_path):
     (folder / "x.xlsx").mkdir()
     (tmp_path / "y.xlsx").mkdir()
     locked = _encrypted_zip(tmp_path / "locked.zip", good[0].read_bytes())
-    g, results = collect.check([folder, locked, tmp_path / "y.xlsx"])
-    assert g.files_read == 2 and len(results) == 2
+    g = collect.check([folder, locked, tmp_path / "y.xlsx"])
+    assert g.files_read == 2 and len(g.results) == 2
     problems = {Path(f.file.split("!")[0]).name: f.message for f in g.findings if f.level == "错误" and not f.sheet}
     assert "链接" in problems["dangling.xlsx"] and "链接" in problems["a.xlsx"] and "链接" in problems["b.xlsx"]
     assert "文件夹" in problems["x.xlsx"] and "文件夹" in problems["y.xlsx"]
@@ -506,7 +506,7 @@ def test_a_formula_saved_without_calculation_is_said_so_not_missing(forms, tmp_p
     wb["考核表"][layout["一次解决率"]] = "=0.44*2"  # openpyxl stores the formula with no cached value
     wb["考核表"][layout["客户满意度"]] = "=0.92"
     wb.save(dst)
-    g, _ = collect.check([dst])
+    g = collect.check([dst])
     about = [f for f in g.findings if f.cell in (layout["一次解决率"], layout["客户满意度"])]
     assert sorted(f.cell for f in about) == sorted([layout["一次解决率"], layout["客户满意度"]])
     assert all(f.level == "错误" and "保存时没有计算" in f.message and "without calculation" in f.message for f in about)
@@ -581,7 +581,7 @@ def test_a_team_sheet_formula_saved_without_calculation_is_said_so(tmp_path):
                 ws.cell(r, col[h], v)
     ws.cell(3, col["客户满意度"], "=0.96")  # E002, stored with no cached value
     wb.save(tmp_path / "team.xlsx")
-    g, _ = collect.check([tmp_path / "team.xlsx"])
+    g = collect.check([tmp_path / "team.xlsx"])
     ref = f"{openpyxl.utils.get_column_letter(col['客户满意度'])}3"
     about = [f for f in g.findings if f.cell == ref]
     assert len(about) == 1 and about[0].level == "错误" and "保存时没有计算" in about[0].message

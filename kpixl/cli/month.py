@@ -26,13 +26,19 @@ def collect_cmd(paths: tuple[str, ...], out_path: str, scheme_id: str | None, pe
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("读取 / reading", total=None)
         report = collect_forms(paths, out_path, scheme_id, period=period, progress=lambda k, n: progress.update(task, completed=k, total=n))
-    if report.results is None:
+    if not report.summaries:
         out.print(findings_table(report.findings))
         out.print("没有读到任何人员 / no people found")
         sys.exit(1)
-    print_results(report.results, 20)
-    g, n, errors = report.gathered, len(report.results), report.errors
-    out.print(f"读取 {g.files_read} 个文件，问题见「问题清单」→ {out_path} / {g.files_read} file(s) read, problems listed in 问题清单")
+    for summary in report.summaries:
+        if len(report.summaries) > 1:
+            out.print(f"方案 {summary.scheme.id}（{summary.scheme.name}）/ scheme {summary.scheme.id}")
+        print_results(summary.results, 20)
+        out.print(f"→ {summary.path}")
+    n, errors = sum(len(s.results) for s in report.summaries), report.errors
+    if len(report.summaries) > 1:
+        out.print(f"{len(report.summaries)} 种方案的考核表已分开汇总 / forms of {len(report.summaries)} schemes summarised apart")
+    out.print(f"读取 {report.files_read} 个文件，问题见「问题清单」/ {report.files_read} file(s) read, problems listed in 问题清单")
     out.print(
         f"{n} 人 · {report.not_handed_in} 份未提交 · {errors} 个错误 · {len(report.findings) - errors} 个提示"
         f" / {n} people, {report.not_handed_in} not handed in, {errors} error(s)"
