@@ -10,7 +10,6 @@ on with the rest. Input files are never written.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
@@ -24,7 +23,7 @@ from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from .audit import ERROR, WARNING, Finding, Stated, audit_people
 from .collect_sources import Source, expand, problem
 from .errors import FileError, KpixlError, SchemeError
-from .safe import open_package
+from .safe import check_sheet, open_package
 from .scheme import Scheme, normalize_header
 from .sources import load_scheme
 from .vocab import is_blank
@@ -68,7 +67,7 @@ _problem = problem
 def _check_package(src: Source, data: bytes) -> tuple[zipfile.ZipFile | None, str]:
     """The shared guard (kpixl.safe): not a zip package, corrupt, a zip bomb, a huge sheet."""
     try:
-        z = open_package(data, src.name)
+        z = open_package(data, src.name, sheets=False)  # each sheet read is checked before it is read
     except FileError as exc:
         return None, str(exc).removeprefix(f"{src.name}: ")
     if "xl/workbook.xml" not in z.namelist():
@@ -90,17 +89,22 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     wb = z.read("xl/workbook.xml").decode("utf-8")
     rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
     targets = {}
-    for tag in re.findall(r"<Relationship [^>]*>", rels):
-        rid, target = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
+    for tag in _REL_TAG.findall(rels):
+        rid, target = _ID.search(tag), _TARGET.search(tag)
         if rid and target:
             t = target[1].lstrip("/")
             targets[rid[1]] = t if t.startswith("xl/") else f"xl/{t}"
     out = {}
-    for tag in re.findall(r"<sheet [^>]*>", wb):
-        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"', tag)
+    for tag in _SHEET_TAG.findall(wb):
+        name, rid = _NAME.search(tag), _RID.search(tag)
         if name and rid and rid[1] in targets:
             out[_unescape(name[1])] = targets[rid[1]]
     return out
+
+
+_REL_TAG, _SHEET_TAG = re.compile(r"<Relationship [^>]*>"), re.compile(r"<sheet [^>]*>")
+_ID, _TARGET = re.compile(r'\bId="([^"]+)"'), re.compile(r'\bTarget="([^"]+)"')
+_NAME, _RID = re.compile(r'\bname="([^"]*)"'), re.compile(r'\br:id="([^"]+)"')
 
 
 def _unescape(text: str) -> str:
@@ -109,26 +113,18 @@ def _unescape(text: str) -> str:
     return html.unescape(text)
 
 
-def _sheet_xml(z: zipfile.ZipFile, parts: dict[str, str], sheet: str) -> str:
-    """The XML of a sheet by name, or "" when the workbook has no such sheet."""
-    try:
-        return z.read(parts[sheet]).decode("utf-8") if sheet in parts else ""
-    except KeyError:
-        return ""
-
-
-_CELL_RE = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
-_VALUE_RE = re.compile(r"<v>[^<]+</v>")  # a cached value; openpyxl writes an empty <v /> for none
+# a cell with a formula (``<f>`` is a cell's first child) and its cached value, if any: openpyxl
+# writes an empty ``<v />`` for none, a file saved without calculation has none
+_FORMULA_CELL_RE = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*><f\b[^>]*?(?:/>|>[^<]*</f>)(?:<v>([^<]*)</v>)?')
 
 
 def _formulas(xml: str) -> tuple[set[str], set[str]]:
     """Cells holding a formula, and those of them with no cached value (saved without calculation)."""
     with_formula, uncalculated = set(), set()
-    for m in _CELL_RE.finditer(xml):
-        if m[2] and "<f" in m[2]:
-            with_formula.add(m[1])
-            if not _VALUE_RE.search(m[2]):
-                uncalculated.add(m[1])
+    for ref, value in _FORMULA_CELL_RE.findall(xml):
+        with_formula.add(ref)
+        if not value:
+            uncalculated.add(ref)
     return with_formula, uncalculated
 
 
@@ -138,10 +134,10 @@ _LAYOUTS: dict[tuple[str, str], dict[str, str]] = {}
 def _form_layout(s: Scheme) -> dict[str, str]:
     """Where each roster column sits on the printed form of ``s`` (the layout follows the scheme's
     structure, so it is kept per scheme text, not rebuilt per file)."""
-    from .excel import build_workbook
-
     key = (s.id, s.text)
     if key not in _LAYOUTS:
+        from .excel import build_workbook
+
         _LAYOUTS[key] = build_workbook(s, team=False).kpixl_form_layout
     return _LAYOUTS[key]
 
@@ -180,10 +176,11 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
                 text = "「指标库」或「等级系数」与其他文件不同（有人改了权重、分档或系数），已跳过 / edited scheme differs, skipped"
                 group.findings.append(Finding(ERROR, src.name, "指标库", "", text))
                 continue
-            if TEAM in parts:
-                _read_team(group, src, z, parts, book, s)
-            elif FORM in parts:
-                _read_form(group, src, z, parts, book, s)
+            sheet = TEAM if TEAM in parts else FORM if FORM in parts else None
+            if sheet:
+                xml = z.read(parts[sheet])
+                check_sheet(z, parts[sheet], src.name, sheet, xml)  # before calamine reads it
+                (_read_team if sheet == TEAM else _read_form)(group, src, xml.decode("utf-8"), book, s)
             else:
                 g.findings.append(problem(src.name, f"没有「{FORM}」或「{TEAM}」工作表 / no 考核表 or 团队汇总 sheet"))
                 continue
@@ -196,9 +193,10 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
     return g
 
 
-#: schemes as workbooks carry them: by the bytes of their 方案/指标库/等级系数 sheets, then by
-#: what those sheets hold (1,000 forms of one scheme are read and validated once, not 1,000 times)
-_BY_BYTES: dict[tuple[str, bytes], Scheme] = {}
+#: schemes as workbooks carry them: by the zip directory's record of their 方案/指标库/等级系数
+#: sheets (CRC-32 and sizes of the stored parts: nothing to decompress), then by what those sheets
+#: hold — 1,000 forms of one scheme are parsed and validated once, not 1,000 times
+_BY_STORED: dict[tuple, Scheme] = {}
 _BY_CONTENT: dict[tuple, Scheme] = {}
 
 
@@ -208,17 +206,21 @@ def _book_scheme(z: zipfile.ZipFile, parts: dict[str, str], book, sid: str) -> S
     from .excel.names import SCHEME
 
     sheets = (SCHEME, LIBRARY, GRADES)
-    digest = hashlib.sha256()
+    stored = []
     for name in sheets:
-        digest.update(name.encode() + b"\0" + (z.read(parts[name]) if name in parts else b"-") + b"\0")
-    key = (sid, digest.digest())
-    if key not in _BY_BYTES:
+        info = z.getinfo(parts[name]) if name in parts and parts[name] in z.NameToInfo else None
+        stored.append((name, info.CRC, info.file_size, info.compress_size) if info else (name, None))
+    key = (sid, tuple(stored))
+    if key not in _BY_STORED:
+        for name in sheets:
+            if name in parts:
+                check_sheet(z, parts[name], str(z.filename or ""), name)
         tables = tuple(_rows(book, name) if name in parts else None for name in sheets)
         content = (sid, tables)
         if content not in _BY_CONTENT:
             _BY_CONTENT[content] = _scheme_of(sid, *tables)
-        _BY_BYTES[key] = _BY_CONTENT[content]
-    return _BY_BYTES[key]
+        _BY_STORED[key] = _BY_CONTENT[content]
+    return _BY_STORED[key]
 
 
 def _rows(book, name: str) -> tuple[tuple[object, ...], ...]:
@@ -236,7 +238,7 @@ def _scheme_of(sid: str, carried_rows, library, grades) -> Scheme:
     return scheme_from_tables(base, [list(r) for r in library], [list(r[:3]) for r in grades], origin=sid)
 
 
-def _read_team(g: Group, src: Source, z: zipfile.ZipFile, parts: dict[str, str], book, s: Scheme) -> None:
+def _read_team(g: Group, src: Source, xml: str, book, s: Scheme) -> None:
     rows = book.get_sheet_by_name(TEAM).to_python(skip_empty_area=False)
     if not rows:
         return
@@ -244,7 +246,6 @@ def _read_team(g: Group, src: Source, z: zipfile.ZipFile, parts: dict[str, str],
     col = {h: i for i, h in enumerate(header) if h}
     inputs = [h for h in s.roster_headers() + [i.override_column for i in s.indicators] if h in col]
     keep = inputs + [h for h in ("绩效工资基数",) if h in col]
-    xml = _sheet_xml(z, parts, TEAM)
     formulas, uncalc = _formulas(xml) if xml else (set(), set())
     for r, row in enumerate(rows[1:], 2):
         person = {h: row[col[h]] if col[h] < len(row) else None for h in keep}
@@ -261,25 +262,35 @@ def _read_team(g: Group, src: Source, z: zipfile.ZipFile, parts: dict[str, str],
         g.stated.append(Stated(src.name, TEAM, cells, stated, results_at, overwritten, uncalculated=blank_formulas))
 
 
-def _read_form(g: Group, src: Source, z: zipfile.ZipFile, parts: dict[str, str], book, s: Scheme) -> None:
+def _read_form(g: Group, src: Source, xml: str, book, s: Scheme) -> None:
     rows = book.get_sheet_by_name(FORM).to_python(skip_empty_area=False)
-    layout = _form_layout(s)
+    layout, places, wanted = _form_places(s)
 
-    def at(ref: str) -> object:
-        r, c = coordinate_to_tuple(ref)
-        return rows[r - 1][c - 1] if r - 1 < len(rows) and c - 1 < len(rows[r - 1]) else None
+    def at(h: str) -> object:
+        r, c = places[h]
+        return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
 
-    wanted = set(s.roster_headers()) | {i.override_column for i in s.indicators}
-    person = {h: (None if _blank(at(ref)) else at(ref)) for h, ref in layout.items() if h in wanted}
-    stated = {h: at(layout[h]) for h in RESULTS if h in layout and not _blank(at(layout[h]))}
-    xml = _sheet_xml(z, parts, FORM)
+    person = {h: (None if _blank(v := at(h)) else v) for h in layout if h in wanted}
+    stated = {h: v for h in RESULTS if h in layout and not _blank(v := at(h))}
     formulas, uncalc = _formulas(xml) if xml else (set(), set())
     overwritten = [h for h in RESULTS if h in layout and xml and layout[h] not in formulas]
-    signatures = {h: (at(ref), ref) for h, ref in layout.items() if h.startswith(("签字", "日期"))}
+    signatures = {h: (at(h), ref) for h, ref in layout.items() if h.startswith(("签字", "日期"))}
     cells = {h: ref for h, ref in layout.items() if h in wanted}
     blank_formulas = {h: ref for h, ref in cells.items() if ref in uncalc and person.get(h) is None}
     g.people.append(person)
     g.stated.append(Stated(src.name, FORM, cells, stated, {h: layout[h] for h in RESULTS}, overwritten, signatures, blank_formulas))
+
+
+_PLACES: dict[int, tuple[Scheme, dict[str, str], dict[str, tuple[int, int]], set[str]]] = {}
+
+
+def _form_places(s: Scheme) -> tuple[dict[str, str], dict[str, tuple[int, int]], set[str]]:
+    """A scheme's form layout, each cell as (row, column) from 0, and the roster columns read."""
+    if id(s) not in _PLACES or _PLACES[id(s)][0] is not s:
+        layout = _form_layout(s)
+        places = {h: (r - 1, c - 1) for h, (r, c) in ((h, coordinate_to_tuple(ref)) for h, ref in layout.items())}
+        _PLACES[id(s)] = (s, layout, places, set(s.roster_headers()) | {i.override_column for i in s.indicators})
+    return _PLACES[id(s)][1:]
 
 
 @dataclass

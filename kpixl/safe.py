@@ -64,13 +64,13 @@ def _too_big(rows: int, cols: int) -> bool:
     return rows * cols > MAX_CELLS
 
 
-def _sheet_extent(z: zipfile.ZipFile, part: str) -> tuple[tuple[int, int], tuple[int, int]]:
+def _sheet_extent(z: zipfile.ZipFile, part: str, data: bytes | None = None) -> tuple[tuple[int, int], tuple[int, int]]:
     """The declared (``<dimension>``) and actual (last row, last column with content) extent of a
     sheet part: exact, or a bound already small enough to read."""
     declared = (0, 0)
     far: list[tuple[bytes, bytes]] = []
     plain = True
-    for text in _chunks(z, part):
+    for text in _chunks(z, part, data):
         if declared == (0, 0):
             m = _DIMENSION_RE.search(text)
             if m:
@@ -87,7 +87,7 @@ def _sheet_extent(z: zipfile.ZipFile, part: str) -> tuple[tuple[int, int], tuple
         if not _too_big(*bound):
             return declared, bound
     refs: list[tuple[bytes, bytes]] = []
-    for text in _chunks(z, part):
+    for text in _chunks(z, part, data):
         refs += set(_CELL_REF_RE.findall(text))
     return declared, _max_extent(refs, (0, 0))
 
@@ -102,10 +102,13 @@ def _max_extent(refs: list[tuple[bytes, bytes]], start: tuple[int, int]) -> tupl
     return rows, cols
 
 
-def _chunks(z: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+def _chunks(z: zipfile.ZipFile, part: str, data: bytes | None = None) -> Iterator[bytes]:
     """A part's bytes in 1 MB pieces, each starting with the last 256 bytes of the one before (a
     tag cut at the edge is seen whole in the next piece; a match may be seen twice, which a
-    maximum does not mind)."""
+    maximum does not mind). ``data``: the part already read."""
+    if data is not None:
+        yield data
+        return
     tail = b""
     with z.open(part) as f:
         while chunk := f.read(1 << 20):
@@ -135,30 +138,38 @@ def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def check_package(z: zipfile.ZipFile, name: str) -> None:
-    """Raise FileError for a zip bomb or a sheet too large to read; ``name`` is what a person reads."""
+def check_package(z: zipfile.ZipFile, name: str, *, sheets: bool = True) -> None:
+    """Raise FileError for a zip bomb or a sheet too large to read; ``name`` is what a person reads.
+    ``sheets=False`` leaves the sheets to :func:`check_sheet`, called for each sheet that is read."""
     infos = z.infolist()
     size = sum(i.file_size for i in infos)
     packed = max(sum(i.compress_size for i in infos), 1)
     if size > MAX_UNCOMPRESSED or (size / packed > MAX_RATIO and size > 10 * 1024 * 1024):
         raise FileError(f"{name}: 解压后过大（{size / 2**20:.0f} MB，疑似压缩炸弹），已跳过 / expands to {size / 2**20:.0f} MB (zip bomb?), skipped")
-    names = _sheet_names(z)
-    for info in infos:
-        part = info.filename
-        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
-            continue
-        declared, actual = _sheet_extent(z, part)
-        for what, (rows, cols) in (("声明的", declared), ("实际的", actual)):
-            if _too_big(rows, cols):
-                sheet = f"「{names[part]}」" if part in names else Path(part).stem
-                raise FileError(
-                    f"{name}: 工作表 {sheet} {what}范围过大（{rows:,} 行 × {cols:,} 列），无法读取；请删除远处的空单元格后另存 / "
-                    f"sheet {sheet} spans {rows:,} rows × {cols:,} columns ({'declared' if what == '声明的' else 'actual'}), too large to read"
-                )
+    if sheets:
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                check_sheet(z, info.filename, name)
 
 
-def open_package(source: str | Path | bytes, name: str | None = None) -> zipfile.ZipFile:
-    """The checked zip package of an ``.xlsx``/``.xlsm`` (a path or its bytes)."""
+def check_sheet(z: zipfile.ZipFile, part: str, name: str, sheet: str | None = None, data: bytes | None = None) -> None:
+    """Raise FileError when the sheet in ``part`` (its bytes in ``data``, if already read) spans
+    more cells than can be read."""
+    declared, actual = _sheet_extent(z, part, data)
+    for what, (rows, cols) in (("声明的", declared), ("实际的", actual)):
+        if _too_big(rows, cols):
+            if sheet is None:
+                names = _sheet_names(z)
+                sheet = names.get(part, Path(part).stem)
+            raise FileError(
+                f"{name}: 工作表 「{sheet}」 {what}范围过大（{rows:,} 行 × {cols:,} 列），无法读取；请删除远处的空单元格后另存 / "
+                f"sheet {sheet} spans {rows:,} rows × {cols:,} columns ({'declared' if what == '声明的' else 'actual'}), too large to read"
+            )
+
+
+def open_package(source: str | Path | bytes, name: str | None = None, *, sheets: bool = True) -> zipfile.ZipFile:
+    """The checked zip package of an ``.xlsx``/``.xlsm`` (a path or its bytes). ``sheets=False``:
+    the caller checks each sheet it reads with :func:`check_sheet`."""
     label = name or str(source)
     data = source if isinstance(source, bytes) else None
     if data is not None:
@@ -174,7 +185,7 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> zipfile
         z = zipfile.ZipFile(io.BytesIO(data) if data is not None else source)
     except (zipfile.BadZipFile, OSError):
         raise FileError(f"{label}: 文件已损坏 / corrupt file") from None
-    check_package(z, label)
+    check_package(z, label, sheets=sheets)
     return z
 
 

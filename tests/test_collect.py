@@ -192,7 +192,7 @@ def test_collect_builds_each_scheme_once_and_reads_files_one_at_a_time(forms, tm
     calls = []
     real = collect._scheme_of
     monkeypatch.setattr(collect, "_scheme_of", lambda *a: calls.append(a[0]) or real(*a))
-    collect._BY_BYTES.clear()
+    collect._BY_STORED.clear()
     collect._BY_CONTENT.clear()
     folder = tmp_path / "returned"
     folder.mkdir()

@@ -255,10 +255,14 @@ def test_check_summarises_the_good_files_beside_a_huge_sheet(forms, tmp_path):
     for name in ("E003_张伟.xlsx", "E004_刘洋.xlsx"):
         (folder / name).write_bytes((forms / name).read_bytes())
     _far_cell_book(folder / "far.xlsx")
+    wb = openpyxl.load_workbook(forms / "E005_陈静.xlsx")  # a kpixl form whose 考核表 got a far cell
+    wb["考核表"]["XFD1048576"] = 1
+    wb.save(folder / "far-form.xlsx")
     g = collect.check([folder])
     assert g.files_read == 2 and len(g.results) == 2
     problems = {Path(f.file).name: f.message for f in g.findings if f.level == "错误"}
-    assert "范围过大" in problems["far.xlsx"]
+    assert "范围过大" in problems["far-form.xlsx"] and "考核表" in problems["far-form.xlsx"]
+    assert "不是 kpixl" in problems["far.xlsx"]  # never opened past its package: not a kpixl workbook
 
 
 def _encrypted_zip(path: Path, member: bytes) -> Path:
