@@ -47,23 +47,26 @@ def _prepared(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(df: pd.DataFrame, path: str | Path) -> None:
-    """Write ``df`` to ``path`` (a temp file the caller renames into place)."""
+def write_csv(df: pd.DataFrame, path: str | Path, *, append: bool = False) -> None:
+    """Write ``df`` to ``path`` (a temp file the caller renames into place); ``append``: add its
+    rows, without a header, to a file this function wrote before (a result written in parts)."""
     import duckdb
 
     p = Path(path)
     body = p.with_name(p.name + ".body")
     table = _prepared(df)
+    header = "HEADER false, " if append else "HEADER true, "
     try:
         con = duckdb.connect()
         try:
             con.register("result_table", table)
             target = str(body).replace("'", "''")
-            con.execute(f"COPY result_table TO '{target}' (FORMAT CSV, HEADER, DELIMITER ',', NEW_LINE '\\r\\n')")
+            con.execute(f"COPY result_table TO '{target}' (FORMAT CSV, {header}DELIMITER ',', NEW_LINE '\\r\\n')")
         finally:
             con.close()
-        with p.open("wb") as out, body.open("rb") as src:
-            out.write(BOM)
+        with p.open("ab" if append else "wb") as out, body.open("rb") as src:
+            if not append:
+                out.write(BOM)
             shutil.copyfileobj(src, out, 1 << 20)
     finally:
         if body.exists():

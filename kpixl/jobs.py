@@ -29,15 +29,31 @@ def _scheme(scheme: Scheme | str) -> Scheme:
     return load_scheme(scheme) if isinstance(scheme, str | Path) else scheme
 
 
-def score_file(roster: PathLike, scheme: Scheme | str, out: PathLike | None = None) -> pd.DataFrame:
-    """Score a roster file (CSV or xlsx); write the results to ``out`` (never over the roster)."""
+@dataclass
+class ScoreReport:
+    results: pd.DataFrame  # every result; the first 1,000 when the roster was scored in parts
+    rows: int
+    flagged: int  # people with something in 标记
+
+
+def score_file(roster: PathLike, scheme: Scheme | str, out: PathLike | None = None) -> ScoreReport:
+    """Score a roster file (CSV or xlsx); write the results to ``out`` (never over the roster).
+    A CSV larger than :data:`kpixl.stream.LARGE_CSV_BYTES` written to a CSV is scored in parts,
+    in bounded memory, with the same results (:mod:`kpixl.stream`)."""
     from .roster import read_table, write_table
     from .scoring import score
+    from .stream import LARGE_CSV_BYTES, score_in_parts
 
-    results = score(_scheme(scheme), read_table(roster))
+    s = _scheme(scheme)
+    p = Path(roster)
+    large = p.suffix.lower() in (".csv", ".txt") and p.is_file() and p.stat().st_size > LARGE_CSV_BYTES
+    if large and out is not None and Path(out).suffix.lower() == ".csv":
+        streamed = score_in_parts(p, s, out)
+        return ScoreReport(streamed.head, streamed.rows, streamed.flagged)
+    results = score(s, read_table(roster))
     if out:
         write_table(results, out, inputs=(roster,))
-    return results
+    return ScoreReport(results, len(results), int((results["标记"] != "").sum()))
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -212,7 +213,7 @@ def _check_headers(roster: pd.DataFrame) -> None:
         raise RosterError(issues, header=f"名单表头有 {len(issues)} 处重复 / {len(issues)} duplicate header(s)")
 
 
-def _id_text(series: pd.Series) -> pd.Series:
+def id_text(series: pd.Series) -> pd.Series:
     """工号 as text for comparison: blank cells and blank words are None."""
     values = series.to_numpy(dtype=object)
     out = np.full(len(values), None, dtype=object)
@@ -237,19 +238,23 @@ _SPACE = re.compile(r"\s")
 _LONGEST_BLANK = max(len(w) for w in BLANK_WORDS)
 
 
-def _check_ids(reader: _Reader, flags: _Flags) -> None:
+def _check_ids(reader: _Reader, flags: _Flags, team: TeamView | None = None) -> None:
     """A blank 工号 is an error (nobody to pay or to appraise); a repeated 工号 is flagged."""
     if not reader.has("工号"):
         return
     series = reader.series("工号")
-    ids = _id_text(series)
+    ids = id_text(series)
     for i in np.flatnonzero(ids.isna().to_numpy())[:200]:
         reader.issues.append(CellIssue(reader.row(i), "工号", series.iloc[int(i)], "工号为空 / the staff id is blank"))
-    dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
-    if dup.any():
-        where: dict[str, list[int]] = {}
+    if team is not None:  # the whole file's repeated ids, when it is scored in parts
+        where = team.repeated
+        dup = ids.isin(list(where)).to_numpy() if where else np.zeros(reader.n, dtype=bool)
+    else:
+        dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+        where = {}
         for i in np.flatnonzero(dup):
             where.setdefault(ids.iloc[int(i)], []).append(reader.row(i))
+    if dup.any():
         texts = np.full(reader.n, "", dtype=object)
         for i in np.flatnonzero(dup):
             pid = ids.iloc[int(i)]
@@ -274,11 +279,11 @@ def _not_handed_in(reader: _Reader, scheme: Scheme) -> np.ndarray:
     return empty
 
 
-def _read_roster(scheme: Scheme, roster: pd.DataFrame) -> tuple[_Reader, list]:
+def _read_roster(scheme: Scheme, roster: pd.DataFrame, first_row: int = 2) -> tuple[_Reader, list]:
     """The roster's people (blank rows dropped, file rows kept) and the columns carried through."""
     _check_headers(roster)
     blank = _blank_rows(roster)
-    rows = np.flatnonzero(~blank) + 2  # file rows of the people, as read before blank rows go
+    rows = np.flatnonzero(~blank) + first_row  # file rows of the people, as read before blank rows go
     if blank.any():
         roster = roster.loc[~blank]
     if not isinstance(roster.index, pd.RangeIndex) or roster.index.start != 0 or roster.index.step != 1:
@@ -343,20 +348,38 @@ def _adjust_and_veto(reader: _Reader, scheme: Scheme, flags: _Flags, out: dict[s
     return raw
 
 
-def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class TeamView:
+    """What scoring one part of a roster needs from the whole of it: every total (sorted, for the
+    ranks) and the repeated 工号 with the file rows they are on."""
+
+    totals: np.ndarray  # ascending, no NaN
+    repeated: dict[str, list[int]]
+
+    def ranks(self, total: np.ndarray) -> pd.Series:
+        """RANK.EQ among all totals: 1 + how many are higher (ties share, NaN has none)."""
+        higher = len(self.totals) - np.searchsorted(self.totals, total, side="right")
+        return pd.Series(np.where(np.isnan(total), np.nan, higher + 1.0)).astype("Int64")
+
+
+def score(scheme: Scheme | str, roster: pd.DataFrame, *, first_row: int = 2, team: TeamView | None = None) -> pd.DataFrame:
     """Score every person of ``roster`` under ``scheme``; return the results table.
 
     Results follow the contract: 工号, 姓名, the other roster columns carried through,
     ``<名称>得分`` per indicator, ``<部分>小计``, 调整分, 总分, 等级, 奖金系数, 排名, 标记.
     A person with no input filled is 未提交: no points, no total, grade, coefficient or rank.
     Raises :class:`~kpixl.errors.RosterError` listing every located problem.
+
+    A roster too large for memory is scored in parts (:mod:`kpixl.stream`): ``first_row`` is the
+    file row of the part's first line, and ``team`` gives the whole file's totals and repeated
+    ids, so ranks and 重复工号 flags are the file's, not the part's.
     """
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
-    reader, carried = _read_roster(scheme, roster)
+    reader, carried = _read_roster(scheme, roster, first_row)
     reader.absent = absent = _not_handed_in(reader, scheme)
     flags = _Flags(reader.n)
-    _check_ids(reader, flags)
+    _check_ids(reader, flags, team)
     out: dict[str, object] = {normalize_header(c): reader.roster[c].to_numpy() for c in carried}
     raw = _adjust_and_veto(reader, scheme, flags, out, _sections(reader, scheme, flags, out))
     total = excel_round(raw, scheme.decimals)
@@ -368,7 +391,8 @@ def score(scheme: Scheme | str, roster: pd.DataFrame) -> pd.DataFrame:
     total = np.where(absent, np.nan, total)
     out["总分"] = total
     out["等级"], out["奖金系数"] = scheme.grade(total)
-    out["排名"] = pd.Series(total).rank(method="min", ascending=False).astype("Int64")  # 未提交: no rank (<NA>)
+    # 未提交: no rank (<NA>)
+    out["排名"] = team.ranks(total) if team is not None else pd.Series(total).rank(method="min", ascending=False).astype("Int64")
     out["标记"] = np.where(absent, NOT_HANDED_IN, flags.column())
     order = [normalize_header(c) for c in carried]
     order += [h for h in scheme.result_headers() if h not in order]

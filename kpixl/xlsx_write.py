@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import FileError
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -32,6 +34,7 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 #: Excel's built-in number formats (no numFmt element needed)
 _BUILTIN_FORMATS = {"0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
 _ROWS_PER_BLOCK = 5000
+MAX_ROWS = 1_048_576  # an Excel sheet's rows, the header included
 #: characters XML 1.0 cannot hold; Excel reads them back from ``_xHHHH_``
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
@@ -179,6 +182,12 @@ def _write(zf: zipfile.ZipFile, name: str, text: str | Iterable[str]) -> None:
 
 def write_tables(path: str | Path, tables: Sequence[Table]) -> None:
     """Write ``tables`` as the sheets of one xlsx file at ``path``."""
+    for t in tables:
+        if len(t.frame) + 1 > MAX_ROWS:
+            raise FileError(
+                f"「{t.name}」有 {len(t.frame):,} 行，超过 Excel 一个工作表的上限 {MAX_ROWS - 1:,} 行；请写出 .csv / "
+                f"{len(t.frame):,} rows do not fit in an Excel sheet ({MAX_ROWS - 1:,} at most): write a .csv"
+            )
     styles = _Styles()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for n, table in enumerate(tables, 1):

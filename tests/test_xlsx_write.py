@@ -163,3 +163,14 @@ def test_csv_neutralises_text_and_keeps_numbers(tmp_path):
     write_table(df, path)
     lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
     assert lines[:5] == ["姓名,总分", "'=1+2,-1.0", "'@x,2.0", "ok,", ",4.0"]
+
+
+def test_more_rows_than_a_sheet_holds_is_a_clear_error(tmp_path, monkeypatch):
+    from kpixl import xlsx_write
+    from kpixl.errors import FileError
+
+    monkeypatch.setattr(xlsx_write, "MAX_ROWS", 5)  # a sheet of 4 rows and a header, for the test
+    with pytest.raises(FileError, match=r"超过 Excel.*write a \.csv"):
+        write_table(pd.DataFrame({"总分": [1.0] * 5}), tmp_path / "r.xlsx")
+    write_table(pd.DataFrame({"总分": [1.0] * 4}), tmp_path / "ok.xlsx")
+    assert not (tmp_path / "r.xlsx").exists() and (tmp_path / "ok.xlsx").exists()

@@ -133,7 +133,7 @@ def main() -> None:
     """
 
 
-def print_results(results, rows: int) -> None:
+def print_results(results, rows: int, total: int | None = None) -> None:
     """The first ``rows`` results as a table: 工号, 姓名, 总分, 等级, 奖金系数, 排名, 标记."""
     import pandas as pd
 
@@ -144,8 +144,9 @@ def print_results(results, rows: int) -> None:
     for _, r in results.head(rows).iterrows():
         table.add_row(*["" if v is None or v is pd.NA or v != v else fmt_number(v) if isinstance(v, float) else str(v) for v in r[cols]])
     out.print(table)
-    if len(results) > rows:
-        out.print(f"…（共 {len(results)} 行 / {len(results)} rows）")
+    total = len(results) if total is None else total
+    if total > rows:
+        out.print(f"…（共 {total} 行 / {total} rows）")
 
 
 def pairs(items: tuple[str, ...], option: str, shape_zh: str, shape_en: str) -> dict[str, str]:

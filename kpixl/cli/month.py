@@ -93,10 +93,9 @@ def score_cmd(roster: str, scheme_id: str, out_path: str | None, show_rows: int)
     from ..jobs import score_file
 
     with err.status("读取、评分、写出 / reading, scoring, writing"):
-        results = score_file(roster, scheme_id, out_path)
-    print_results(results, show_rows)
-    flagged = int((results["标记"] != "").sum())
-    out.print(f"{len(results)} 人已评分；{flagged} 人有标记 / {len(results)} scored, {flagged} flagged")
+        report = score_file(roster, scheme_id, out_path)
+    print_results(report.results, show_rows, total=report.rows)
+    out.print(f"{report.rows} 人已评分；{report.flagged} 人有标记 / {report.rows} scored, {report.flagged} flagged")
     if out_path:
         out.print(f"结果已写出 / results written: {out_path}")
 
