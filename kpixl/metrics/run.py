@@ -134,8 +134,9 @@ def run(request: Request) -> RunResult:
 
 
 #: significant digits of the numbers in a CSV roster: float noise (0.30000000000000004) goes,
-#: and no genuine comparison can change — a figure made of counts below a million is at
-#: least 1e-12 (relatively) away from any threshold it does not equal
+#: moving a value by at most 5e-12 (relatively), while a figure made of counts and whole
+#: seconds over fewer than a million sessions is at least 1e-9 from any band edge it does
+#: not equal (85%, 30 s): no score changes
 CSV_DIGITS = 12
 
 
