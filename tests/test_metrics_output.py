@@ -249,3 +249,19 @@ def test_a_scheme_roster_keeps_the_scheme_headers_and_scores_from_xlsx(tmp_path)
     res = pd.read_csv(scored, dtype={"工号": str}).set_index("工号")
     # A: FRT 20 s ≤ 30 s → 5 points; FCR 2/3 < 75% → 1 point
     assert res.loc["A", "首次响应时间得分"] == 5 and res.loc["A", "一次解决率得分"] == 1 and res.loc["A", "姓名"] == "王一"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "csat", "reads"),
+    [("service-manager", "top2", "分"), ("online-agent", "mean", "%")],  # 百分制 score; a share
+)
+def test_a_figure_is_not_fed_to_a_scheme_input_read_in_another_unit(tmp_path, scheme, csat, reads):
+    log = tmp_path / "march.csv"
+    named_log().to_csv(log, index=False)
+    out = tmp_path / "kpi.csv"
+    result = run(Request(logs=(str(log),), out_path=str(out), period="2024-03", scheme_id=scheme, csat=csat))
+    df = pd.read_csv(out, dtype={"工号": str}).set_index("工号")
+    own = "客户满意度(4–5分占比)" if csat == "top2" else "客户满意度(平均分)"
+    assert df["客户满意度"].isna().all()  # left blank: scored as missing and flagged, never as 0.67 分 or 4.33%
+    assert df.loc["A", own] == pytest.approx(2 / 3 if csat == "top2" else 11 / 3)
+    assert f"方案的「客户满意度」按 {reads} 读，日志算出的「{own}」单位不同：没有填入（评分时按缺失处理），写在「{own}」列" in result.problems[-1]

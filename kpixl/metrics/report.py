@@ -89,13 +89,71 @@ def sample_header(metric: str) -> str:
     return f"样本数·{metric_name(metric)}"
 
 
+#: the unit a metric is computed in, where a scheme's input must read the same unit to take
+#: it (a share fed to a rule in 分, or seconds to one in 分钟, would score silently wrong)
+UNITS = {
+    **dict.fromkeys(("frt", "art", "aht", "asa"), "秒"),
+    **dict.fromkeys(("fcr", "csat", "csat_rate", "complaint_rate", "reply_rate", "valid_share", "occupancy"), "%"),
+}
+
+
+def _unit(metric: str, o: Options | None) -> str | None:
+    if metric == "csat" and o is not None and o.csat == "mean":
+        return "分"  # a mean score: any scheme input not read in %
+    return UNITS.get(metric)
+
+
+def _input_unit(scheme: Scheme, header: str) -> str:
+    """The unit the scheme reads its input column ``header`` in."""
+    for i in scheme.indicators:
+        if header in i.input_columns():
+            field = header[len(i.name) + 1 :] if header.startswith(f"{i.name}·") else ""
+            return i.rule.input_unit(field)
+    return ""
+
+
+def _fits(metric: str, header: str, scheme: Scheme, o: Options | None) -> bool:
+    unit = _unit(metric, o)
+    if unit is None:
+        return True
+    read = _input_unit(scheme, header)
+    return read != "%" if unit == "分" else read == unit
+
+
+def _fed(metric: str, scheme: Scheme | None, o: Options | None) -> tuple[str | None, str | None]:
+    """(The scheme input ``metric`` is written under, the scheme input it would feed but whose
+    unit differs) — at most one of them."""
+    if scheme is None:
+        return None, None
+    inputs = set(scheme.input_columns())
+    header = next((h for h in FEEDS.get(metric, ()) if h in inputs), None)
+    if header is None or _fits(metric, header, scheme, o):
+        return header, None
+    return None, header
+
+
 def headers(result: MetricsResult, scheme: Scheme | None, o: Options | None = None) -> dict[str, str]:
     """Metric → the roster header it is written under: the scheme's input where the metric
-    feeds one (the roster contract ``kpixl score`` reads: no unit added), else its label."""
-    inputs = set(scheme.input_columns()) if scheme else set()
+    feeds one read in the metric's unit (the roster contract ``kpixl score`` reads: no unit
+    added), else its label."""
     names = labels(result, o)
     metrics = [k for k in LABELS if k in result.per_agent.columns or k == "target"]
-    return {m: next((h for h in FEEDS.get(m, ()) if h in inputs), names[m]) for m in metrics}
+    return {m: _fed(m, scheme, o)[0] or names[m] for m in metrics}
+
+
+def unit_mismatches(result: MetricsResult, scheme: Scheme | None, o: Options | None = None) -> list[str]:
+    """The scheme inputs a metric would feed but reads in another unit: left blank (scored as
+    missing and flagged), the figure written under its own header beside them."""
+    out, names = [], labels(result, o)
+    for m in (k for k in LABELS if k in result.per_agent.columns):
+        header = _fed(m, scheme, o)[1]
+        if header is not None and scheme is not None:
+            read = _input_unit(scheme, header) or "无单位"
+            out.append(
+                f"方案的「{header}」按 {read} 读，日志算出的「{names[m]}」单位不同：没有填入（评分时按缺失处理），写在「{names[m]}」列 / "
+                f"the scheme reads {header} in {read}, the log's figure is in another unit: not filled in (scored as missing)"
+            )
+    return out
 
 
 def to_roster(result: MetricsResult, scheme: Scheme | None, o: Options | None = None, roles: dict[str, str] | None = None) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from .columns import load_mapping
 from .names import fill_names, roster_names
 from .options import MetricsResult, Options
 from .presence import add_occupancy, staffed_seconds
-from .report import headers, metric_name, problems_sheet, settings_sheet, team_sheet, to_roster
+from .report import headers, metric_name, problems_sheet, settings_sheet, team_sheet, to_roster, unit_mismatches
 from .sources import read_frame
 from .sql import compute
 
@@ -119,6 +119,7 @@ def run(request: Request) -> RunResult:
         _check_excluded(result, request.max_excluded)
     scheme = load_scheme(request.scheme_id) if request.scheme_id else None
     roster = to_roster(result, scheme, o, roles)
+    problems += unit_mismatches(result, scheme, o)
     sheets = {
         "口径": settings_sheet(result, o, request.logs, request.presence, headers(result, scheme, o)),
         "全队": team_sheet(result, o),
