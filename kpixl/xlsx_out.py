@@ -17,9 +17,34 @@ RATE = "0.0%"
 POINTS = "0.00"
 
 
+#: metrics (``kpixl metrics``): the scheme input headers a metric in seconds is written under
+#: (the scheme's own name, with no unit in it: the format shows the unit)
+SECONDS_INPUTS = ("首次响应时间", "平均首次响应时间", "首响时间", "平均响应时长", "平均回复时长", "平均处理时长")
+#: metrics: per-day counts written under a scheme's header
+PER_DAY_INPUTS = ("日均接待量", "日均接待量·实际接待量", "日均接待量·目标接待量")
+SECONDS = ONE_DECIMAL = "0.0"
+SECONDS_SHOWN = '0.0"秒"'
+COUNT = "0"
+
+
 def column_format(header: str) -> str | None:
-    """The display format of a column, from its header (the results and payout contracts)."""
+    """The display format of a column, from its header (the results and payout contracts, and
+    the metrics roster: a unit in brackets at the end of a header picks the format — ``(秒…)``
+    0.0, ``(小时)`` 0.00, ``(次…)``/``(人)`` and ``样本数·…`` 0, ``…占比)`` 0.0%, ``(平均分)``
+    0.00; a scheme's bare input header holding seconds shows the unit in the format)."""
     h = str(header)
+    if h in SECONDS_INPUTS:
+        return SECONDS_SHOWN
+    if h in PER_DAY_INPUTS or h.startswith("NPS") or h.endswith("(次/天)"):
+        return ONE_DECIMAL
+    if h.endswith("(小时)"):
+        return POINTS
+    if h.startswith("样本数") or h.endswith(("(次)", "(人)")):
+        return COUNT
+    if h.endswith("占比)"):
+        return RATE
+    if h.endswith("(平均分)"):
+        return POINTS
     if h in ("奖金", "奖金金额") or "基数" in h or h.endswith(("(元)", "（元）")):
         return MONEY
     if h in ("绩效奖金占比",):
@@ -31,7 +56,7 @@ def column_format(header: str) -> str | None:
     if h == "排名":
         return "0"
     if "(秒" in h:
-        return "0.0"
+        return SECONDS
     return None
 
 

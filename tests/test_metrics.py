@@ -378,11 +378,12 @@ def test_cli_occupancy_business_hours_and_problems_file(tmp_path):
     assert pd.read_csv(problems).empty  # nothing was excluded
     sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
     assert list(sheets) == ["名单", "口径", "全队"]  # how the figures were made; the team's service level
-    assert sheets["全队"].iloc[0, 1] == pytest.approx(2 / 5)  # 2 of 3 answered within 20 s, 2 abandons counted against
+    assert sheets["全队"].loc[0, "服务水平(20秒内接起占比)"] == pytest.approx(2 / 5)  # 2 of 3 answered within 20 s, 2 abandons counted against
     settings = sheets["口径"].set_index("项目 / setting")["取值 / value"]
     assert "calendar" in settings["首次响应时间计时 / FRT clock"]
     assert settings["列映射 / columns read"] == (
-        "agent ← 坐席；agent_name ← 坐席；created_at ← 开始时间；nps ← 推荐评分；queue_seconds ← 排队时长；abandoned ← 是否放弃；"
+        # 坐席 (an alias of agent_name) is mapped to agent: the agents' ids are not taken for their names
+        "agent ← 坐席；created_at ← 开始时间；nps ← 推荐评分；queue_seconds ← 排队时长；abandoned ← 是否放弃；"
         "talk_seconds ← 通话时长；hold_seconds ← 保持时长；acw_seconds ← 话后处理时长"
     )
     assert settings["日均接待目标 / daily targets"] == "无 / none"
@@ -455,7 +456,7 @@ def test_mapping_file_and_unknown_fields(tmp_path):
     out = tmp_path / "r.csv"
     r = kpixl("metrics", log, "--map-file", mapping, "--out", out)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert pd.read_csv(out, dtype={"工号": str})["接待量"].tolist() == [2, 1]
+    assert pd.read_csv(out, dtype={"工号": str})["接待量(次)"].tolist() == [2, 1]
     r = kpixl("metrics", log, "--map-file", mapping, "--map", "agnet=坐席", "--out", out)
     assert r.returncode == 1 and "agnet" in r.stdout + r.stderr and "Traceback" not in r.stderr
     mapping.write_text("- agent\n", encoding="utf-8")
@@ -495,7 +496,7 @@ def test_xlsx_export_with_number_ids_date_cells_and_number_flags(tmp_path):
     df = pd.read_csv(out, dtype={"工号": str}).set_index("工号")
     assert list(df.index) == ["1001", "1002"]
     assert df.loc["1001", "首次响应时间(秒)"] == 45 and df.loc["1001", "一次解决率"] == 0  # s1's customer came back; s2 unresolved
-    assert df.loc["1002", "接待量"] == 1 and df.loc["1002", "一次解决率"] == 1
+    assert df.loc["1002", "接待量(次)"] == 1 and df.loc["1002", "一次解决率"] == 1
 
 
 def test_chat_aht_is_the_mean_session_length_and_says_so(tmp_path):
@@ -842,12 +843,12 @@ def test_a_call_centre_export_as_it_comes_with_a_short_mapping_file(tmp_path):
     sheets = pd.read_excel(out, sheet_name=None, engine="calamine", dtype={"工号": str})
     roster = sheets["名单"].set_index("工号")
     # A7 answered both legs of k1: talk 120 + 90 s over 2 calls; queue 12 and 30 s
-    assert roster.loc["A7", "接待量"] == 2 and roster.loc["A7", "平均处理时长(秒)"] == (120 + 90) / 2
+    assert roster.loc["A7", "接待量(次)"] == 2 and roster.loc["A7", "平均处理时长(秒)"] == (120 + 90) / 2
     assert roster.loc["A7", "平均应答速度ASA(秒)"] == (12 + 30) / 2
-    assert roster.loc["B2", "接待量"] == 2 and roster.loc["B2", "平均处理时长(秒)"] == (200 + 40) / 2
-    team = sheets["全队"].set_index("指标 / metric")["值 / value"]
+    assert roster.loc["B2", "接待量(次)"] == 2 and roster.loc["B2", "平均处理时长(秒)"] == (200 + 40) / 2
+    team = sheets["全队"].iloc[0]
     # 4 answered (12, 30, 5, 60 s in queue) + 1 abandon without a queue time = 5 offered; within 20 s: 12 and 5
-    assert team["服务水平 service level"] == pytest.approx(2 / 5) and team["放弃率 abandonment"] == pytest.approx(1 / 5)
+    assert team["服务水平(20秒内接起占比)"] == pytest.approx(2 / 5) and team["放弃率"] == pytest.approx(1 / 5)
     assert "问题 / problem" not in r.stdout  # nothing left out
 
 

@@ -35,7 +35,8 @@ from ._app import main, out, pairs
 @click.option("--short-abandon", default=5.0, show_default=True, help="短放弃秒数（--abandon short）/ short-abandon seconds")
 @click.option("--target", "targets", multiple=True, help="日均接待目标，如 新员工=50 / daily target by 岗位")
 @click.option("--default-target", type=float, default=None, help="其余人的日均接待目标 / target for everyone else")
-@click.option("--roster", "roster_path", default=None, type=click.Path(dir_okay=False, exists=True), help="名单（取岗位）/ roster for 岗位")
+@click.option("--roster", "roster_path", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="名单（取岗位；日志没有姓名时取姓名）/ roster for 岗位 and names")  # fmt: skip
 @click.option("--frt", "frt_mode", type=click.Choice(["calendar", "business"]), default=None,
               help="首次响应时间按自然时间（默认）或工作时间计；给了工作时间选项即为 business / FRT clock")  # fmt: skip
 @click.option("--business-hours", default=None, help="工作时间，默认 09:00-18:00；如 09:00-12:00,13:30-18:00 / business hours")

@@ -12,7 +12,7 @@ in docs/metrics.md with its formula and switches):
 * AHT — calls: (talk + hold + after-call work) ÷ handled; chats (no talk column): the mean
   session length, ended − created (labelled 会话时长均值).
 * FCR 一次解决率 — resolved sessions with no contact from the same customer within the repeat
-  window (72 h by default) ÷ handled.
+  window (72 h by default) ÷ handled (not ÷ resolved).
 * CSAT 客户满意度 — top-2-box (4 or 5 on a 5-point scale) ÷ rated, or the mean score
   (``csat="mean"``); 评价率 = rated ÷ handled is reported beside it.
 * NPS — (promoters 9–10 − detractors 0–6) ÷ respondents × 100.
@@ -30,7 +30,8 @@ Modules: ``columns`` (aliases, mapping, flag/blank words, date formats, row loca
 ``calendar`` (periods, business hours), ``options`` (switches and the result), ``sources``
 (files and tables into DuckDB), ``derived`` (Date+Time, inverted and category flags),
 ``fields`` (SQL that reads each field), ``sql`` (the query), ``team`` (service level,
-abandonment), ``presence`` (occupancy),
+abandonment, the team's weighted figures), ``presence`` (occupancy), ``names`` (姓名 from
+the log or the roster), ``formulas`` (each formula in words, for 口径),
 ``report`` (roster and sheets), ``run`` (one command-line run).
 """
 

@@ -141,7 +141,10 @@ def find_columns(columns: list[str], mapping: dict[str, str], fields: dict[str, 
     unknown = sorted(set(mapping) - set(fields))
     if unknown:
         raise KpixlError(f"未知的字段 {'、'.join(unknown)}（可用：{', '.join(fields)}）/ unknown field in the column mapping")
-    norm = {normalize_header(c).lower(): c for c in columns}
+    # a column mapped to one field is not taken by another field's alias (``--map agent=坐席``
+    # must not make 坐席, an alias of agent_name, the agents' names as well)
+    taken = set(mapping.values())
+    norm = {normalize_header(c).lower(): c for c in columns if c not in taken}
     found = {}
     for key, aliases in fields.items():
         if key in mapping:

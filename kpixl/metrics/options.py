@@ -31,7 +31,7 @@ class Options:
 
 @dataclass
 class MetricsResult:
-    per_agent: pd.DataFrame  # 工号, 姓名, 考核期间, metric columns, 样本数 columns
+    per_agent: pd.DataFrame  # 工号, 姓名, 考核期间, metric columns, their counts (sql.COUNTS: 样本数, denominators)
     team: dict[str, float]  # service level, abandonment, …
     problems: list[str]  # located, one per excluded row (at most MAX_LISTED of each kind)
     excluded: int = 0  # rows left out, all of them (in the period, or whose start is unknown)

@@ -1,5 +1,6 @@
-"""What a metrics run writes: the roster (a scheme's input headers where a metric feeds one),
-the 口径 sheet (the definitions used), 全队 (team figures) and 问题清单 (excluded rows)."""
+"""What a metrics run writes: the roster (a scheme's input headers where a metric feeds one,
+else headers with units), the 口径 sheet (the settings and each formula in words), 全队 (team
+figures) and 问题清单 (excluded rows, conflicting names)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .formulas import SAMPLES, TEAM, formula
 from .options import AHT_CALLS, AHT_SESSIONS, MetricsResult, Options
+from .team import team_row
 
 if TYPE_CHECKING:
     from ..scheme import Scheme
@@ -28,19 +31,22 @@ FEEDS: dict[str, tuple[str, ...]] = {
     "target": ("日均接待量·目标接待量",),
 }
 
+#: the header of each metric when no scheme input takes it: its unit in brackets (seconds,
+#: hours, 次, 次/天) or a rate's 率/占比, from which :func:`kpixl.xlsx_out.column_format`
+#: picks the display format (0.0, 0.00, 0, 0.0%); the cell keeps the full value
 LABELS = {
-    "handled": "接待量",
+    "handled": "接待量(次)",
     "frt": "首次响应时间(秒)",
     "art": "平均响应时长(秒)",
     "aht": "平均处理时长(秒)",
     "fcr": "一次解决率",
-    "csat": "客户满意度",
+    "csat": "客户满意度(4–5分占比)",
     "csat_rate": "评价率",
-    "nps": "NPS",
+    "nps": "NPS(−100~100)",
     "complaint_rate": "投诉率",
     "reply_rate": "回复率",
-    "daily": "日均接待量",
-    "target": "目标接待量",
+    "daily": "日均接待量(次/天)",
+    "target": "目标接待量(次/天)",
     "valid_share": "有效服务占比",
     "asa": "平均应答速度ASA(秒)",
     "hold_share": "保持占比",
@@ -51,6 +57,10 @@ LABELS = {
 }
 #: the AHT header of a chat log, whose AHT is the mean session length
 AHT_SESSIONS_LABEL = "平均处理时长(秒·会话时长均值)"
+#: the CSAT header under ``--csat mean``
+CSAT_MEAN_LABEL = "客户满意度(平均分)"
+#: metric → the per-agent sample size written beside it
+SAMPLE_COLUMNS = {"frt": "frt_n", "csat": "csat_n"}
 
 #: how AHT was computed, for the 口径 sheet
 AHT_TEXT = {
@@ -58,6 +68,92 @@ AHT_TEXT = {
     AHT_SESSIONS: "会话时长均值（结束 − 开始）/ mean session length (ended − created)",
     None: "无来源（日志没有通话时长或结束时间）/ no source (no talk time or end time in the log)",
 }
+
+
+def labels(result: MetricsResult, o: Options | None = None) -> dict[str, str]:
+    """:data:`LABELS` as this run computed the figures (chat AHT, mean CSAT)."""
+    out = dict(LABELS)
+    if result.aht_basis == AHT_SESSIONS:
+        out["aht"] = AHT_SESSIONS_LABEL
+    if o is not None and o.csat == "mean":
+        out["csat"] = CSAT_MEAN_LABEL
+    return out
+
+
+def metric_name(metric: str) -> str:
+    """A metric's name without its unit (接待量, 首次响应时间)."""
+    return LABELS[metric].split("(")[0] if metric in LABELS else metric
+
+
+def sample_header(metric: str) -> str:
+    return f"样本数·{metric_name(metric)}"
+
+
+#: the unit a metric is computed in, where a scheme's input must read the same unit to take
+#: it (a share fed to a rule in 分, or seconds to one in 分钟, would score silently wrong)
+UNITS = {
+    **dict.fromkeys(("frt", "art", "aht", "asa"), "秒"),
+    **dict.fromkeys(("fcr", "csat", "csat_rate", "complaint_rate", "reply_rate", "valid_share", "occupancy"), "%"),
+}
+
+
+def _unit(metric: str, o: Options | None) -> str | None:
+    if metric == "csat" and o is not None and o.csat == "mean":
+        return "分"  # a mean score: any scheme input not read in %
+    return UNITS.get(metric)
+
+
+def _input_unit(scheme: Scheme, header: str) -> str:
+    """The unit the scheme reads its input column ``header`` in."""
+    for i in scheme.indicators:
+        if header in i.input_columns():
+            field = header[len(i.name) + 1 :] if header.startswith(f"{i.name}·") else ""
+            return i.rule.input_unit(field)
+    return ""
+
+
+def _fits(metric: str, header: str, scheme: Scheme, o: Options | None) -> bool:
+    unit = _unit(metric, o)
+    if unit is None:
+        return True
+    read = _input_unit(scheme, header)
+    return read != "%" if unit == "分" else read == unit
+
+
+def _fed(metric: str, scheme: Scheme | None, o: Options | None) -> tuple[str | None, str | None]:
+    """(The scheme input ``metric`` is written under, the scheme input it would feed but whose
+    unit differs) — at most one of them."""
+    if scheme is None:
+        return None, None
+    inputs = set(scheme.input_columns())
+    header = next((h for h in FEEDS.get(metric, ()) if h in inputs), None)
+    if header is None or _fits(metric, header, scheme, o):
+        return header, None
+    return None, header
+
+
+def headers(result: MetricsResult, scheme: Scheme | None, o: Options | None = None) -> dict[str, str]:
+    """Metric → the roster header it is written under: the scheme's input where the metric
+    feeds one read in the metric's unit (the roster contract ``kpixl score`` reads: no unit
+    added), else its label."""
+    names = labels(result, o)
+    metrics = [k for k in LABELS if k in result.per_agent.columns or k == "target"]
+    return {m: _fed(m, scheme, o)[0] or names[m] for m in metrics}
+
+
+def unit_mismatches(result: MetricsResult, scheme: Scheme | None, o: Options | None = None) -> list[str]:
+    """The scheme inputs a metric would feed but reads in another unit: left blank (scored as
+    missing and flagged), the figure written under its own header beside them."""
+    out, names = [], labels(result, o)
+    for m in (k for k in LABELS if k in result.per_agent.columns):
+        header = _fed(m, scheme, o)[1]
+        if header is not None and scheme is not None:
+            read = _input_unit(scheme, header) or "无单位"
+            out.append(
+                f"方案的「{header}」按 {read} 读，日志算出的「{names[m]}」单位不同：没有填入（评分时按缺失处理），写在「{names[m]}」列 / "
+                f"the scheme reads {header} in {read}, the log's figure is in another unit: not filled in (scored as missing)"
+            )
+    return out
 
 
 def to_roster(result: MetricsResult, scheme: Scheme | None, o: Options | None = None, roles: dict[str, str] | None = None) -> pd.DataFrame:
@@ -74,14 +170,11 @@ def to_roster(result: MetricsResult, scheme: Scheme | None, o: Options | None = 
         targets.append(o.targets.get(role, o.default_target) if o.targets or o.default_target is not None else None)
     values = {k: df[k] for k in df.columns if k in LABELS}
     values["target"] = pd.Series(targets, dtype=float)
-    inputs = set(scheme.input_columns()) if scheme else set()
-    labels = {**LABELS, "aht": AHT_SESSIONS_LABEL} if result.aht_basis == AHT_SESSIONS else LABELS
-    for metric, series in values.items():
-        header = next((name for name in FEEDS.get(metric, ()) if name in inputs), labels[metric])
-        out[header] = series.to_numpy()
-    for k in ("frt_n", "csat_n"):
+    for metric, header in headers(result, scheme, o).items():
+        out[header] = values[metric].to_numpy()
+    for metric, k in SAMPLE_COLUMNS.items():
         if k in df.columns:
-            out[f"样本数·{LABELS[k[:-2]].split('(')[0]}"] = df[k].to_numpy()
+            out[sample_header(metric)] = df[k].to_numpy()
     if scheme:
         for h in scheme.input_columns():  # inputs no log holds (操作规范 …): columns left for supervisors
             if h not in out.columns:
@@ -98,8 +191,16 @@ def _clock(o: Options) -> str:
     return f"工作时间 / business: {windows}；工作日 {days}；节假日 {len(bh.holidays)} 天；调休上班 {len(bh.workdays)} 天"
 
 
-def settings_sheet(result: MetricsResult, o: Options, logs: Sequence[str | Path], presence: Sequence[str | Path]) -> pd.DataFrame:
-    """The definitions a metrics run used (口径), so a roster says how its figures were made."""
+def settings_sheet(
+    result: MetricsResult,
+    o: Options,
+    logs: Sequence[str | Path],
+    presence: Sequence[str | Path],
+    written: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The definitions a metrics run used (口径), so a roster says how its figures were made:
+    the settings, then one row per metric ``written`` (metric → its header) stating its
+    formula in words, its sample sizes, and how the 全队 figures are made."""
     rows = [
         ("日志 / logs", "、".join(Path(p).name for p in logs)),
         ("考核期间 / period", o.period or "全部 / all"),
@@ -116,8 +217,14 @@ def settings_sheet(result: MetricsResult, o: Options, logs: Sequence[str | Path]
         ("日均接待目标 / daily targets", _targets(o)),
     ]
     if result.no_source:
-        names = "、".join(LABELS.get(m, m) for m in result.no_source)
+        names = "、".join(metric_name(m) for m in result.no_source)
         rows.append(("无来源的指标（留空）/ metrics with no source (blank)", names))
+    for metric, header in (written or {}).items():
+        rows.append((header, formula(metric, result, o)))
+        if metric in SAMPLE_COLUMNS and SAMPLE_COLUMNS[metric] in result.per_agent.columns:
+            rows.append((sample_header(metric), SAMPLES[SAMPLE_COLUMNS[metric]]))
+    if written:
+        rows.append(("全队 / team", TEAM))
     return pd.DataFrame(rows, columns=["项目 / setting", "取值 / value"])
 
 
@@ -128,10 +235,21 @@ def _targets(o: Options) -> str:
     return "；".join(parts) or "无 / none"
 
 
-def team_sheet(team: dict[str, float]) -> pd.DataFrame:
-    """全队: service level, abandonment and calls offered."""
-    names = ["服务水平 service level", "放弃率 abandonment", "呼入量 offered"]
-    return pd.DataFrame({"指标 / metric": names, "值 / value": [team["service_level"], team["abandon_rate"], team["offered"]]})
+def team_sheet(result: MetricsResult, o: Options | None = None) -> pd.DataFrame:
+    """全队: one row, the team's value of every per-agent figure under the same headers (with
+    units) as the roster without a scheme — totals, and means weighted by each figure's
+    denominator (:func:`kpixl.metrics.team.team_row`) — and, for a call log, service level,
+    abandonment and calls offered."""
+    o = o or Options()
+    row = team_row(result.per_agent)
+    names = labels(result, o)
+    out: dict[str, object] = {"范围 / scope": "全队 / team", "客服人数(人)": row["agents"]}
+    out.update({names[m]: row[m] for m in LABELS if m in row})
+    if result.team:
+        out[f"服务水平({o.sl_seconds:g}秒内接起占比)"] = result.team["service_level"]
+        out["放弃率"] = result.team["abandon_rate"]
+        out["呼入量(次)"] = result.team["offered"]
+    return pd.DataFrame([out])
 
 
 def problems_sheet(problems: list[str]) -> pd.DataFrame:

@@ -3,6 +3,7 @@ in, the roster with its 口径/全队/问题清单 sheets out."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pandas as pd
 from ..errors import KpixlError
 from .calendar import BusinessHours
 from .columns import load_mapping
+from .names import fill_names, roster_names
 from .options import MetricsResult, Options
 from .presence import add_occupancy, staffed_seconds
-from .report import LABELS, problems_sheet, settings_sheet, team_sheet, to_roster
+from .report import headers, metric_name, problems_sheet, settings_sheet, team_sheet, to_roster, unit_mismatches
 from .sources import read_frame
 from .sql import compute
 
@@ -70,7 +72,7 @@ class Request:
 
 @dataclass
 class RunResult:
-    roster: pd.DataFrame  # as written to the output
+    roster: pd.DataFrame  # as written to the output (full precision; a CSV holds it to 12 significant digits)
     metrics: MetricsResult
     options: Options
     problems: list[str]  # the log's and the presence files'
@@ -82,7 +84,7 @@ class RunResult:
     @property
     def no_source(self) -> list[str]:
         """The labels of the metrics the log had no column for (left blank)."""
-        return [LABELS.get(m, m) for m in self.metrics.no_source]
+        return [metric_name(m) for m in self.metrics.no_source]
 
 
 def run(request: Request) -> RunResult:
@@ -107,21 +109,46 @@ def run(request: Request) -> RunResult:
         r = read_table(request.roster_path)
         if "工号" in r.columns and "岗位" in r.columns:
             roles = dict(zip(r["工号"].astype(str), r["岗位"].astype(str), strict=True))
+        known, found = roster_names(r, Path(request.roster_path).name)
+        per_agent, differ = fill_names(result.per_agent, known, Path(request.roster_path).name)
+        result = dataclasses.replace(result, per_agent=per_agent)
+        problems += found + differ
     if result.per_agent.empty:
         raise KpixlError(_nobody(result, o))
     if request.max_excluded is not None:
         _check_excluded(result, request.max_excluded)
-    roster = to_roster(result, load_scheme(request.scheme_id) if request.scheme_id else None, o, roles)
-    sheets = {"口径": settings_sheet(result, o, request.logs, request.presence)}
-    if result.team:
-        sheets["全队"] = team_sheet(result.team)
+    scheme = load_scheme(request.scheme_id) if request.scheme_id else None
+    roster = to_roster(result, scheme, o, roles)
+    problems += unit_mismatches(result, scheme, o)
+    sheets = {
+        "口径": settings_sheet(result, o, request.logs, request.presence, headers(result, scheme, o)),
+        "全队": team_sheet(result, o),
+    }
     if problems:
         sheets["问题清单"] = problems_sheet(problems)
     inputs = (*request.logs, *request.presence, *(p for p in (request.roster_path, request.map_file) if p))
-    write_table(roster, request.out_path, inputs=inputs, sheet="名单", more=sheets)
+    csv = Path(request.out_path).suffix.lower() == ".csv"
+    write_table(plain_numbers(roster) if csv else roster, request.out_path, inputs=inputs, sheet="名单", more=sheets)
     if request.problems_path:
         write_table(problems_sheet(problems), request.problems_path, inputs=inputs, sheet="问题清单")
     return RunResult(roster, result, o, problems)
+
+
+#: significant digits of the numbers in a CSV roster: float noise (0.30000000000000004) goes,
+#: moving a value by at most 5e-12 (relatively), while a figure made of counts and whole
+#: seconds over fewer than a million sessions is at least 1e-9 from any band edge it does
+#: not equal (85%, 30 s): no score changes
+CSV_DIGITS = 12
+
+
+def plain_numbers(roster: pd.DataFrame, digits: int = CSV_DIGITS) -> pd.DataFrame:
+    """``roster`` with every float held to ``digits`` significant digits (a CSV's numbers:
+    47.14285714285715 → 47.1428571429, 0.30000000000000004 → 0.3); other columns as they are."""
+    out = roster.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = [float(f"{v:.{digits}g}") if v == v else v for v in out[c]]
+    return out
 
 
 def _nobody(result: MetricsResult, o: Options) -> str:

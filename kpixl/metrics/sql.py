@@ -39,6 +39,7 @@ from .columns import (
 )
 from .derived import derive
 from .fields import Fields
+from .names import log_conflicts
 from .options import AHT_CALLS, AHT_SESSIONS, MetricsResult, Options
 from .sources import Log, LogInput, open_log, q, s
 from .team import team_figures
@@ -114,6 +115,7 @@ def _compute(src: Log, o: Options, mapping: dict[str, str]) -> MetricsResult:
     )
     con.execute(f"CREATE TEMP TABLE rep AS {_repeats(cols, o)}")
     per_agent, aht_basis = _per_agent(con, cols, o)
+    problems += log_conflicts(con, per_agent["工号"])
     team = team_figures(con, cols, o)
     return MetricsResult(
         per_agent,
@@ -304,6 +306,11 @@ CALL_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: per-agent counts (the figures' sample sizes and denominators, for 样本数 and the team's
+#: weighted figures, :func:`kpixl.metrics.team.team_row`)
+COUNTS = ("handled", "frt_n", "aht_n", "csat_n", "nps_n", "days", "use_n", "asa_n")
+
+
 def is_call_log(cols: dict[str, str]) -> bool:
     return "talk_seconds" in cols or "queue_seconds" in cols
 
@@ -321,6 +328,7 @@ def _call_figures(cols: dict[str, str]) -> str:
     handling = "sum(CASE WHEN handled THEN work END)"
     return f""",
             avg(CASE WHEN handled THEN queue_seconds END) AS asa,
+            count(CASE WHEN handled THEN queue_seconds END) AS asa_n,
             sum(CASE WHEN handled THEN hold_seconds END) / nullif({handling}, 0) AS hold_share,
             sum(CASE WHEN handled THEN acw_seconds END) / nullif({handling}, 0) AS acw_share"""
 
@@ -346,23 +354,26 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
     )
     per_agent = con.execute(
         f"""SELECT agent AS "工号",
-            coalesce(arg_min(name, line) FILTER (WHERE handled AND name IS NOT NULL), '') AS "姓名",
+            coalesce(arg_min(name, line) FILTER (WHERE use AND name <> ''), '') AS "姓名",
             {s(o.period or "")} AS "考核期间",
             count(*) FILTER (WHERE handled) AS handled,
             avg(CASE WHEN handled AND NOT first_reply_by_bot AND NOT p_reply THEN frt_s END) AS frt,
             count(CASE WHEN handled AND NOT first_reply_by_bot AND NOT p_reply THEN frt_s END) AS frt_n,
             sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN avg_reply_seconds * coalesce(replies, 1) END)
               / nullif(sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN coalesce(replies, 1) END), 0) AS art,
+            sum(CASE WHEN handled AND avg_reply_seconds IS NOT NULL THEN coalesce(replies, 1) END) AS art_w,
             {aht} AS aht,
+            count(CASE WHEN handled THEN work END) AS aht_n,
             count(*) FILTER (WHERE handled AND resolved) AS fcr,
             {csat} / nullif(count(*) FILTER (WHERE handled AND csat IS NOT NULL), 0) AS csat,
             count(*) FILTER (WHERE handled AND csat IS NOT NULL) AS csat_n,
             count(*) FILTER (WHERE handled AND csat IS NOT NULL) / nullif(count(*) FILTER (WHERE handled), 0) AS csat_rate,
             {nps} AS nps,
+            count(*) FILTER (WHERE handled AND nps IS NOT NULL) AS nps_n,
             count(*) FILTER (WHERE handled AND complaint) / nullif(count(*) FILTER (WHERE handled), 0) AS complaint_rate,
             count(*) FILTER (WHERE handled AND first_reply_at IS NOT NULL) / nullif(count(*) FILTER (WHERE handled), 0) AS reply_rate,
-            count(*) FILTER (WHERE handled) / nullif(count(DISTINCT CASE WHEN handled THEN CAST(created_at AS DATE) END), 0) AS daily,
-            count(*) FILTER (WHERE handled) / nullif(count(*) FILTER (WHERE use), 0) AS valid_share,
+            count(DISTINCT CASE WHEN handled THEN CAST(created_at AS DATE) END) AS days,
+            count(*) FILTER (WHERE use) AS use_n,
             coalesce(sum(CASE WHEN handled THEN work END), 0) AS work_s{_call_figures(cols)}
         FROM (SELECT g1.*, {_clipped(work, o)} AS work, {_clipped(frt, o)} AS frt_s FROM g1 {join})
         GROUP BY agent HAVING count(*) FILTER (WHERE handled) > 0 ORDER BY agent"""
@@ -370,8 +381,11 @@ def _per_agent(con: Any, cols: dict[str, str], o: Options) -> tuple[pd.DataFrame
     rep = dict(con.execute("SELECT agent, repeats FROM rep").fetchall())
     resolved_first = per_agent["fcr"] - per_agent["工号"].map(rep).fillna(0)
     per_agent["fcr"] = resolved_first / per_agent["handled"]  # every listed agent handled ≥ 1
+    # handled ≥ 1 on ≥ 1 day among ≥ handled usable rows: both denominators are ≥ 1
+    per_agent["daily"] = per_agent["handled"] / per_agent["days"]
+    per_agent["valid_share"] = per_agent["handled"] / per_agent["use_n"]
     for c in per_agent.columns[3:]:
-        per_agent[c] = per_agent[c].astype("int64" if c in ("handled", "frt_n", "csat_n") else float)
+        per_agent[c] = per_agent[c].astype("int64" if c in COUNTS else float)
     for m in no_source(cols):  # a figure with no source is blank (scored as missing), never 0
         per_agent[m] = float("nan")
     per_agent["工号"] = per_agent["工号"].astype(object)

@@ -1,8 +1,12 @@
-"""Team figures of a call log: service level X/Y and abandonment, under the ICMI variants."""
+"""Team figures: service level X/Y and abandonment of a call log, under the ICMI variants, and
+the team's value of every per-agent figure (totals and properly weighted means)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from .options import Options
 
@@ -42,3 +46,43 @@ def team_figures(con: Any, cols: dict[str, str], o: Options) -> dict[str, float]
         "abandon_rate": counted / den if den and "abandoned" in cols else float("nan"),
         "offered": offered,
     }
+
+
+#: per-agent figure → the per-agent count (or amount) it is a mean or share over: the team's
+#: figure is the mean of the agents' weighted by it, which equals Σ numerators ÷ Σ denominators
+#: (never a plain mean of the agents' figures)
+WEIGHTS = {
+    "frt": "frt_n",  # replies counted
+    "art": "art_w",  # replies
+    "aht": "aht_n",  # handled (calls) or handled sessions with an end time (chats)
+    "fcr": "handled",
+    "csat": "csat_n",  # rated
+    "csat_rate": "handled",
+    "nps": "nps_n",  # respondents
+    "complaint_rate": "handled",
+    "reply_rate": "handled",
+    "daily": "days",  # agent-days with a handled session
+    "valid_share": "use_n",  # usable sessions
+    "asa": "asa_n",  # answered calls with a queue time
+    "hold_share": "work_s",  # handling time
+    "acw_share": "work_s",
+    "occupancy": "staffed_h",  # available time
+}
+#: per-agent amounts the team figure is the total of
+TOTALS = ("handled", "work_h", "staffed_h")
+
+
+def team_row(per_agent: pd.DataFrame) -> dict[str, float]:
+    """The team's figure of every per-agent metric ``per_agent`` holds: totals for counts and
+    hours, weighted means (:data:`WEIGHTS`) for the rest; NaN where no agent has the figure."""
+    out: dict[str, float] = {"agents": float(len(per_agent))}
+    for m in TOTALS:
+        if m in per_agent.columns:
+            out[m] = float(per_agent[m].sum(min_count=1))
+    for m, w in WEIGHTS.items():
+        if m not in per_agent.columns or w not in per_agent.columns:
+            continue
+        v, n = per_agent[m].to_numpy(dtype=float), per_agent[w].to_numpy(dtype=float)
+        keep = ~np.isnan(v) & (n > 0)
+        out[m] = float((v[keep] * n[keep]).sum() / n[keep].sum()) if keep.any() else float("nan")
+    return out
