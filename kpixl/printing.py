@@ -126,20 +126,18 @@ def _plain(message: str, name: str) -> str:
 def _prepare(name: str, data: bytes, copy: Path, sheets: str) -> tuple[_Copy, list[Finding]]:
     """The copy to print: the sheets asked for, visible; 团队汇总's print area the filled rows;
     rows raised for wrapped text. Returns it with the typed-formula warnings."""
-    from .excel.printing import fit_rows
+    from .excel.printing import fit_rows, show_only
     from .safe import open_package
 
     open_package(data, name).close()  # not a zip, an old .xls, a zip bomb: one clear line
     wb = openpyxl.load_workbook(io.BytesIO(data))
     wanted = SHEETS[sheets] or tuple(ws.title for ws in wb.worksheets if ws.sheet_state == "visible")
     if not wb.properties.identifier or (FORM not in wb.sheetnames and TEAM not in wb.sheetnames):
-        raise KpixlError(f"不是 kpixl 生成的考核表工作簿或个人考核表，未打印 / not a kpixl workbook or personal form; not printed ({name})")
+        raise KpixlError(f"不是 kpixl 生成的考核表工作簿或个人考核表，未打印 / not a kpixl workbook or personal form; not printed")
     missing = [s for s in wanted if s not in wb.sheetnames]
     if missing:
         raise KpixlError(f"没有「{'」「'.join(missing)}」工作表，未打印 / no {', '.join(missing)} sheet; not printed")
-    for ws in wb.worksheets:
-        ws.sheet_state = "visible" if ws.title in wanted else "hidden"
-    wb.active = wb.sheetnames.index(wanted[0])
+    show_only(wb, wanted)
     if TEAM in wanted:
         _trim_team(wb[TEAM])
     if FORM in wanted:

@@ -88,11 +88,11 @@ def pdf_cmd(files: tuple[str, ...], out_dir: str, sheets: str, merge: str | None
     for f in run.findings:
         where = f"{f.file}" + (f" {f.sheet}!{f.cell}" if f.cell else "")
         if f.level == "错误":
-            err.print(f"跳过 / skipped {where}: {f.message}", markup=False, highlight=False)
+            err.print(f"跳过 / skipped {where}: {f.message}", markup=False, highlight=False, soft_wrap=True)
         else:
-            err.print(f"警告 / warning {where}: {f.message}", markup=False, highlight=False)
+            err.print(f"警告 / warning {where}: {f.message}", markup=False, highlight=False, soft_wrap=True)
     for p in run.pdfs:
-        out.print(f"已生成 / wrote {p}", markup=False)
+        out.print(f"已生成 / wrote {p}", markup=False, soft_wrap=True)
     if run.merged is not None:
         out.print(f"已合并 {len(run.pdfs)} 份 → {run.merged} / merged {len(run.pdfs)} PDFs", markup=False)
     if run.failed:

@@ -100,3 +100,16 @@ def page_setup(
         ws.print_title_rows = title_rows
     ws.oddHeader.center.text = header if header is not None else f"{scheme_name.replace('&', '&&')} — &A"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def show_only(wb, sheets) -> None:
+    """Leave ``sheets`` visible (the first one active) and hide the rest, without their print
+    areas and title rows: LibreOffice prints a hidden sheet that keeps a print area."""
+    for ws in wb.worksheets:
+        if ws.title in sheets:
+            ws.sheet_state = "visible"
+        else:
+            ws.sheet_state = "hidden"
+            ws.print_area = None
+            ws._print_rows = None  # openpyxl has no public way to clear the repeated rows
+    wb.active = wb.sheetnames.index(next(s for s in wb.sheetnames if s in sheets))

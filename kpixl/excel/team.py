@@ -40,7 +40,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
     for k, h in enumerate(headers, 1):
         c = ws.cell(1, k, h)
         style_header(c)
-        ws.column_dimensions[get_column_letter(k)].width = max(9, min(24, 2 * len(h) + 2))
+        ws.column_dimensions[get_column_letter(k)].width = max(8, min(12, len(h) + 2))  # narrow, the header wraps: one page wide
     first, last = 2, rows + 1
 
     _validations(ws, scheme, letter, first, last)
