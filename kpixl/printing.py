@@ -133,7 +133,7 @@ def _prepare(name: str, data: bytes, copy: Path, sheets: str) -> tuple[_Copy, li
     wb = openpyxl.load_workbook(io.BytesIO(data))
     wanted = SHEETS[sheets] or tuple(ws.title for ws in wb.worksheets if ws.sheet_state == "visible")
     if not wb.properties.identifier or (FORM not in wb.sheetnames and TEAM not in wb.sheetnames):
-        raise KpixlError(f"不是 kpixl 生成的考核表工作簿或个人考核表，未打印 / not a kpixl workbook or personal form; not printed")
+        raise KpixlError("不是 kpixl 生成的考核表工作簿或个人考核表，未打印 / not a kpixl workbook or personal form; not printed")
     missing = [s for s in wanted if s not in wb.sheetnames]
     if missing:
         raise KpixlError(f"没有「{'」「'.join(missing)}」工作表，未打印 / no {', '.join(missing)} sheet; not printed")

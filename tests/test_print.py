@@ -22,7 +22,8 @@ WORKBOOKS = sorted((ROOT / "workbooks").glob("*.xlsx"))
 
 def pages(pdf: Path) -> list[str]:
     n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout)[1])
-    return [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), "-layout", pdf, "-"], capture_output=True, text=True).stdout for p in range(1, n + 1)]
+    text = (subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), "-layout", pdf, "-"], capture_output=True, text=True) for p in range(1, n + 1))
+    return [t.stdout for t in text]
 
 
 def page_size(pdf: Path) -> tuple[float, float]:
