@@ -12,16 +12,18 @@ naming the cell. A file that is not a kpixl workbook is one error line and the r
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import coordinate_to_tuple, get_column_letter, range_boundaries
 
 from .audit import ERROR, WARNING, Finding
 from .errors import KpixlError
@@ -50,7 +52,7 @@ class PrintRun:
 class _Copy:
     name: str  # the input as the user named it
     path: Path  # the temporary copy that is printed
-    sheets: list[str]  # the sheets printed
+    areas: dict[str, tuple[int, int, int, int]]  # sheet → printed cells (min col, min row, max col, max row)
 
 
 def find_pdfunite() -> str:
@@ -102,11 +104,15 @@ def print_pdfs(paths: Iterable[str | Path], out_dir: str | Path, *, sheets: str 
             run.findings += found
         if not copies:
             return run
-        for copy, values in zip(copies, recalculate([c.path for c in copies], Path(tmp) / "values"), strict=True):
-            run.findings += _error_cells(copy, values)
         if merge is not None and Path(merge).resolve() in {(Path(out_dir) / f"{c.path.stem}.pdf").resolve() for c in copies}:
             raise KpixlError(f"--merge {merge} 与某个单独的 PDF 同名，请换一个文件名 / --merge would overwrite one of the PDFs")
-        run.pdfs = to_pdf([c.path for c in copies], out_dir)
+        # two LibreOffice processes side by side (each with its own profile): the values to check, the PDFs
+        with ThreadPoolExecutor(2) as pool:
+            values = pool.submit(recalculate, [c.path for c in copies], Path(tmp) / "values")
+            pdfs = pool.submit(to_pdf, [c.path for c in copies], out_dir)
+            for copy, recalculated in zip(copies, values.result(), strict=True):
+                run.findings += _error_cells(copy, recalculated)
+            run.pdfs = pdfs.result()
     if merge is not None:
         target = Path(merge)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -145,7 +151,14 @@ def _prepare(name: str, data: bytes, copy: Path, sheets: str) -> tuple[_Copy, li
     found = _typed_formulas(name, wb, wanted)
     copy.parent.mkdir(parents=True, exist_ok=True)
     wb.save(copy)
-    return _Copy(name, copy, list(wanted)), found
+    return _Copy(name, copy, {s: _bounds(wb[s]) for s in wanted}), found
+
+
+def _bounds(ws) -> tuple[int, int, int, int]:
+    area = ws.print_area
+    if not area:
+        return 1, 1, ws.max_column, ws.max_row
+    return range_boundaries(area.split(",")[0].split("!")[-1].replace("$", ""))
 
 
 def _trim_team(ws) -> None:
@@ -157,43 +170,48 @@ def _trim_team(ws) -> None:
     ws.print_area = f"A1:{get_column_letter(ws.max_column)}{last}"
 
 
-def _reference(wb, name: str):
-    """The workbook as ``kpixl build`` makes it from the scheme this file carries (or None)."""
-    from .excel.reader import carried_text
+@functools.lru_cache(maxsize=16)
+def _formula_cells(text: str | None, sid: str, rows: int, team: bool) -> dict[str, frozenset[str]] | None:
+    """Where ``kpixl build`` puts a formula on 考核表 (and 团队汇总) for the scheme a file carries
+    (or the built-in ``sid``); None when that scheme cannot be read. One build per scheme."""
     from .excel.workbook import build_workbook
     from .sources import scheme_of_carried
 
-    text = carried_text([[c.value for c in row] for row in wb[SCHEME].iter_rows(max_col=1)]) if SCHEME in wb.sheetnames else None
     try:
-        scheme = scheme_of_carried(text, wb.properties.identifier, name)
+        scheme = scheme_of_carried(text, sid, sid)
     except KpixlError:
         return None
-    rows = max(1, wb[TEAM].max_row - 1) if TEAM in wb.sheetnames else 1
-    return build_workbook(scheme, rows=rows, team=TEAM in wb.sheetnames)
+    wb = build_workbook(scheme, rows=rows, team=team)
+    sheets = (FORM, TEAM) if team else (FORM,)
+    return {
+        s: frozenset(c.coordinate for row in wb[s].iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")) for s in sheets
+    }
 
 
 def _typed_formulas(name: str, wb, sheets: Iterable[str]) -> list[Finding]:
     """A typed value where the generated sheet has a formula (a hand-typed 小计/得分/总分/等级)."""
+    from .excel.reader import carried_text
+
     sheets = [s for s in sheets if s in (FORM, TEAM)]
     if not sheets:
         return []
-    ref = _reference(wb, name)
-    if ref is None:
+    carried = carried_text([[c.value for c in row] for row in wb[SCHEME].iter_rows(max_col=1)]) if SCHEME in wb.sheetnames else None
+    rows = max(1, wb[TEAM].max_row - 1) if TEAM in wb.sheetnames else 1
+    formulas = _formula_cells(carried, str(wb.properties.identifier), rows, TEAM in wb.sheetnames)
+    if formulas is None:
         text = "读不出文件所用的方案，无法检查手填的总分 / the scheme this file carries cannot be read: typed totals not checked"
         return [Finding(WARNING, name, "", "", text)]
     out = []
     for sheet in sheets:
-        ws, gen = wb[sheet], ref[sheet]
-        for row in gen.iter_rows():
-            for g in row:
-                if not (isinstance(g.value, str) and g.value.startswith("=")):
-                    continue
-                v = ws[g.coordinate].value
-                if v is None or (isinstance(v, str) and (v.startswith("=") or not v.strip())):
-                    continue
-                what = _label(ws, sheet, g.row, g.column)
-                text = f"「{what}」是手填的 {v}，不是公式（打印出来的不是计算结果）/ {what} is a typed value, not the sheet's formula"
-                out.append(Finding(WARNING, name, sheet, g.coordinate, text))
+        ws = wb[sheet]
+        for ref in sorted(formulas[sheet], key=lambda r: coordinate_to_tuple(r)):
+            v = ws[ref].value
+            if v is None or (isinstance(v, str) and (v.startswith("=") or not v.strip())):
+                continue
+            r, c = coordinate_to_tuple(ref)
+            what = _label(ws, sheet, r, c)
+            text = f"「{what}」是手填的 {v}，不是公式（打印出来的不是计算结果）/ {what} is a typed value, not the sheet's formula"
+            out.append(Finding(WARNING, name, sheet, ref, text))
     return out
 
 
@@ -211,16 +229,15 @@ def _label(ws, sheet: str, row: int, col: int) -> str:
 
 def _error_cells(copy: _Copy, values: Path) -> list[Finding]:
     """Error values (#N/A, #VALUE!, Err:…) LibreOffice computed inside the printed areas."""
-    wb = openpyxl.load_workbook(values, data_only=True)
+    wb = openpyxl.load_workbook(values, data_only=True, read_only=True)
     out = []
-    for sheet in copy.sheets:
-        ws = wb[sheet]
-        area = ws.print_area
-        bounds = range_boundaries(area.split(",")[0].split("!")[-1].replace("$", "")) if area else (1, 1, ws.max_column, ws.max_row)
-        c0, r0, c1, r1 = bounds
-        for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
-            for c in row:
-                if isinstance(c.value, str) and c.value.startswith(ERROR_VALUES):
-                    text = f"打印区域内有错误值 {c.value}（输入无法识别或公式出错）/ an error value in the printed area"
-                    out.append(Finding(WARNING, copy.name, sheet, c.coordinate, text))
+    try:
+        for sheet, (c0, r0, c1, r1) in copy.areas.items():
+            for row in wb[sheet].iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
+                for c in row:
+                    if isinstance(c.value, str) and c.value.startswith(ERROR_VALUES):
+                        text = f"打印区域内有错误值 {c.value}（输入无法识别或公式出错）/ an error value in the printed area"
+                        out.append(Finding(WARNING, copy.name, sheet, c.coordinate, text))
+    finally:
+        wb.close()
     return out

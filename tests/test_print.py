@@ -4,6 +4,7 @@ kpixl pdf over folders and globs with one line per bad file, warnings naming cel
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -181,9 +182,14 @@ def test_folder_and_merge_in_input_order(forms, tmp_path, soffice):
     assert r.returncode == 0, r.stderr
     merged = pages(tmp_path / "all.pdf")
     assert len(merged) == 2 and "李明" in merged[0] and "王晓燕" in merged[1]  # the order given
-    r = kpixl("pdf", forms, "--out", tmp_path / "folder")  # a folder: every form in it
+    folder = tmp_path / "in" / "sub"
+    folder.mkdir(parents=True)
+    for name in ("E003_张伟.xlsx", "E004_刘洋.xlsx"):
+        shutil.copy(forms / name, folder / name)
+    (folder / "notes.txt").write_text("not a form", encoding="utf-8")  # in a folder, only .xlsx files are taken
+    r = kpixl("pdf", tmp_path / "in", "--out", tmp_path / "folder")  # a folder, searched recursively
     assert r.returncode == 0, r.stderr
-    assert len(list((tmp_path / "folder").glob("*.pdf"))) == 12
+    assert sorted(p.name for p in (tmp_path / "folder").glob("*.pdf")) == ["E003_张伟.pdf", "E004_刘洋.pdf"]
 
 
 def test_merge_never_writes_over_or_among_the_inputs(forms, tmp_path):
@@ -198,8 +204,6 @@ def test_merge_never_writes_over_or_among_the_inputs(forms, tmp_path):
 def test_error_values_and_typed_totals_are_warned_about_by_cell(forms, tmp_path, soffice):
     layout = build_workbook("support-center-quarterly", team=False).kpixl_form_layout
     src = forms / "E003_张伟.xlsx"
-    if not src.exists():
-        src = sorted(forms.glob("E003_*.xlsx"))[0]
     wb = openpyxl.load_workbook(src)
     ws = wb[FORM]
     bad_input = layout["一次解决率"]  # typed as words: the item's 得分 shows #N/A
