@@ -221,3 +221,18 @@ def test_error_values_and_typed_totals_are_warned_about_by_cell(forms, tmp_path,
     row = int(re.sub(r"\D", "", bad_input))
     assert any(re.search(rf"考核表![A-Z]+{row}\b", w) and "#N/A" in w for w in warnings), r.stderr
     assert (tmp_path / "pdf" / "edited.pdf").exists()
+
+
+def test_merge_without_pdfunite_says_how_to_install_it(forms, tmp_path):
+    import os
+    import sys
+
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty)}  # neither pdfunite nor anything else on PATH
+    r = subprocess.run(
+        [sys.executable, "-m", "kpixl", "pdf", forms / "E001_王晓燕.xlsx", "--out", tmp_path / "pdf", "--merge", tmp_path / "all.pdf"],
+        cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8",
+    )  # fmt: skip
+    assert r.returncode == 1 and "pdfunite" in r.stderr and "poppler-utils" in r.stderr, r.stderr
+    assert not (tmp_path / "pdf").exists()  # refused before printing anything
