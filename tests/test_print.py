@@ -40,11 +40,16 @@ def test_text_width_counts_cjk_twice():
 
 def test_wrapped_lines_by_hand():
     # width 20 → 20 × 5.25 pt = 105 pt, less 2 × 3 pt padding = 99 pt; at 10 pt a unit is 5 pt → 19.8 units,
-    # 90% of it filled → 17.82 units a line. Twenty CJK characters are 40 units → 3 lines.
-    assert wrapped_lines("一" * 20, 20, 10) == 3
-    assert wrapped_lines("一" * 8, 20, 10) == 1  # 16 units
-    assert wrapped_lines("一" * 9, 20, 10) == 2  # 18 units
+    # 95% of it counted → 18.81 units a line: nine CJK characters (18 units) a line.
+    assert wrapped_lines("一" * 9, 20, 10) == 1
+    assert wrapped_lines("一" * 10, 20, 10) == 2
+    assert wrapped_lines("一" * 20, 20, 10) == 3  # 9 + 9 + 2
     assert wrapped_lines("ab\ncd", 20, 10) == 2  # a line break is a line
+    # width 10 → 46.5 pt → 9.3 units × 95% = 8.835 units a line. Words stay whole: "abcde abcde abcde"
+    # is 17 units (two lines if broken anywhere) but takes three: "abcde " | "abcde " | "abcde".
+    assert wrapped_lines("abcde abcde abcde", 10, 10) == 3
+    assert wrapped_lines("abcdefghijklmnopqrst", 10, 10) == 3  # one word longer than a line: broken anywhere, 20 / 8.835
+    assert wrapped_lines("奖金系数", 10, 11) == 1  # 8 units; at 11 pt a line holds 46.5 / 5.5 × 95% = 8.03
 
 
 def test_fit_rows_shares_a_merged_cells_height():

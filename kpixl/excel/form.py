@@ -238,5 +238,6 @@ class _Form:
         name = self.scheme.name
         area = f"A1:{get_column_letter(ncol)}{self.r + 1}"
         page_setup(ws, name, title_rows=f"{self.HEADER_ROW}:{self.HEADER_ROW}", area=area, header=name.replace("&", "&&"))
+        ws.page_margins.left = ws.page_margins.right = 0.5
         ws.print_options.horizontalCentered = True
         ws.protection.sheet = True

@@ -18,22 +18,58 @@ from openpyxl.utils import get_column_letter
 DEFAULT_WIDTH = 8.43
 #: points per width unit of a column (Excel: a digit of Calibri 11 is 7 px = 5.25 pt)
 PT_PER_WIDTH = 5.25
-#: share of a line's width that wrapped text really fills (lines break before a whole word or bracket)
-FILL = 0.9
+#: share of a line's width counted as usable (fonts differ: a digit is a little over half a CJK character)
+FILL = 0.95
 #: a line's height as a multiple of the font size (Noto Sans CJK, LibreOffice's stand-in for 宋体, takes 1.45)
 LEADING = 1.5
 PADDING = 3.0  # points above and below the text in a cell
 
 
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F", "A")
+
+
 def text_units(text: str) -> int:
     """Display width: 2 for a wide (CJK, full-width or ambiguous, such as ≥) character, else 1."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in text)
+    return sum(2 if _wide(ch) else 1 for ch in text)
+
+
+def _tokens(line: str) -> list[str]:
+    """Where a line may break: around each wide character and each space; a run of other
+    characters (a word, a number with its unit) stays whole when it fits on a line."""
+    out, word = [], ""
+    for ch in line:
+        if ch.isspace() or _wide(ch):
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    return [*out, word] if word else out
 
 
 def wrapped_lines(text: str, width: float, font_pt: float = 10) -> int:
-    """How many lines ``text`` takes in a cell ``width`` wide (Excel's units) at ``font_pt``."""
-    units_per_line = max(1.0, (width * PT_PER_WIDTH - 2 * PADDING) / (font_pt / 2) * FILL)
-    return sum(max(1, math.ceil(text_units(line) / units_per_line)) for line in text.split("\n"))
+    """How many lines ``text`` takes in a cell ``width`` wide (Excel's units) at ``font_pt``,
+    wrapped greedily as a spreadsheet wraps it."""
+    per_line = max(1.0, (width * PT_PER_WIDTH - 2 * PADDING) / (font_pt / 2) * FILL)
+    total = 0
+    for line in text.split("\n"):
+        lines, used = 1, 0.0
+        for tok in _tokens(line):
+            units = text_units(tok)
+            if used + units <= per_line:
+                used += units
+            elif tok.isspace():  # a space at a break is not drawn
+                lines, used = lines + 1, 0.0
+            else:
+                if used > 0:
+                    lines += 1
+                extra = max(0, math.ceil(units / per_line) - 1)  # longer than a line: broken anywhere
+                lines += extra
+                used = units - extra * per_line
+        total += lines
+    return total
 
 
 def _width(ws, col: int) -> float:
