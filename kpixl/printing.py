@@ -99,13 +99,22 @@ def print_pdfs(paths: Iterable[str | Path], out_dir: str | Path, *, sheets: str 
                     text += "；未打印（kpixl pdf 只打印 kpixl 生成的 .xlsx）/ not printed (only kpixl's .xlsx workbooks and forms)"
                 run.findings.append(Finding(ERROR, src.name, "", "", text))
                 continue
+            except Exception as exc:  # corrupt inside: one line, and the run goes on
+                run.findings.append(
+                    Finding(ERROR, src.name, "", "", f"无法读取（{type(exc).__name__}: {exc}），未打印 / cannot read the file; not printed")
+                )
+                continue
             used.add(name.lower())
             copies.append(copy)
             run.findings += found
         if not copies:
             return run
-        if merge is not None and Path(merge).resolve() in {(Path(out_dir) / f"{c.path.stem}.pdf").resolve() for c in copies}:
+        planned = {(Path(out_dir) / f"{c.path.stem}.pdf").resolve() for c in copies}
+        if merge is not None and Path(merge).resolve() in planned:
             raise KpixlError(f"--merge {merge} 与某个单独的 PDF 同名，请换一个文件名 / --merge would overwrite one of the PDFs")
+        clash = sorted(str(p) for p in planned & {Path(s.name).resolve() for s in sources if "!" not in s.name})
+        if clash:
+            raise KpixlError(f"不会覆盖输入文件 {', '.join(clash)}，请换一个 --out 目录 / refusing to write over an input; choose another --out")
         # two LibreOffice processes side by side (each with its own profile): the values to check, the PDFs
         with ThreadPoolExecutor(2) as pool:
             values = pool.submit(recalculate, [c.path for c in copies], Path(tmp) / "values")

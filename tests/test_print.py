@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -166,11 +167,14 @@ def test_bad_files_are_one_line_each_and_the_run_goes_on(forms, tmp_path, soffic
     csv.write_text("工号,姓名\nE001,王晓燕\n", encoding="utf-8")
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
-    r = kpixl("pdf", csv, forms / "E001_王晓燕.xlsx", plain, tmp_path / "absent.xlsx", "--out", tmp_path / "pdf")
+    odd = tmp_path / "odd.xlsx"  # a zip package, but no workbook inside
+    with zipfile.ZipFile(odd, "w") as z:
+        z.writestr("hello.txt", "hi")
+    r = kpixl("pdf", csv, forms / "E001_王晓燕.xlsx", plain, odd, tmp_path / "absent.xlsx", "--out", tmp_path / "pdf")
     assert r.returncode == 1
     assert (tmp_path / "pdf" / "E001_王晓燕.pdf").exists()
     lines = r.stderr.splitlines()
-    for name in ("名单.csv", "plain.xlsx", "absent.xlsx"):
+    for name in ("名单.csv", "plain.xlsx", "odd.xlsx", "absent.xlsx"):
         mine = [line for line in lines if name in line]
         assert len(mine) == 1 and mine[0].startswith("跳过 / skipped"), (name, r.stderr)
     assert "不是 xlsx 文件" in r.stderr and "不是 kpixl 生成的" in r.stderr and "找不到文件" in r.stderr
@@ -204,6 +208,13 @@ def test_merge_never_writes_over_or_among_the_inputs(forms, tmp_path):
     assert sorted(p.name for p in forms.iterdir()) == before
     r = kpixl("pdf", forms / "E001_王晓燕.xlsx", "--out", tmp_path / "pdf", "--merge", tmp_path / "all.xlsx")
     assert r.returncode == 1 and ".pdf" in r.stderr
+    # a PDF given among the inputs is not printed, and the PDF of the form beside it may not replace it
+    signed = tmp_path / "pdf" / "E001_王晓燕.pdf"
+    signed.parent.mkdir(exist_ok=True)
+    signed.write_bytes(b"%PDF-1.4 signed copy")
+    r = kpixl("pdf", forms / "E001_王晓燕.xlsx", signed, "--out", tmp_path / "pdf")
+    assert r.returncode == 1 and "不会覆盖输入文件" in r.stderr
+    assert signed.read_bytes() == b"%PDF-1.4 signed copy"
 
 
 def test_error_values_and_typed_totals_are_warned_about_by_cell(forms, tmp_path, soffice):
