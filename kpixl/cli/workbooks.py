@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from ._app import main, out
+from ._app import err, main, out
 
 
 @main.command("build")
@@ -52,14 +54,46 @@ def forms_cmd(roster: str, scheme_id: str, out_dir: str) -> None:
 
 
 @main.command("pdf")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.argument("files", nargs=-1, required=True)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="PDF 输出目录 / folder for the PDFs")
-def pdf_cmd(files: tuple[str, ...], out_dir: str) -> None:
-    """用 LibreOffice 把考核表打印成 PDF（供签字）/ print the 考核表 of each file to PDF, for signing.
+@click.option(
+    "--sheets",
+    type=click.Choice(["form", "team", "all"]),
+    default="form",
+    show_default=True,
+    help="打印哪些工作表：form 考核表；team 团队汇总（只打印有人的行）；all 全部可见工作表 / "
+    "which sheets: form = 考核表, team = 团队汇总 (filled rows only), all = every visible sheet",
+)
+@click.option(
+    "--merge",
+    "merge",
+    type=click.Path(dir_okay=False),
+    help="另把全部 PDF 按输入顺序合并成这一个文件（需要 poppler 的 pdfunite）/ "
+    "also merge all PDFs, in input order, into this file (needs poppler's pdfunite)",
+)
+def pdf_cmd(files: tuple[str, ...], out_dir: str, sheets: str, merge: str | None) -> None:
+    """用 LibreOffice 把考核表打印成 PDF（供签字），先检查错误值和手填总分 / print forms and workbooks to PDF, for signing.
 
-    FILES：考核表工作簿或个人考核表 .xlsx / workbooks or personal forms.
+    FILES：考核表工作簿或个人考核表 .xlsx，也可以是文件夹或通配符（如 'forms/*.xlsx'）；不是 kpixl 工作簿的文件各报一行并跳过，
+    最后退出码为 1。打印前，打印区域里的错误值（#N/A、#VALUE!、Err:…）和手填的小计/得分/总分/等级（本应是公式）各给一行警告。
+    输入文件从不改动。
+
+    FILES: workbooks or personal forms, folders or globs; a file that is not a kpixl workbook is one line, skipped, and
+    the exit code is 1. Error values in the printed area and typed totals where the sheet has a formula are warned
+    about, naming the cell. Inputs are never written.
     """
-    from ..excel.recalc import form_pdfs
+    from ..printing import print_pdfs
 
-    for p in form_pdfs(files, out_dir):
-        out.print(f"已生成 / wrote {p}")
+    run = print_pdfs(files, out_dir, sheets=sheets, merge=merge)
+    for f in run.findings:
+        where = f"{f.file}" + (f" {f.sheet}!{f.cell}" if f.cell else "")
+        if f.level == "错误":
+            err.print(f"跳过 / skipped {where}: {f.message}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            err.print(f"警告 / warning {where}: {f.message}", markup=False, highlight=False, soft_wrap=True)
+    for p in run.pdfs:
+        out.print(f"已生成 / wrote {p}", markup=False, soft_wrap=True)
+    if run.merged is not None:
+        out.print(f"已合并 {len(run.pdfs)} 份 → {run.merged} / merged {len(run.pdfs)} PDFs", markup=False)
+    if run.failed:
+        sys.exit(1)

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from ..scheme import SEP, Scheme
 from .compiler import Cells, Compiler
 from .names import FORM, SIGNERS
+from .printing import fit_rows, page_setup
 from .style import BORDER, FONT_NAME, INPUT_FILL, RESULT_FILL, THIN, UNLOCKED, data_validation, number_format, put_text, style_header
 
 
@@ -131,10 +132,6 @@ class _Form:
         if ind.target:  # the 目标值 in force, printed above the rubric
             rubric = f"目标值：{ind.target}\n{rubric}"
         put_text(ws, start, 4, rubric)
-        lines = max(1, -(-len(rubric) // 24), -(-len(ind.name) // 10))
-        per_row = max(15.0, 13.5 * lines / (self.r - start))
-        for rr in range(start, self.r):
-            ws.row_dimensions[rr].height = per_row
         ovref = f"{get_column_letter(self.ov_col)}{start}"
         self._input(ovref, ind.override_column)
         pref = f"{get_column_letter(self.pts_col)}{start}"
@@ -224,7 +221,7 @@ class _Form:
                 self.layout[f"{key}{SEP}{label}"] = cell.coordinate
 
     def finish(self, table_end: int) -> None:
-        """Borders, fonts, widths and the print setup (A4 portrait, one page wide)."""
+        """Borders, fonts, widths, row heights and the print setup (A4 portrait, one page wide)."""
         ws, ncol = self.ws, len(self.heads)
         base = Font(name=FONT_NAME, size=10)
         for row in ws.iter_rows(min_row=self.HEADER_ROW + 1, max_row=table_end, max_col=ncol):
@@ -237,16 +234,10 @@ class _Form:
         for k in range(1, ncol + 1):
             ws.column_dimensions[get_column_letter(k)].width = widths.get(get_column_letter(k), 10)
         ws.column_dimensions[get_column_letter(self.note_col)].width = 12
-        ws.print_area = f"A1:{get_column_letter(ncol)}{self.r + 1}"
-        ws.print_title_rows = f"{self.HEADER_ROW}:{self.HEADER_ROW}"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        fit_rows(ws, self.HEADER_ROW, table_end)  # wrapped names and rubrics never run into the next row
+        name = self.scheme.name
+        area = f"A1:{get_column_letter(ncol)}{self.r + 1}"
+        page_setup(ws, name, title_rows=f"{self.HEADER_ROW}:{self.HEADER_ROW}", area=area, header=name.replace("&", "&&"))
         ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
         ws.print_options.horizontalCentered = True
-        ws.oddHeader.center.text = self.scheme.name
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         ws.protection.sheet = True

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..scheme import Scheme
 from .names import CONF, GUIDE, SCHEME, SCHEME_VERSION, UDF_MODULE, quote
+from .printing import fit_rows, page_setup
 from .style import FONT_NAME, put_text
 
 GUIDE_TEXT = """填写说明 / how to fill in
 
 1. 「考核表」是个人考核表：填写黄色格子（基本信息、实际值或各评价人的评分），得分、小计、总分、等级和奖金系数自动计算。
-   打印：A4 纵向，已设为一页宽；签字栏在表尾。
+   打印：A4 纵向，已设为一页宽；签字栏在表尾。每张工作表都已设好打印（A4、一页宽、页码）。
+   「团队汇总」横向打印，每页重复表头；在 Excel 中打印全部 {rows} 行，kpixl pdf --sheets team 只打印有人的行。
 2. 「团队汇总」每行一个人（{rows} 行）：从「工号」起按表头填写，空行不计算。结果列（得分、总分、等级、奖金系数、排名、标记）自动计算，
    排名同分同名次（与 RANK 相同）。表头与 kpixl 的名单/结果格式完全一致，可直接用 kpixl score 读取。
 3. 百分比可填 88% 或 0.88（也可填 88，视为 88%）；时长按表头单位填写数字；等级/是否从下拉列表选择。
@@ -31,15 +33,22 @@ GUIDE_TEXT = """填写说明 / how to fill in
 def write_guide(wb: Workbook, scheme: Scheme, rows: int) -> None:
     ws = wb.create_sheet(GUIDE)
     text = GUIDE_TEXT.format(rows=rows, decimals=scheme.decimals, id=scheme.id, name=scheme.name)
+    wrap = Alignment(vertical="top", wrap_text=True)
     for r, line in enumerate(text.splitlines(), 1):
-        ws.cell(r, 1, line).font = Font(name=FONT_NAME, size=11, bold=(r == 1))
+        cell = ws.cell(r, 1, line)
+        cell.font = Font(name=FONT_NAME, size=11, bold=(r == 1))
+        cell.alignment = wrap
     notes = [n for n in scheme.notes.splitlines() if n.strip()] if scheme.notes else []
     r = len(text.splitlines()) + 2
+    last = r - 2
     if notes:
         ws.cell(r, 1, "方案说明（种子表格未写清之处及选择）/ notes").font = Font(name=FONT_NAME, bold=True)
         for k, line in enumerate(notes, r + 1):
-            put_text(ws, k, 1, line)
+            put_text(ws, k, 1, line).alignment = wrap
+        last = r + len(notes)
     ws.column_dimensions["A"].width = 120
+    fit_rows(ws, 1, last)
+    page_setup(ws, scheme.name, landscape=True, area=f"A1:A{last}")
     ws["B1"], ws["C1"] = "方案 id", scheme.id  # the add-in's scripts read the scheme id here
     wb.defined_names["kp_scheme"] = DefinedName("kp_scheme", attr_text=f"{quote(GUIDE)}!$C$1")
 

@@ -8,13 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..rules import Param
 from ..scheme import Scheme
 from .names import GRADES, LIBRARY, defined_name, quote
+from .printing import fit_rows, page_setup
 from .style import FONT_NAME, INPUT_FILL, UNLOCKED, put_text, style_header
+
+WRAP = Alignment(vertical="top", wrap_text=True)
 
 
 @dataclass
@@ -90,11 +93,14 @@ def write_library(wb: Workbook, scheme: Scheme, lib: Library, warning: str | Non
     ws.cell(r, 1, "规则原文（规范写法）/ rules as kpixl reads them").font = Font(name=FONT_NAME, bold=True)
     for item in (*scheme.indicators, *scheme.adjustments, *scheme.vetoes):
         r += 1
-        ws.cell(r, 2, item.name)
-        put_text(ws, r, 3, item.rule.canonical())  # a rubric may start with "=": text, never a formula
+        ws.cell(r, 2, item.name).alignment = WRAP
+        put_text(ws, r, 3, item.rule.canonical()).alignment = WRAP  # a rubric may start with "=": text, never a formula
+        ws.merge_cells(start_row=r, end_row=r, start_column=3, end_column=6)  # wrapped within the printed width
     for col, width in zip("ABCDEF", (14, 22, 36, 12, 12, 18), strict=True):
         ws.column_dimensions[col].width = width
+    fit_rows(ws, len(lib.rows) + 4, r)
     ws.freeze_panes = "A2"
+    page_setup(ws, scheme.name, title_rows="1:1", area=f"A1:F{r}")
     ws.protection.sheet = True
 
 
@@ -114,8 +120,11 @@ def write_grades(wb: Workbook, scheme: Scheme) -> None:
     q = quote(GRADES)
     for name, col in (("kp_grade_name", "A"), ("kp_grade_lower", "B"), ("kp_grade_coef", "C")):
         wb.defined_names[name] = DefinedName(name, attr_text=f"{q}!${col}$2:${col}${n + 1}")
-    ws.cell(n + 3, 1, "从低到高排列；总分 ≥ 下限即属该等级。/ lowest first; a total at or above a lower bound gets that grade.")
+    ws.cell(n + 3, 1, "从低到高排列；总分 ≥ 下限即属该等级。/ lowest first; a total at or above a lower bound gets that grade.").alignment = WRAP
+    ws.merge_cells(start_row=n + 3, end_row=n + 3, start_column=1, end_column=3)
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 12
+    fit_rows(ws, n + 3, n + 3)
+    page_setup(ws, scheme.name, title_rows="1:1", area=f"A1:C{n + 3}")
     ws.protection.sheet = True

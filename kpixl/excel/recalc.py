@@ -105,6 +105,7 @@ def form_pdfs(files: Sequence[str | Path], outdir: str | Path, sheet: str = "考
     import openpyxl
 
     from ..safe import open_package
+    from .printing import show_only
 
     with tempfile.TemporaryDirectory(prefix="kpixl-pdf-") as tmp:
         copies = []
@@ -113,9 +114,7 @@ def form_pdfs(files: Sequence[str | Path], outdir: str | Path, sheet: str = "考
             wb = openpyxl.load_workbook(f)
             if sheet not in wb.sheetnames:
                 raise LibreOfficeError(f"{Path(f).name}: 没有「{sheet}」工作表 / no {sheet} sheet")
-            for ws in wb.worksheets:
-                ws.sheet_state = "visible" if ws.title == sheet else "hidden"
-            wb.active = wb.sheetnames.index(sheet)
+            show_only(wb, (sheet,))
             copy = Path(tmp) / Path(f).name
             wb.save(copy)
             copies.append(copy)

@@ -13,6 +13,7 @@ from ..scheme import NOT_HANDED_IN, Scheme
 from ..xl import literal, text_literal
 from .compiler import Cells, Compiler
 from .names import TEAM
+from .printing import fit_rows, page_setup
 from .style import GRADE_FILLS, UNLOCKED, data_validation, number_format, style_header
 
 
@@ -39,7 +40,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
     for k, h in enumerate(headers, 1):
         c = ws.cell(1, k, h)
         style_header(c)
-        ws.column_dimensions[get_column_letter(k)].width = max(9, min(24, 2 * len(h) + 2))
+        ws.column_dimensions[get_column_letter(k)].width = max(8, min(12, len(h) + 2))  # narrow, the header wraps: one page wide
     first, last = 2, rows + 1
 
     _validations(ws, scheme, letter, first, last)
@@ -104,6 +105,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
         ws.conditional_formatting.add(rng, FormulaRule(formula=[f"{grade_col}{first}={text_literal(tier.name)}"], fill=fill))
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    _print_setup(ws, scheme, len(headers), last)
     ws.protection.sheet = True
     ws.protection.autoFilter = False
     ws.protection.sort = False
@@ -124,3 +126,10 @@ def _validations(ws, scheme: Scheme, letter: dict[str, str], first: int, last: i
         dv.showInputMessage = True
         dv.add(f"{letter[ind.override_column]}{first}:{letter[ind.override_column]}{last}")
         ws.add_data_validation(dv)
+
+
+def _print_setup(ws, scheme: Scheme, ncols: int, last: int) -> None:
+    """Landscape, one page wide, the header row on every page; the print area is every row (never a
+    person left off the paper) — `kpixl pdf` prints the filled rows only."""
+    fit_rows(ws, 1, 1)
+    page_setup(ws, scheme.name, landscape=True, title_rows="1:1", area=f"A1:{get_column_letter(ncols)}{last}")
