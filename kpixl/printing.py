@@ -70,7 +70,7 @@ def find_pdfunite() -> str:
 def print_pdfs(paths: Iterable[str | Path], out_dir: str | Path, *, sheets: str = "form", merge: str | Path | None = None) -> PrintRun:
     """Print each input's ``sheets`` (``form``: 考核表, ``team``: 团队汇总, ``all``: every visible
     sheet) to ``<out_dir>/<name>.pdf``; with ``merge``, also one PDF of all of them in input order."""
-    from .collect import expand
+    from .collect_sources import expand
     from .excel.recalc import recalculate, to_pdf
     from .safe import refuse_clobber
 
@@ -86,13 +86,16 @@ def print_pdfs(paths: Iterable[str | Path], out_dir: str | Path, *, sheets: str 
         copies: list[_Copy] = []
         used: set[str] = set()
         for src in sources:
+            data = src.read(run.findings)  # one file at a time: a folder of forms is never all in memory
+            if data is None:
+                continue
             stem = Path(src.name.split("!")[-1]).stem
             name, n = stem, 1
             while name.lower() in used:  # E001.xlsx in two folders: E001.pdf and E001_2.pdf
                 n += 1
                 name = f"{stem}_{n}"
             try:
-                copy, found = _prepare(src.name, src.data, Path(tmp) / "copies" / f"{name}.xlsx", sheets)
+                copy, found = _prepare(src.name, data, Path(tmp) / "copies" / f"{name}.xlsx", sheets)
             except KpixlError as exc:
                 text = _plain(str(exc), src.name)
                 if "not printed" not in text:
