@@ -14,6 +14,7 @@ from ..xl import literal, text_literal
 from .compiler import Cells, Compiler
 from .names import TEAM
 from .style import GRADE_FILLS, UNLOCKED, data_validation, number_format, style_header
+from .typed import Reads
 
 
 def team_layout(scheme: Scheme) -> tuple[list[str], dict[str, int]]:
@@ -43,6 +44,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
     first, last = 2, rows + 1
 
     _validations(ws, scheme, letter, first, last)
+    reads = Reads(wb, ws, scheme)
 
     fmt = {}
     for ind in scheme.indicators:
@@ -53,13 +55,18 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
         cells = Cells(
             inputs={
                 ind.name: {
-                    rater: {f: f"{letter[h]}{r}" for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True)} for rater in ind.raters or (None,)
+                    rater: {f: reads.read(ind.rule, f, f"{letter[h]}{r}") for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True)}
+                    for rater in ind.raters or (None,)
                 }
                 for ind in scheme.indicators
             },
             overrides={i.name: f"{letter[i.override_column]}{r}" for i in scheme.indicators},
-            adjustments={a.name: {f: f"{letter[h]}{r}" for f, h in zip(a.rule.fields, a.columns(), strict=True)} for a in scheme.adjustments},
-            vetoes={v.name: f"{letter[v.column]}{r}" for v in scheme.vetoes},
+            adjustments={
+                a.name: {f: reads.read(a.rule, f, f"{letter[h]}{r}") for f, h in zip(a.rule.fields, a.columns(), strict=True)}
+                for a in scheme.adjustments
+            },
+            vetoes={v.name: reads.read(v.rule, "", f"{letter[v.column]}{r}") for v in scheme.vetoes},
+            results={i.name: f"{letter[i.result_column]}{r}" for i in scheme.indicators},
         )
         # nothing typed in the inputs: 未提交 (when the ids are there), never a score
         empty = f"COUNTA(${inputs_start}{r}:${inputs_end}{r})=0"
@@ -94,7 +101,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
         put("等级", comp.grade(t, "kp_grade_name"))
         put("奖金系数", comp.grade(t, "kp_grade_coef"))
         tc = letter["总分"]
-        put("排名", f"RANK({t},${tc}${first}:${tc}${last},0)")
+        put("排名", comp.rank(t, f"${tc}${first}:${tc}${last}"))
         ws[f"{letter['标记']}{r}"] = f'=IF({empty},IF({nobody},"",{text_literal(NOT_HANDED_IN)}),{comp.flags(cells)})'
 
     grade_col = letter["等级"]
@@ -114,13 +121,22 @@ def _validations(ws, scheme: Scheme, letter: dict[str, str], first: int, last: i
     for ind in scheme.indicators:
         for rater in ind.raters or (None,):
             for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True):
-                dv = data_validation(ind.rule, f)
-                if dv:
-                    dv.add(f"{letter[h]}{first}:{letter[h]}{last}")
-                    ws.add_data_validation(dv)
+                _validate(ws, ind.rule, f, h, letter, first, last)
         lo, hi = ind.override_range
         dv = DataValidation(type="decimal", operator="between", formula1=literal(max(lo, -1e9)), formula2=literal(hi), allow_blank=True)
         dv.prompt = "评价人调整后的得分（留空 = 按规则）/ a rater's override, blank = by the rule"
         dv.showInputMessage = True
         dv.add(f"{letter[ind.override_column]}{first}:{letter[ind.override_column]}{last}")
+        ws.add_data_validation(dv)
+    for a in scheme.adjustments:
+        for f, h in zip(a.rule.fields, a.columns(), strict=True):
+            _validate(ws, a.rule, f, h, letter, first, last)
+    for v in scheme.vetoes:
+        _validate(ws, v.rule, "", v.column, letter, first, last)
+
+
+def _validate(ws, rule, field: str, header: str, letter: dict[str, str], first: int, last: int) -> None:
+    dv = data_validation(rule, field, f"{letter[header]}{first}")
+    if dv:
+        dv.add(f"{letter[header]}{first}:{letter[header]}{last}")
         ws.add_data_validation(dv)
