@@ -101,8 +101,10 @@ def _with_unit(text: str, unit: str, factors: bool = True) -> str:
     ``1e3``, ``1/2``, ``-5`` are not read), and a number Excel reads. (No sign: the number is ≥ 0,
     so LOOKUP finds it below 1E300 — or, negated as the validation has it, below 1.)"""
     u, f = _unit_key(unit), _factor_key(unit)
-    plain = f'SUMPRODUCT(LEN({text})-LEN(SUBSTITUTE({text},{DIGITS_NAME},"")))=LEN({text})-LEN({u})'
-    number = f"LEFT({text},LEN({text})-LEN({u}))"
+    # the text before the unit holds only digits, points and spaces: LEN(text) - LEN(unit) of them,
+    # counted as Σ over those 12 characters of LEN(SUBSTITUTE(text, c, "")) = 12·LEN(text) - count
+    plain = f'SUMPRODUCT(LEN(SUBSTITUTE({text},{DIGITS_NAME},"")))=11*LEN({text})+LEN({u})'
+    number = f'SUBSTITUTE({text},{u},"")'  # the unit word is then the text's end, and only there
     value = f"1E300,{number}*{f}_t/{f}_o" if factors else f"1,-{number}"
     return f"LOOKUP({value}/(RIGHT({text},LEN({u}))={u})/({plain}))"
 
@@ -135,11 +137,11 @@ def excel_read(cell: str, unit: str) -> str:
 
 def excel_readable(cell: str, unit: str) -> str:
     """TRUE exactly where :func:`excel_read` gives a number or a blank: the data validation of an
-    input cell (Excel takes at most 255 characters there: a cell reference of up to 4 characters)."""
+    input cell (Excel takes at most 255 characters there)."""
     t = f"ASC({cell})"
     words = BLANK_OR_NONE_NAME if none_is_zero(unit) else BLANK_NAME
-    number = f"ISNUMBER({cell})" if unit == "%" else f"ISNUMBER({cell})>({_PERCENT_FORMAT.format(cell=cell)})"
-    return f"OR({number},{t}={words},ISNUMBER({_with_unit(t, unit, factors=False)}))"
+    number = "TRUE" if unit == "%" else f'LEFT(CELL("format",{cell}))<>"P"'
+    return f"IF(ISNUMBER({cell}),{number},OR({t}={words},ISNUMBER({_with_unit(t, unit, factors=False)})))"
 
 
 def all_of(conds: list[str]) -> str:

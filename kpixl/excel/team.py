@@ -52,22 +52,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
             for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True):
                 fmt[h] = number_format(ind.rule, f)
     for r in range(first, last + 1):
-        cells = Cells(
-            inputs={
-                ind.name: {
-                    rater: {f: reads.read(ind.rule, f, f"{letter[h]}{r}") for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True)}
-                    for rater in ind.raters or (None,)
-                }
-                for ind in scheme.indicators
-            },
-            overrides={i.name: f"{letter[i.override_column]}{r}" for i in scheme.indicators},
-            adjustments={
-                a.name: {f: reads.read(a.rule, f, f"{letter[h]}{r}") for f, h in zip(a.rule.fields, a.columns(), strict=True)}
-                for a in scheme.adjustments
-            },
-            vetoes={v.name: reads.read(v.rule, "", f"{letter[v.column]}{r}") for v in scheme.vetoes},
-            results={i.name: f"{letter[i.result_column]}{r}" for i in scheme.indicators},
-        )
+        cells = _row_cells(scheme, letter, r, reads)
         # nothing typed in the inputs: 未提交 (when the ids are there), never a score
         empty = f"COUNTA(${inputs_start}{r}:${inputs_end}{r})=0"
         nobody = f"COUNTA($A{r}:${ids_end}{r})=0"
@@ -114,6 +99,25 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
     ws.protection.sheet = True
     ws.protection.autoFilter = False
     ws.protection.sort = False
+
+
+def _row_cells(scheme: Scheme, letter: dict[str, str], r: int, reads: Reads) -> Cells:
+    """Row ``r``'s cells: each input as read on the hidden reading sheet, the overrides as typed."""
+    return Cells(
+        inputs={
+            ind.name: {
+                rater: {f: reads.read(ind.rule, f, f"{letter[h]}{r}") for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True)}
+                for rater in ind.raters or (None,)
+            }
+            for ind in scheme.indicators
+        },
+        overrides={i.name: f"{letter[i.override_column]}{r}" for i in scheme.indicators},
+        adjustments={
+            a.name: {f: reads.read(a.rule, f, f"{letter[h]}{r}") for f, h in zip(a.rule.fields, a.columns(), strict=True)} for a in scheme.adjustments
+        },
+        vetoes={v.name: reads.read(v.rule, "", f"{letter[v.column]}{r}") for v in scheme.vetoes},
+        results={i.name: f"{letter[i.result_column]}{r}" for i in scheme.indicators},
+    )
 
 
 def _validations(ws, scheme: Scheme, letter: dict[str, str], first: int, last: int) -> None:
