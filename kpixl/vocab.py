@@ -116,8 +116,8 @@ def excel_percent(expr: str) -> str:
 
 def excel_yes_no(cell: str) -> str:
     """1 for a yes word or 1, 0 for a no word or 0, #N/A otherwise (the twin of :func:`read_yes_no`)."""
-    yes = f"ISNUMBER(MATCH(TRIM({cell}),{_excel_words(YES_WORDS)},0))"
-    no = f"ISNUMBER(MATCH(TRIM({cell}),{_excel_words(NO_WORDS)},0))"
+    yes = excel_is_word(f"TRIM({cell})", _excel_words(YES_WORDS))  # = not MATCH: a typed ? or * is no wildcard
+    no = excel_is_word(f"TRIM({cell})", _excel_words(NO_WORDS))
     return f"IF(ISNUMBER({cell}),IF({cell}=1,1,IF({cell}=0,0,NA())),IF({yes},1,IF({no},0,NA())))"
 
 

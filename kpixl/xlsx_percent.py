@@ -63,14 +63,17 @@ def _col_index(letters: bytes) -> int:
     return n
 
 
-def percent_cells(path: str | Path, sheet: str | None = None) -> set[tuple[int, int]]:
-    """(row, column), 1-based, of the numeric cells of ``sheet`` (default: the first) shown as a percentage."""
-    with zipfile.ZipFile(path) as z:
-        styles = _percent_styles(z)
-        part = _sheet_part(z, sheet) if styles else None
-        if part is None:
-            return set()
-        xml = z.read(part)
+def percent_cells(source: str | Path | zipfile.ZipFile, sheet: str | None = None) -> set[tuple[int, int]]:
+    """(row, column), 1-based, of the numeric cells of ``sheet`` (default: the first) shown as a
+    percentage; ``source`` is an .xlsx path or an open package."""
+    if not isinstance(source, zipfile.ZipFile):
+        with zipfile.ZipFile(source) as z:
+            return percent_cells(z, sheet)
+    styles = _percent_styles(source)
+    part = _sheet_part(source, sheet) if styles else None
+    if part is None:
+        return set()
+    xml = source.read(part)
     out = set()
     for m in _CELL.finditer(xml):
         attrs = m[1] + m[4]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from openpyxl.workbook.defined_name import DefinedName
 from rosters import make_rows
 
@@ -308,3 +309,21 @@ def test_percent_cells_of_an_xlsx(tmp_path):
     assert table["一次解决率"].tolist() == ["105%", 0.88] and table["备注"].tolist() == ["105%", "300%"]
     assert is_percent_format("0%") and is_percent_format("#,##0.00%") and not is_percent_format('0"%"')
     assert shown_percent(1.05) == "105%" and shown_percent(0.123) == "12.3%"
+
+
+def test_a_wildcard_is_no_yes_or_no(soffice, tmp_path):
+    """``?`` or ``*`` typed where 是/否 is asked: neither the engine nor the sheet reads it as a word
+    (Excel's MATCH would take it for a wildcard and match 是)."""
+    scheme = kpixl.load_scheme("phone-agent-monthly")
+    row = make_rows(scheme, 1, random.Random(5), blank=0, override=0)[0]
+    rows = [{**row, "投诉处理·2小时内响应": "?"}, {**row, "工号": "E2", "投诉处理·2小时内响应": "是"}]
+    with pytest.raises(KpixlError):
+        kpixl.score(scheme, pd.DataFrame(rows[:1]))
+    built = build(scheme, tmp_path / "wb")
+    (tmp_path / "in").mkdir()
+    src = _fill(built, rows, set(), tmp_path / "in" / "t.xlsx")
+    ws = openpyxl.load_workbook(recalculate([src], tmp_path / "out")[0], data_only=True)[TEAM]
+    header = [c.value for c in ws[1]]
+    got = [dict(zip(header, [c.value for c in ws[r]], strict=False)) for r in (2, 3)]
+    assert got[0]["投诉处理得分"] == UNREADABLE and got[0]["标记"] == f"{UNREADABLE}:投诉处理"
+    assert got[1]["总分"] == kpixl.score(scheme, pd.DataFrame(rows[1:]))["总分"][0]

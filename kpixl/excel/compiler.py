@@ -19,17 +19,11 @@ from ..xl import NA, ParamRef, all_of, literal, text_literal
 from .library import Library
 
 
-def indicator_formula(
-    scheme: Scheme,
-    ind: Indicator,
-    cells: Mapping[str | None, Mapping[str, str]],
-    override: str | None,
-    p: ParamRef,
-    rater_weight: Callable[[str], str],
-) -> str:
-    """An indicator's points (``<名称>得分``) as the engine computes them: rule per rater,
-    rater blend renormalised over those who rated, missing policy, override, ROUND."""
-    raw = _points(scheme, ind, cells, p, rater_weight)
+def indicator_formula(scheme: Scheme, ind: Indicator, cells: Mapping[str | None, Mapping[str, str]], override: str | None, base: str) -> str:
+    """An indicator's points (``<名称>得分``) as the engine computes them: the rule's points ``base``
+    (:meth:`Compiler.base`, or the cell holding them), an override in its range instead, ROUND —
+    and 无法读取 where an input cannot be read."""
+    raw = base
     bad = f"OR({','.join(f'ISERROR({c[f]})' for c in cells.values() for f in ind.rule.fields)})"
     if override:
         low, high = ind.override_range
@@ -82,6 +76,8 @@ class Cells:
     vetoes: dict[str, str]
     #: indicator → the cell showing its points (where the 标记 can see them)
     results: dict[str, str] = field(default_factory=dict)
+    #: indicator → a cell holding the rule's rounded points before an override (:meth:`Compiler.base`)
+    bases: dict[str, str] = field(default_factory=dict)
 
 
 class Compiler:
@@ -93,14 +89,12 @@ class Compiler:
         self.rater_index = {r: i for i, r in enumerate(scheme.raters, 1)}
 
     def item(self, ji: int, ind: Indicator, cells: Cells) -> str:
-        return indicator_formula(
-            self.scheme,
-            ind,
-            cells.inputs[ind.name],
-            cells.overrides.get(ind.name),
-            self.lib.ref(f"i{ji}"),
-            lambda r: self.lib.names[f"r{self.rater_index[r]}.weight"],
-        )
+        base = cells.bases.get(ind.name) or self.base(ji, ind, cells)
+        return indicator_formula(self.scheme, ind, cells.inputs[ind.name], cells.overrides.get(ind.name), base)
+
+    def base(self, ji: int, ind: Indicator, cells: Cells) -> str:
+        """The rule's points, rounded, before any override (what an override is compared with)."""
+        return f"ROUND({self.points(ji, ind, cells)},{self.scheme.decimals})"
 
     def contribution(self, ji: int, ind: Indicator, item_cell: str) -> str:
         n = self.lib.names
@@ -201,7 +195,7 @@ class Compiler:
                 own.append(f'IF({cond},"",{_flag(ind.flag_missing())})')
             ov = cells.overrides.get(ind.name)
             if ov:
-                base = f"ROUND({self.points(ji, ind, cells)},{self.scheme.decimals})"
+                base = cells.bases.get(ind.name) or self.base(ji, ind, cells)
                 own.append(f'IF({ov}="","",IF(IFERROR({ov}={base},FALSE),"",{_flag(ind.flag_override())}&{ov}))')
             item = cells.results.get(ind.name)
             mine = "&".join(own) if own else '""'

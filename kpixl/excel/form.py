@@ -147,6 +147,7 @@ class _Form:
         self._input(ovref, ind.override_column)
         pref = f"{get_column_letter(self.pts_col)}{start}"
         c = Cells(inputs={ind.name: cells}, overrides={ind.name: ovref}, adjustments={}, vetoes={})
+        c.bases[ind.name] = self.reads.put(ovref, self.comp.base(ji, ind, c))
         self.pending.append((pref, self.comp.item(ji, ind, c)))
         ws[pref].fill = RESULT_FILL
         ws.cell(start, self.note_col, ind.source or None)

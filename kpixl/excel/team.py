@@ -70,6 +70,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
             terms = []
             for ind in sec.indicators:
                 ji = scheme.indicators.index(ind) + 1
+                cells.bases[ind.name] = reads.put(f"{letter[ind.override_column]}{r}", comp.base(ji, ind, cells))
                 put(ind.result_column, comp.item(ji, ind, cells))
                 terms.append(comp.contribution(ji, ind, f"{letter[ind.result_column]}{r}"))
             if len(scheme.sections) > 1:

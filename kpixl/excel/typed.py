@@ -1,7 +1,9 @@
 """What people type, read once per input cell: each input cell of 考核表 and 团队汇总 has a twin on a
 hidden sheet (``考核表·读取``, ``团队汇总·读取``, same address) holding the value as the engine reads
 it — ``""`` for a blank or a blank word, the number in the field's unit, or #N/A — so every points
-formula reads a number once instead of parsing the text again for each band. The reader and the
+formula reads a number once instead of parsing the text again for each band. At each override
+cell's address the hidden sheet holds the rule's points that the override replaces (the item and
+its 调整 flag both read them). The reader and the
 data validation that refuses what it cannot read are :func:`kpixl.xl.excel_read` and
 :func:`kpixl.xl.excel_readable`; the word lists and unit tables behind them are defined names."""
 
@@ -37,5 +39,10 @@ class Reads:
 
     def read(self, rule: Rule, field: str, ref: str) -> str:
         """Write the reading of input cell ``ref`` on the hidden sheet; return where it is."""
-        self.ws[ref] = "=" + rule.excel_read(field, f"{quote(self.source.title)}!{ref}")
+        return self.put(ref, rule.excel_read(field, f"{quote(self.source.title)}!{ref}"))
+
+    def put(self, ref: str, formula: str) -> str:
+        """A formula on the hidden sheet at the address of source cell ``ref`` (an input's reading,
+        or at an override cell the rule's points it overrides); return where it is."""
+        self.ws[ref] = "=" + formula
         return f"{quote(self.ws.title)}!{ref}"
