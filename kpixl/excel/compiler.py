@@ -163,9 +163,9 @@ class Compiler:
 
     @staticmethod
     def rank(total: str, column: str) -> str:
-        """RANK's place (ties share it), counting only readable totals: one row that cannot be read
-        leaves the others' ranks alone (COUNTIF skips text and errors)."""
-        return f'IF(ISNUMBER({total}),COUNTIF({column},">"&{total})+1,"")'
+        """RANK's place (ties share it) among the readable totals: a total that cannot be read is the
+        text 无法读取 (never an error), which RANK skips, so one such row leaves the others' ranks alone."""
+        return f'IF(ISNUMBER({total}),RANK({total},{column},0),"")'
 
     def veto_points(self, vi: int, cell: str) -> str:
         veto = self.scheme.vetoes[vi - 1]
