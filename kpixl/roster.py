@@ -3,7 +3,8 @@
 * CSV is read as UTF-8 (with or without BOM) and, failing that, as GB18030 — what
   Excel on Chinese Windows saves. 工号 is always text (``001`` keeps its zeros).
 * Excel files are read with python-calamine (fast) from the sheet ``团队汇总`` if the
-  workbook has one, else the first sheet.
+  workbook has one, else the first sheet. A number in a percent-formatted cell is read as the
+  text the person sees there (1.05 shown as ``105%`` → ``"105%"``, :mod:`kpixl.xlsx_percent`).
 * Outputs are written atomically (a temp file, then a rename), never onto an input or into an
   input folder, with every text cell neutralised against formula injection (:mod:`kpixl.safe`).
   CSV is written as UTF-8 with BOM so that Excel in China opens it correctly.
@@ -24,6 +25,7 @@ from .csv_out import write_csv
 from .errors import CellIssue, FileError, KpixlError, RosterError
 from .safe import clean_stale_temps, finish_output, neutralise_frame, open_package, refuse_clobber, temp_prefix
 from .xlsx_out import write_xlsx
+from .xlsx_percent import percent_cells, shown_percent
 
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
 
@@ -55,12 +57,36 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
 
                 names = CalamineWorkbook.from_path(str(p)).sheet_names
                 sheet = "团队汇总" if "团队汇总" in names else names[0]
-            return _checked(pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS), p)
+            df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS)
+            if suffix in (".xlsx", ".xlsm"):
+                df = as_shown_percent(df, percent_cells(p, sheet))
+            return _checked(df, p)
     except KpixlError:
         raise
     except Exception as exc:  # corrupt file, wrong format, missing sheet
         raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
     raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
+
+
+def as_shown_percent(df: pd.DataFrame, cells: set[tuple[int, int]]) -> pd.DataFrame:
+    """``df`` (read from a sheet with its header in row 1) with each number in a percent-formatted
+    cell replaced by the text the person sees there (1.05 shown as 105% → ``"105%"``)."""
+    hits: dict[int, list[tuple[int, str]]] = {}
+    for row, col in cells:
+        i, j = row - 2, col - 1
+        if 0 <= i < len(df) and 0 <= j < df.shape[1]:
+            v = df.iat[i, j]
+            if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_) and v == v:
+                hits.setdefault(j, []).append((i, shown_percent(float(v))))
+    if not hits:
+        return df
+    df = df.copy()
+    for j, changes in hits.items():
+        col = df.iloc[:, j].astype(object)
+        for i, text in changes:
+            col.iat[i] = text
+        df.isetitem(j, col)
+    return df
 
 
 _MANGLED = re.compile(r"(.+)\.(\d+)")

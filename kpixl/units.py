@@ -204,7 +204,7 @@ def _parse_value(value: object, unit: str) -> float:
     if low in BLANK_WORDS:
         return math.nan
     if text in NONE_WORDS:
-        if dimension(unit) in ("count", "") or unit == "%":
+        if none_is_zero(unit):
             return 0.0
         raise ValueParseError(f"无法识别的数值 {value!r}（应为数字）/ unreadable value, expected a number")
     for run in _COMMA_RUN_RE.findall(text):
@@ -242,6 +242,29 @@ def _parse_value(value: object, unit: str) -> float:
         if dimension(unit) in ("", "count", "points"):
             raise ValueParseError(f"数值 {value!r} 是百分比，但此处需要{unit or '数字'} / a percentage where a number is expected")
     return to_float(convert(number, got, unit, where=f"数值 {value!r}: "), unit)
+
+
+def none_is_zero(unit: str) -> bool:
+    """Whether 无/没有/零 mean 0 in a field of ``unit``: in a count, a unitless number or a percentage."""
+    return dimension(unit) in ("count", "") or unit == "%"
+
+
+def typed_units(unit: str) -> list[tuple[str, int, int]]:
+    """Every unit word the engine reads after a number in a field of ``unit``, with the exact
+    factor to the field's value as ``(word, times, over)``, applied in the engine's order
+    (``1.5小时`` in 秒: 1.5 × 3600 / 1; ``88%`` in %: 88 × 1 / 100). The bare number (``""``)
+    comes first, as ``(1, 1)`` (in a percent field it follows the percent convention instead).
+    Found by asking :func:`parse_value` itself, so the workbook's reader
+    (:func:`kpixl.xl.excel_read`) reads exactly the engine's units."""
+    out = []
+    for u in ["", *UNIT_NAMES]:
+        try:
+            parse_value(f"1{u}", unit)
+        except ValueParseError:
+            continue
+        times, over = (1, 1) if u in ("", unit) or not unit else (int(factor(u)), int(factor(unit)))
+        out.append((u, times, over * (100 if unit == "%" and u else 1)))
+    return out
 
 
 def _what(unit: str) -> str:

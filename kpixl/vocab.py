@@ -105,7 +105,7 @@ def read_yes_no(value: object) -> float:
 # ----------------------------------------------------------------------------- Excel side
 def _excel_words(words: frozenset[str]) -> str:
     """An array constant of the words Excel can compare (it compares text case-insensitively)."""
-    texts = sorted(w for w in words if w)
+    texts = sorted(words)
     return "{" + ",".join('"' + w.replace('"', '""') + '"' for w in texts) + "}"
 
 
@@ -116,9 +116,27 @@ def excel_percent(expr: str) -> str:
 
 def excel_yes_no(cell: str) -> str:
     """1 for a yes word or 1, 0 for a no word or 0, #N/A otherwise (the twin of :func:`read_yes_no`)."""
-    yes = f"ISNUMBER(MATCH(TRIM({cell}),{_excel_words(YES_WORDS)},0))"
-    no = f"ISNUMBER(MATCH(TRIM({cell}),{_excel_words(NO_WORDS)},0))"
+    yes = excel_is_word(f"TRIM({cell})", _excel_words(YES_WORDS))  # = not MATCH: a typed ? or * is no wildcard
+    no = excel_is_word(f"TRIM({cell})", _excel_words(NO_WORDS))
     return f"IF(ISNUMBER({cell}),IF({cell}=1,1,IF({cell}=0,0,NA())),IF({yes},1,IF({no},0,NA())))"
+
+
+#: workbook names of the word lists, for formulas and data validation (which takes no array constant)
+BLANK_NAME, BLANK_OR_NONE_NAME, NONE_NAME = "kp_wb", "kp_wb0", "kp_wn"
+
+
+def excel_word_names() -> dict[str, str]:
+    """The defined names a workbook needs for :func:`excel_is_word`: each word list as an array constant."""
+    return {
+        BLANK_NAME: _excel_words(BLANK_WORDS | {""}),
+        BLANK_OR_NONE_NAME: _excel_words(BLANK_WORDS | NONE_WORDS | {""}),
+        NONE_NAME: _excel_words(NONE_WORDS),
+    }
+
+
+def excel_is_word(text: str, name: str) -> str:
+    """TRUE when ``text`` (a formula) is one of the words behind ``name`` (no wildcards, any case)."""
+    return f"OR({text}={name})"
 
 
 #: what the data validation of a yes/no cell offers (a list; the formula also reads the other words)

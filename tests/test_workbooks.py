@@ -14,6 +14,7 @@ from test_cli import kpixl
 import kpixl as k
 from kpixl.excel import FORM, GRADES, GUIDE, LIBRARY, TEAM, build, team_headers
 from kpixl.excel.forms import safe_filename
+from kpixl.excel.typed import READ_SUFFIX
 from kpixl.xl import FUNCTIONS, functions_used
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +45,7 @@ def test_only_whitelisted_functions(built, sid):
         assert "_xlfn" not in f and "XLOOKUP" not in f and "LET(" not in f
         assert len(f) < 8192, f"{sid} {sheet}!{ref} formula is {len(f)} characters (Excel's limit is 8192)"
         seen |= used
-    assert {"IF", "ROUND", "INDEX", "MATCH", "RANK"} <= seen
+    assert {"IF", "ROUND", "INDEX", "MATCH", "RANK", "LOOKUP"} <= seen
 
 
 def test_whitelist_catches_modern_functions():
@@ -55,7 +56,7 @@ def test_whitelist_catches_modern_functions():
 def test_sheets_headers_names_and_print_setup(built, sid):
     scheme = k.load_scheme(sid)
     wb = openpyxl.load_workbook(built[sid])
-    assert wb.sheetnames == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "方案", "xlwings.conf"]
+    assert _visible_order(wb) == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "方案", "xlwings.conf"]
     team = wb[TEAM]
     assert [c.value for c in team[1]] == team_headers(scheme)
     assert team_headers(scheme)[: len(scheme.roster_headers())] == scheme.roster_headers()
@@ -76,6 +77,14 @@ def test_sheets_headers_names_and_print_setup(built, sid):
     # an empty key on the sheet would override what `xlwings addin install` recorded for the user
     assert all(v not in (None, "") for v in conf.values()), conf
     assert not {"Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env"} & set(conf)
+
+
+def _visible_order(wb) -> list[str]:
+    """The sheets in order, without the hidden reading sheets (考核表·读取, 团队汇总·读取), which are
+    checked to be hidden and protected here."""
+    reads = [ws for ws in wb.worksheets if ws.title.endswith(READ_SUFFIX)]
+    assert reads and all(ws.sheet_state == "hidden" and ws.protection.sheet for ws in reads)
+    return [n for n in wb.sheetnames if not n.endswith(READ_SUFFIX)]
 
 
 def _dump(path: Path) -> dict:
@@ -219,7 +228,7 @@ def test_addin_edition_keeps_xlwings_vba_and_names_the_udf_module(tmp_path, buil
     assert "xl/vbaProject.bin" in z.namelist()  # xlwings' RunPython / ImportPythonUDFs
     assert "macroEnabled" in z.read("[Content_Types].xml").decode()
     wb = openpyxl.load_workbook(path, keep_vba=True)
-    assert wb.sheetnames == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "方案", "xlwings.conf"]
+    assert _visible_order(wb) == [FORM, TEAM, LIBRARY, GRADES, GUIDE, "方案", "xlwings.conf"]
     conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows() if r[0].value}
     assert conf["UDF Modules"] == "kpixl_udfs" and wb["xlwings.conf"].sheet_state == "hidden"
     assert wb[FORM].sheet_properties.codeName == "Sheet1"  # the template's sheet module stays attached

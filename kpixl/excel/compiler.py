@@ -12,23 +12,37 @@ read through a defined name into 指标库 (:mod:`kpixl.excel.library`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..scheme import FLAG_SEP, Indicator, Scheme, weight_groups
 from ..xl import NA, ParamRef, all_of, literal, text_literal
 from .library import Library
 
 
-def indicator_formula(
+def indicator_formula(scheme: Scheme, ind: Indicator, cells: Mapping[str | None, Mapping[str, str]], override: str | None, base: str) -> str:
+    """An indicator's points (``<名称>得分``) as the engine computes them: the rule's points ``base``
+    (:meth:`Compiler.base`, or the cell holding them), an override in its range instead, ROUND —
+    and 无法读取 where an input cannot be read."""
+    raw = base
+    bad = f"OR({','.join(f'ISERROR({c[f]})' for c in cells.values() for f in ind.rule.fields)})"
+    if override:
+        low, high = ind.override_range
+        lo = literal(low) if ind.has_floor else None
+        hi = literal(high)
+        ok = f"AND(ISNUMBER({override}),{override}<={hi}" + (f",{override}>={lo})" if lo is not None else ")")
+        raw = f'IF({override}="",{raw},IF({ok},{override},NA()))'
+    # an input the sheet cannot read shows 无法读取 on the item (and its total), never #N/A
+    return f"IF({bad},{UNREADABLE_TEXT},IFERROR(ROUND({raw},{scheme.decimals}),{UNREADABLE_TEXT}))"
+
+
+def _points(
     scheme: Scheme,
     ind: Indicator,
     cells: Mapping[str | None, Mapping[str, str]],
-    override: str | None,
     p: ParamRef,
     rater_weight: Callable[[str], str],
 ) -> str:
-    """An indicator's points (``<名称>得分``) as the engine computes them: rule per rater,
-    rater blend renormalised over those who rated, missing policy, override, ROUND."""
+    """An indicator's points before an override and ROUND: rule per rater, blend, missing policy."""
     rule = ind.rule
     parts = []
     for rater in ind.raters or (None,):
@@ -49,13 +63,7 @@ def indicator_formula(
         den = "+".join(f"IF({pres},{rater_weight(r)},0)" for r, pres, _ in parts)
         anyp = "OR(" + ",".join(pres for _, pres, _ in parts) + ")"
         raw = f"({num})/({den})" if ind.missing == "zero" else f"IF({anyp},({num})/({den}),{missing})"
-    if override:
-        low, high = ind.override_range
-        lo = literal(low) if ind.has_floor else None
-        hi = literal(high)
-        ok = f"AND(ISNUMBER({override}),{override}<={hi}" + (f",{override}>={lo})" if lo is not None else ")")
-        raw = f'IF({override}="",{raw},IF({ok},{override},NA()))'
-    return f"ROUND({raw},{scheme.decimals})"
+    return raw
 
 
 @dataclass
@@ -66,6 +74,10 @@ class Cells:
     overrides: dict[str, str]
     adjustments: dict[str, dict[str, str]]
     vetoes: dict[str, str]
+    #: indicator → the cell showing its points (where the 标记 can see them)
+    results: dict[str, str] = field(default_factory=dict)
+    #: indicator → a cell holding the rule's rounded points before an override (:meth:`Compiler.base`)
+    bases: dict[str, str] = field(default_factory=dict)
 
 
 class Compiler:
@@ -77,14 +89,12 @@ class Compiler:
         self.rater_index = {r: i for i, r in enumerate(scheme.raters, 1)}
 
     def item(self, ji: int, ind: Indicator, cells: Cells) -> str:
-        return indicator_formula(
-            self.scheme,
-            ind,
-            cells.inputs[ind.name],
-            cells.overrides.get(ind.name),
-            self.lib.ref(f"i{ji}"),
-            lambda r: self.lib.names[f"r{self.rater_index[r]}.weight"],
-        )
+        base = cells.bases.get(ind.name) or self.base(ji, ind, cells)
+        return indicator_formula(self.scheme, ind, cells.inputs[ind.name], cells.overrides.get(ind.name), base)
+
+    def base(self, ji: int, ind: Indicator, cells: Cells) -> str:
+        """The rule's points, rounded, before any override (what an override is compared with)."""
+        return f"ROUND({self.points(ji, ind, cells)},{self.scheme.decimals})"
 
     def contribution(self, ji: int, ind: Indicator, item_cell: str) -> str:
         n = self.lib.names
@@ -92,7 +102,7 @@ class Compiler:
         return f"{item_cell}*({full}/{n[f'i{ji}.full']})"
 
     def subtotal(self, terms: list[str]) -> str:
-        return f"ROUND({'+'.join(terms) or '0'},{self.scheme.decimals})"
+        return _readable(f"ROUND({'+'.join(terms) or '0'},{self.scheme.decimals})")
 
     def adjustment(self, cells: Cells) -> str:
         terms = []
@@ -100,7 +110,7 @@ class Compiler:
             c = cells.adjustments[adj.name]
             x = {f: f'IF({c[f]}="",0,{adj.rule.excel_value(f, c[f])})' for f in adj.rule.fields}
             terms.append(adj.rule.excel_points(x, self.lib.ref(f"a{ai}")))
-        return f"ROUND({'+'.join(terms)},{self.scheme.decimals})"
+        return _readable(f"ROUND({'+'.join(terms)},{self.scheme.decimals})")
 
     def total(self, subtotals: list[str], adjustment: str | None, cells: Cells) -> str:
         s = self.scheme
@@ -121,7 +131,7 @@ class Compiler:
             raw = f"MAX({raw},{n['total.floor']})"
         if s.total_cap is not None:
             raw = f"MIN({raw},{n['total.cap']})"
-        return f"ROUND({raw},{s.decimals})"
+        return _readable(f"ROUND({raw},{s.decimals})")
 
     def weights_ok(self) -> str | None:
         """TRUE while the weights in 指标库 total 100% where the scheme says they must (sections,
@@ -148,40 +158,76 @@ class Compiler:
 
     @staticmethod
     def grade(total: str, column: str) -> str:
-        return f"INDEX({column},IF({total}<INDEX(kp_grade_lower,1),1,MATCH({total},kp_grade_lower,1)))"
+        """The grade (or coefficient) of a total; blank while the total cannot be read."""
+        return f'IF(ISNUMBER({total}),INDEX({column},IF({total}<INDEX(kp_grade_lower,1),1,MATCH({total},kp_grade_lower,1))),"")'
+
+    @staticmethod
+    def rank(total: str, column: str) -> str:
+        """RANK's place (ties share it) among the readable totals: a total that cannot be read is the
+        text 无法读取 (never an error), which RANK skips, so one such row leaves the others' ranks alone."""
+        return f'IF(ISNUMBER({total}),RANK({total},{column},0),"")'
 
     def veto_points(self, vi: int, cell: str) -> str:
         veto = self.scheme.vetoes[vi - 1]
         return veto.rule.excel_points({"": veto.rule.excel_value("", cell)}, self.lib.ref(f"v{vi}"))
 
-    def flags(self, cells: Cells) -> str:
+    def flags(self, cells: Cells) -> str:  # long: every flag of the engine, in its order, in one text formula
         """The 标记 text, in the engine's words and order (the scheme's ``flag_*`` texts), except
         two flags that need every rater's points side by side and stay engine-only: 需校准 and
-        the before→after of an override (here: 调整:名→分)."""
+        the before→after of an override (here: 调整:名→分, only where the override differs from the
+        rule's points, as the engine flags it). An item whose input cannot be read says so
+        (无法读取:名) instead of its other flags."""
         parts = []
-        for ind in self.scheme.indicators:
+        for ji, ind in enumerate(self.scheme.indicators, 1):
             rule = ind.rule
             raters = ind.raters or (None,)
             pres = {r: rule.excel_present(cells.inputs[ind.name][r]) for r in raters}
             anyp = "OR(" + ",".join(pres.values()) + ")"
+            own = []
             if ind.missing == "zero":
                 for r in raters:
-                    parts.append(f'IF({pres[r]},"",{_flag(ind.flag_missing(r))})')
+                    own.append(f'IF({pres[r]},"",{_flag(ind.flag_missing(r))})')
             elif ind.raters:
                 for r in raters:
-                    parts.append(f'IF(AND({anyp},NOT({pres[r]})),{_flag(ind.flag_unrated(r))},"")')
+                    own.append(f'IF(AND({anyp},NOT({pres[r]})),{_flag(ind.flag_unrated(r))},"")')
             if ind.missing == "min":
                 cond = pres[None] if not ind.raters else anyp
-                parts.append(f'IF({cond},"",{_flag(ind.flag_missing())})')
+                own.append(f'IF({cond},"",{_flag(ind.flag_missing())})')
             ov = cells.overrides.get(ind.name)
             if ov:
-                parts.append(f'IF({ov}="","",{_flag(ind.flag_override())}&{ov})')
+                base = cells.bases.get(ind.name) or self.base(ji, ind, cells)
+                own.append(f'IF({ov}="","",IF(IFERROR({ov}={base},FALSE),"",{_flag(ind.flag_override())}&{ov}))')
+            item = cells.results.get(ind.name)
+            mine = "&".join(own) if own else '""'
+            if item:
+                mine = f"IF(ISNUMBER({item}),{mine},{_flag(f'{UNREADABLE}:{ind.name}')})"
+            parts.append(mine)
         for vi, veto in enumerate(self.scheme.vetoes, 1):
             c = cells.vetoes[veto.name]
-            parts.append(f'IF({c}="",{_flag(veto.flag_missing)},"")')
-            parts.append(f'IF({c}="","",IF({self.veto_points(vi, c)}=0,{_flag(veto.flag_vetoed)},""))')
+            parts.append(f'IF(ISERROR({c}),{_flag(f"{UNREADABLE}:{veto.name}")},IF({c}="",{_flag(veto.flag_missing)},""))')
+            parts.append(f'IFERROR(IF({c}="","",IF({self.veto_points(vi, c)}=0,{_flag(veto.flag_vetoed)},"")),"")')
         joined = "&".join(parts) if parts else '""'
         return f"MID({joined},{len(FLAG_SEP) + 1},1000)"
+
+    def points(self, ji: int, ind: Indicator, cells: Cells) -> str:
+        """An indicator's points by its rule, before any override (unrounded)."""
+        return _points(
+            self.scheme,
+            ind,
+            cells.inputs[ind.name],
+            self.lib.ref(f"i{ji}"),
+            lambda r: self.lib.names[f"r{self.rater_index[r]}.weight"],
+        )
+
+
+#: what a result cell shows when an input it needs cannot be read (on screen and on paper)
+UNREADABLE = "无法读取"
+UNREADABLE_TEXT = text_literal(UNREADABLE)
+
+
+def _readable(formula: str) -> str:
+    """A sum over item points, or 无法读取 when one of them cannot be read."""
+    return f"IFERROR({formula},{UNREADABLE_TEXT})"
 
 
 WEIGHT_WARNING = "⚠ 指标库中的权重合计不是100%，总分不可用 / the weights in 指标库 do not total 100%"

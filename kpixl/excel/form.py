@@ -12,6 +12,7 @@ from .compiler import Cells, Compiler
 from .names import FORM, SIGNERS
 from .printing import fit_rows, page_setup
 from .style import BORDER, FONT_NAME, INPUT_FILL, RESULT_FILL, THIN, UNLOCKED, data_validation, number_format, put_text, style_header
+from .typed import Reads
 
 
 def write_form(wb: Workbook, scheme: Scheme, comp: Compiler, ws=None) -> dict[str, str]:
@@ -51,6 +52,7 @@ class _Form:
         self.pending: list[tuple[str, str]] = []  # (cell, formula) of results written once the inputs are known
         self.seq = 0
         self.r = self.HEADER_ROW + 1
+        self.reads = Reads(ws.parent, ws, scheme)
 
     def _input(self, ref: str, header: str) -> None:
         cell = self.ws[ref]
@@ -58,6 +60,12 @@ class _Form:
         cell.fill = INPUT_FILL
         self.layout[header] = ref
         self.all_inputs.append(ref)
+
+    def _validate(self, rule, field: str, ref: str) -> None:
+        dv = data_validation(rule, field, ref)
+        if dv:
+            dv.add(ref)
+            self.ws.add_data_validation(dv)
 
     def title_and_person(self) -> None:
         ws = self.ws
@@ -117,10 +125,10 @@ class _Form:
                     ws.cell(self.r, self.first_in + k).value = "—"
                     continue
                 ref = f"{get_column_letter(self.first_in + k)}{self.r}"
-                cells[rater][f] = ref
+                cells[rater][f] = self.reads.read(ind.rule, f, ref)
                 self._input(ref, ind.columns(rater)[ind.rule.fields.index(f)])
                 ws[ref].number_format = number_format(ind.rule, f)
-                dv = data_validation(ind.rule, f)
+                dv = data_validation(ind.rule, f, ref)
                 if dv:
                     dv.add(ref)
                     ws.add_data_validation(dv)
@@ -136,6 +144,7 @@ class _Form:
         self._input(ovref, ind.override_column)
         pref = f"{get_column_letter(self.pts_col)}{start}"
         c = Cells(inputs={ind.name: cells}, overrides={ind.name: ovref}, adjustments={}, vetoes={})
+        c.bases[ind.name] = self.reads.put(ovref, self.comp.base(ji, ind, c))
         self.pending.append((pref, self.comp.item(ji, ind, c)))
         ws[pref].fill = RESULT_FILL
         ws.cell(start, self.note_col, ind.source or None)
@@ -157,8 +166,9 @@ class _Form:
                 ws.cell(self.r, 2, h)
                 put_text(ws, self.r, 4, a.rule.canonical() if f == a.rule.fields[0] else None)
                 ref = f"{get_column_letter(self.first_in)}{self.r}"
-                extra.adjustments[a.name][f] = ref
+                extra.adjustments[a.name][f] = self.reads.read(a.rule, f, ref)
                 self._input(ref, h)
+                self._validate(a.rule, f, ref)
                 self.r += 1
         adj_ref = f"{get_column_letter(self.pts_col)}{adj_row}"
         self.pending.append((adj_ref, self.comp.adjustment(extra)))
@@ -174,9 +184,9 @@ class _Form:
             ws.cell(self.r, 2, v.name)
             put_text(ws, self.r, 4, v.rule.canonical())
             ref = f"{get_column_letter(self.first_in)}{self.r}"
-            extra.vetoes[v.name] = ref
+            extra.vetoes[v.name] = self.reads.read(v.rule, "", ref)
             self._input(ref, v.column)
-            ws[ref].number_format = "0.00%" if v.rule.unit == "%" else "General"
+            self._validate(v.rule, "", ref)
             self.r += 1
 
     def totals(self, adj_ref: str | None, extra: Cells) -> int:

@@ -7,6 +7,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..rules import Rule, Validation
 from ..safe import FORMULA_STARTS
+from ..units import typed_units
 
 FONT_NAME = "宋体"  # SimSun: on every Chinese Windows; LibreOffice substitutes a CJK font (Noto CJK)
 THIN = Side(style="thin", color="000000")
@@ -36,23 +37,45 @@ def style_header(cell) -> None:
     cell.border = BORDER
 
 
-def data_validation(rule: Rule, field: str) -> DataValidation | None:
-    """Excel's data validation for an input cell of ``field``, from the rule kind's own spec."""
+def data_validation(rule: Rule, field: str, cell: str) -> DataValidation | None:
+    """Excel's data validation for input ``cell`` (the top-left cell of the range it covers) of
+    ``field``: the kind's list of options, or a custom check that accepts exactly what the sheet's
+    reader reads (:meth:`kpixl.rules.Rule.excel_readable`)."""
     spec: Validation | None = rule.validation(field)
-    if spec is None:
-        return None
-    if spec.type == "list":
+    check = rule.excel_readable(field, cell)
+    if spec is not None and spec.type == "list":
         dv = DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=True)
-    else:
+        dv.error = "请按说明填写 / please enter a valid value"
+    elif check is not None:
+        if len(check) > 255:  # pragma: no cover - excel_readable is built to fit
+            raise ValueError(f"a validation formula of {len(check)} characters (Excel takes 255)")
+        dv = DataValidation(type="custom", formula1=check, allow_blank=True)
+        dv.error = typed_help(rule, field)[:250]
+    elif spec is not None:
         dv = DataValidation(type=spec.type, operator=spec.operator, formula1=spec.formula1, formula2=spec.formula2, allow_blank=True)
-    dv.error = "请按说明填写 / please enter a valid value"
-    dv.errorTitle = "无效输入 / invalid input"
+        dv.error = "请按说明填写 / please enter a valid value"
+    else:
+        return None
+    dv.errorTitle = "无法读取 / cannot be read"
     dv.promptTitle = "填写 / input"
-    dv.prompt = spec.prompt[:250]
+    dv.prompt = (spec.prompt if spec is not None else f"应填: {rule.expected(field)}")[:250]
     dv.showErrorMessage = True
     dv.showInputMessage = True
     return dv
 
 
+def typed_help(rule: Rule, field: str) -> str:
+    """What may be typed in a numeric input cell (the validation's error message)."""
+    unit = rule.input_unit(field)
+    words = [u for u, _, _ in typed_units(unit) if u]
+    example = f"数字，可带单位 {'、'.join(words[:6])}" if words else "数字"
+    return (
+        f"请填{example}；空白、N/A 或 / 表示缺失。不能读：1,000、1e3、1:30、1分30秒、负号文本。"
+        f" / Type a number{' with a unit' if words else ''} ({rule.expected(field)}); blank or N/A = missing."
+    )
+
+
 def number_format(rule: Rule, field: str) -> str:
-    return "0.00%" if rule.input_unit(field) == "%" else "General"
+    """Input cells are General: what is typed is what is read (88 → 88%, 0.88 → 88%; a typed
+    ``88%`` makes Excel store 0.88 with a percent format, read as 88%)."""
+    return "General"

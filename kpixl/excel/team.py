@@ -15,6 +15,7 @@ from .compiler import Cells, Compiler
 from .names import TEAM
 from .printing import fit_rows, page_setup
 from .style import GRADE_FILLS, UNLOCKED, data_validation, number_format, style_header
+from .typed import Reads
 
 
 def team_layout(scheme: Scheme) -> tuple[list[str], dict[str, int]]:
@@ -44,6 +45,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
     first, last = 2, rows + 1
 
     _validations(ws, scheme, letter, first, last)
+    reads = Reads(wb, ws, scheme)
 
     fmt = {}
     for ind in scheme.indicators:
@@ -51,17 +53,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
             for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True):
                 fmt[h] = number_format(ind.rule, f)
     for r in range(first, last + 1):
-        cells = Cells(
-            inputs={
-                ind.name: {
-                    rater: {f: f"{letter[h]}{r}" for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True)} for rater in ind.raters or (None,)
-                }
-                for ind in scheme.indicators
-            },
-            overrides={i.name: f"{letter[i.override_column]}{r}" for i in scheme.indicators},
-            adjustments={a.name: {f: f"{letter[h]}{r}" for f, h in zip(a.rule.fields, a.columns(), strict=True)} for a in scheme.adjustments},
-            vetoes={v.name: f"{letter[v.column]}{r}" for v in scheme.vetoes},
-        )
+        cells = _row_cells(scheme, letter, r, reads)
         # nothing typed in the inputs: 未提交 (when the ids are there), never a score
         empty = f"COUNTA(${inputs_start}{r}:${inputs_end}{r})=0"
         nobody = f"COUNTA($A{r}:${ids_end}{r})=0"
@@ -79,6 +71,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
             terms = []
             for ind in sec.indicators:
                 ji = scheme.indicators.index(ind) + 1
+                cells.bases[ind.name] = reads.put(f"{letter[ind.override_column]}{r}", comp.base(ji, ind, cells))
                 put(ind.result_column, comp.item(ji, ind, cells))
                 terms.append(comp.contribution(ji, ind, f"{letter[ind.result_column]}{r}"))
             if len(scheme.sections) > 1:
@@ -95,7 +88,7 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
         put("等级", comp.grade(t, "kp_grade_name"))
         put("奖金系数", comp.grade(t, "kp_grade_coef"))
         tc = letter["总分"]
-        put("排名", f"RANK({t},${tc}${first}:${tc}${last},0)")
+        put("排名", comp.rank(t, f"${tc}${first}:${tc}${last}"))
         ws[f"{letter['标记']}{r}"] = f'=IF({empty},IF({nobody},"",{text_literal(NOT_HANDED_IN)}),{comp.flags(cells)})'
 
     grade_col = letter["等级"]
@@ -111,20 +104,48 @@ def write_team(wb: Workbook, scheme: Scheme, comp: Compiler, rows: int) -> None:
     ws.protection.sort = False
 
 
+def _row_cells(scheme: Scheme, letter: dict[str, str], r: int, reads: Reads) -> Cells:
+    """Row ``r``'s cells: each input as read on the hidden reading sheet, the overrides as typed."""
+    return Cells(
+        inputs={
+            ind.name: {
+                rater: {f: reads.read(ind.rule, f, f"{letter[h]}{r}") for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True)}
+                for rater in ind.raters or (None,)
+            }
+            for ind in scheme.indicators
+        },
+        overrides={i.name: f"{letter[i.override_column]}{r}" for i in scheme.indicators},
+        adjustments={
+            a.name: {f: reads.read(a.rule, f, f"{letter[h]}{r}") for f, h in zip(a.rule.fields, a.columns(), strict=True)} for a in scheme.adjustments
+        },
+        vetoes={v.name: reads.read(v.rule, "", f"{letter[v.column]}{r}") for v in scheme.vetoes},
+        results={i.name: f"{letter[i.result_column]}{r}" for i in scheme.indicators},
+    )
+
+
 def _validations(ws, scheme: Scheme, letter: dict[str, str], first: int, last: int) -> None:
     """One data validation per input column over all rows, and one per override column."""
     for ind in scheme.indicators:
         for rater in ind.raters or (None,):
             for f, h in zip(ind.rule.fields, ind.columns(rater), strict=True):
-                dv = data_validation(ind.rule, f)
-                if dv:
-                    dv.add(f"{letter[h]}{first}:{letter[h]}{last}")
-                    ws.add_data_validation(dv)
+                _validate(ws, ind.rule, f, h, letter, first, last)
         lo, hi = ind.override_range
         dv = DataValidation(type="decimal", operator="between", formula1=literal(max(lo, -1e9)), formula2=literal(hi), allow_blank=True)
         dv.prompt = "评价人调整后的得分（留空 = 按规则）/ a rater's override, blank = by the rule"
         dv.showInputMessage = True
         dv.add(f"{letter[ind.override_column]}{first}:{letter[ind.override_column]}{last}")
+        ws.add_data_validation(dv)
+    for a in scheme.adjustments:
+        for f, h in zip(a.rule.fields, a.columns(), strict=True):
+            _validate(ws, a.rule, f, h, letter, first, last)
+    for v in scheme.vetoes:
+        _validate(ws, v.rule, "", v.column, letter, first, last)
+
+
+def _validate(ws, rule, field: str, header: str, letter: dict[str, str], first: int, last: int) -> None:
+    dv = data_validation(rule, field, f"{letter[header]}{first}")
+    if dv:
+        dv.add(f"{letter[header]}{first}:{letter[header]}{last}")
         ws.add_data_validation(dv)
 
 

@@ -8,7 +8,8 @@ everything about it, and every evaluator is a thin consumer of this interface:
 part                       methods
 =========================  =============================================================
 points (the engine)        :meth:`Rule.points` (vectorised), ``full``, ``lowest``
-native Excel formula       :meth:`Rule.excel_points`, :meth:`Rule.excel_value`,
+native Excel formula       :meth:`Rule.excel_read`, :meth:`Rule.excel_readable`,
+                           :meth:`Rule.excel_points`, :meth:`Rule.excel_value`,
                            :meth:`Rule.excel_present`, :meth:`Rule.validation`
 editable parameters        :meth:`Rule.params` (written to 指标库), :meth:`Rule.with_params`
                            (read back)
@@ -36,7 +37,7 @@ import pandas as pd
 
 from ..errors import RuleInputError, ValueParseError
 from ..units import COUNT_UNITS, ColumnParse, fmt_quantity, parse_column, parse_value
-from ..xl import ParamRef, excel_number
+from ..xl import ParamRef, excel_number, excel_read, excel_readable
 
 #: Every registered rule kind, by its ``kind`` name.
 KINDS: dict[str, type[Rule]] = {}
@@ -184,9 +185,19 @@ class Rule(ABC):
         """The rule with some parameters changed (validated as any new rule is)."""
 
     # -- the native Excel formula -----------------------------------------------------
-    def excel_value(self, field: str, cell: str) -> str:
-        """The numeric value of one raw input cell as :meth:`parse_input` reads it, or #N/A."""
-        return excel_number(cell, self.input_unit(field))
+    def excel_read(self, field: str, cell: str) -> str:
+        """What was typed in input ``cell`` as :meth:`parse_input` reads it: ``""`` for a blank or a
+        blank word, else a number, else #N/A (a formula of its own, on the hidden reading sheet)."""
+        return excel_read(cell, self.input_unit(field))
+
+    def excel_readable(self, field: str, cell: str) -> str | None:
+        """The data validation of input ``cell``: TRUE exactly where :meth:`excel_read` reads it
+        (None: the kind's :meth:`validation` list says what may be typed)."""
+        return excel_readable(cell, self.input_unit(field))
+
+    def excel_value(self, field: str, ref: str) -> str:
+        """The number read into ``ref`` (by :meth:`excel_read`) where the rule accepts it, else #N/A."""
+        return excel_number(ref, self.input_unit(field))
 
     def excel_present(self, cells: Mapping[str, str]) -> str:
         """TRUE when every input of the rule is filled in."""

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..units import ColumnParse, fmt_quantity, parse_unique
-from ..vocab import YES_NO_CHOICES, excel_yes_no, read_yes_no
-from ..xl import ParamRef
+from ..vocab import BLANK_NAME, YES_NO_CHOICES, excel_is_word, excel_yes_no, read_yes_no
+from ..xl import ParamRef, excel_number
 from .base import Param, Rule, Validation, pts, register
 from .limits import clip_points, excel_clip, limit_params, whole
 
@@ -48,8 +48,16 @@ class ChecklistRule(Rule):
         get = values.get
         return replace(self, full_points=get("full", self.full_points), penalty=get("penalty", self.penalty), floor=get("floor", self.floor))
 
-    def excel_value(self, field: str, cell: str) -> str:
-        return excel_yes_no(cell) if self.items else whole(cell)
+    def excel_read(self, field: str, cell: str) -> str:
+        if not self.items:
+            return super().excel_read(field, cell)
+        return f'IF({excel_is_word(f"ASC({cell})", BLANK_NAME)},"",{excel_yes_no(cell)})'
+
+    def excel_readable(self, field: str, cell: str) -> str | None:
+        return None if self.items else super().excel_readable(field, cell)
+
+    def excel_value(self, field: str, ref: str) -> str:
+        return excel_number(ref) if self.items else whole(ref)
 
     def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
         unmet = "+".join(f"(1-{x[i]})" for i in self.items) if self.items else x[""]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import ValueParseError
 from ..units import ColumnParse, fmt_quantity, normalize_text, parse_unique, parse_value
-from ..vocab import CN_DIGITS, YES_NO_CHOICES, excel_yes_no, read_yes_no
+from ..vocab import BLANK_NAME, CN_DIGITS, YES_NO_CHOICES, excel_is_word, excel_yes_no, read_yes_no
 from ..xl import NA, ParamRef, literal, text_literal
 from .base import Param, Rule, Validation, pts, register
 
@@ -52,7 +52,13 @@ class ChoiceRule(Rule):
         opts = tuple(Option(o.key, o.label, values.get(f"o{k}.pts", o.points), o.description) for k, o in enumerate(self.options, 1))
         return replace(self, options=opts)
 
-    def excel_value(self, field: str, cell: str) -> str:
+    def excel_readable(self, field: str, cell: str) -> str | None:
+        return None
+
+    def excel_read(self, field: str, cell: str) -> str:
+        return f'IF({excel_is_word(f"ASC({cell})", BLANK_NAME)},"",{self._label_value(cell)})'
+
+    def _label_value(self, cell: str) -> str:
         if self.style == "yesno":  # yes/no words of the vocabulary, or the options' own labels
             chain = excel_yes_no(cell)
             for o in reversed(self.options):

@@ -49,7 +49,7 @@ class RatioRule(Rule):
     def with_params(self, values: Mapping[str, float]) -> RatioRule:
         return replace(self, inner=self.inner.with_params(values))
 
-    def excel_value(self, field: str, cell: str) -> str:
+    def excel_value(self, field: str, cell: str) -> str:  # cell: the read value (kpixl.xl.excel_read)
         if field in self.denominators:
             op = ">0" if len(self.denominators) == 1 else ">=0"
             return guard(f"AND(ISNUMBER({cell}),{cell}{op})", cell)
@@ -59,7 +59,7 @@ class RatioRule(Rule):
         """Every input filled, and an average denominator not 0 (the engine's ratio is then missing)."""
         conds = [f'{cells[f]}<>""' for f in self.fields]
         if len(self.denominators) > 1:
-            conds.append("(" + "+".join(cells[d] for d in self.denominators) + ")<>0")
+            conds.append(f"SUM({','.join(cells[d] for d in self.denominators)})<>0")  # SUM: a blank read is "" (text)
         return f"AND({','.join(conds)})"
 
     def excel_points(self, x: Mapping[str, str], p: ParamRef, *, domain: bool = True) -> str:
