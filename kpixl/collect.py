@@ -27,6 +27,7 @@ from .safe import check_sheet, open_package
 from .scheme import Scheme, normalize_header
 from .sources import load_scheme
 from .vocab import is_blank
+from .xlsx_percent import percent_cells, percent_refs, percent_styles, shown_percent
 
 FORM, TEAM = "考核表", "团队汇总"
 RESULTS = ("总分", "等级", "奖金系数")
@@ -180,7 +181,7 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
             if sheet:
                 xml = z.read(parts[sheet])
                 check_sheet(z, parts[sheet], src.name, sheet, xml)  # before calamine reads it
-                (_read_team if sheet == TEAM else _read_form)(group, src, xml.decode("utf-8"), book, s)
+                (_read_team if sheet == TEAM else _read_form)(group, src, z, xml.decode("utf-8"), book, s)
             else:
                 g.findings.append(problem(src.name, f"没有「{FORM}」或「{TEAM}」工作表 / no 考核表 or 团队汇总 sheet"))
                 continue
@@ -238,7 +239,7 @@ def _scheme_of(sid: str, carried_rows, library, grades) -> Scheme:
     return scheme_from_tables(base, [list(r) for r in library], [list(r[:3]) for r in grades], origin=sid)
 
 
-def _read_team(g: Group, src: Source, xml: str, book, s: Scheme) -> None:
+def _read_team(g: Group, src: Source, z: zipfile.ZipFile, xml: str, book, s: Scheme) -> None:
     rows = book.get_sheet_by_name(TEAM).to_python(skip_empty_area=False)
     if not rows:
         return
@@ -247,8 +248,11 @@ def _read_team(g: Group, src: Source, xml: str, book, s: Scheme) -> None:
     inputs = [h for h in s.roster_headers() + [i.override_column for i in s.indicators] if h in col]
     keep = inputs + [h for h in ("绩效工资基数",) if h in col]
     formulas, uncalc = _formulas(xml) if xml else (set(), set())
+    shown = percent_cells(z, TEAM) if percent_styles(z) else set()  # 105% read as the person sees it
     for r, row in enumerate(rows[1:], 2):
         person = {h: row[col[h]] if col[h] < len(row) else None for h in keep}
+        if shown:
+            person = {h: _as_shown(v, (r, col[h] + 1) in shown) for h, v in person.items()}
         if all(_blank(person.get(h)) for h in inputs if h not in ("工号", "姓名")) and _blank(person.get("工号")):
             continue
         person = {h: (None if _blank(v) else v) for h, v in person.items()}
@@ -262,7 +266,7 @@ def _read_team(g: Group, src: Source, xml: str, book, s: Scheme) -> None:
         g.stated.append(Stated(src.name, TEAM, cells, stated, results_at, overwritten, uncalculated=blank_formulas))
 
 
-def _read_form(g: Group, src: Source, xml: str, book, s: Scheme) -> None:
+def _read_form(g: Group, src: Source, z: zipfile.ZipFile, xml: str, book, s: Scheme) -> None:
     rows = book.get_sheet_by_name(FORM).to_python(skip_empty_area=False)
     layout, places, wanted = _form_places(s)
 
@@ -271,6 +275,9 @@ def _read_form(g: Group, src: Source, xml: str, book, s: Scheme) -> None:
         return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
 
     person = {h: (None if _blank(v := at(h)) else v) for h in layout if h in wanted}
+    numbers = {h: layout[h] for h, v in person.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    for h in percent_refs(xml, numbers, percent_styles(z)) if numbers else ():
+        person[h] = shown_percent(person[h])  # a cell showing 105% means 105%
     stated = {h: v for h in RESULTS if h in layout and not _blank(v := at(h))}
     formulas, uncalc = _formulas(xml) if xml else (set(), set())
     overwritten = [h for h in RESULTS if h in layout and xml and layout[h] not in formulas]
@@ -291,6 +298,11 @@ def _form_places(s: Scheme) -> tuple[dict[str, str], dict[str, tuple[int, int]],
         places = {h: (r - 1, c - 1) for h, (r, c) in ((h, coordinate_to_tuple(ref)) for h, ref in layout.items())}
         _PLACES[id(s)] = (s, layout, places, set(s.roster_headers()) | {i.override_column for i in s.indicators})
     return _PLACES[id(s)][1:]
+
+
+def _as_shown(v: object, percent: bool) -> object:
+    """A number in a cell formatted as a percentage, as the text the person sees (1.05 → 105%)."""
+    return shown_percent(v) if percent and isinstance(v, int | float) and not isinstance(v, bool) else v
 
 
 @dataclass

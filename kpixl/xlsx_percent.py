@@ -86,6 +86,38 @@ def percent_cells(source: str | Path | zipfile.ZipFile, sheet: str | None = None
     return out
 
 
+_STYLES: dict[tuple, set[int]] = {}
+
+
+def percent_styles(z: zipfile.ZipFile) -> set[int]:
+    """The cell styles (``s=`` indexes) of a package that show a percentage, cached by the zip
+    directory's record of styles.xml (a folder of forms from one template parses it once)."""
+    try:
+        info = z.getinfo("xl/styles.xml")
+    except KeyError:
+        return set()
+    key = (info.CRC, info.file_size, info.compress_size)
+    if key not in _STYLES:
+        _STYLES[key] = _percent_styles(z)
+    return _STYLES[key]
+
+
+def percent_refs(xml: str, refs: dict[str, str], styles: set[int]) -> set[str]:
+    """Which of ``refs`` (header → cell such as ``B7``) hold a number shown as a percentage, looked
+    up one cell at a time in the sheet's XML (for a form: a few dozen cells of a small sheet)."""
+    if not styles:
+        return set()
+    out = set()
+    for header, ref in refs.items():
+        m = re.search(rf'<c\b[^>]*?\br="{ref}"[^>]*>', xml)
+        if m is None:
+            continue
+        s, t = _S.search(m[0].encode()), _T.search(m[0].encode())
+        if s is not None and int(s[1]) in styles and (t is None or t[1] == b"n"):
+            out.add(header)
+    return out
+
+
 def shown_percent(x: float) -> str:
     """A percent-formatted number as the text a person reads in the cell: 1.05 → ``105%``."""
     return fmt_quantity(float(x), "%")

@@ -209,3 +209,22 @@ def test_collect_builds_each_scheme_once_and_reads_files_one_at_a_time(forms, tm
     sorted(folder.iterdir())[-1].unlink()
     read = [s.read(problems) for s in sources]
     assert sum(b is None for b in read) == 1 and len(problems) == 1 and "无法读取" in problems[0].message
+
+
+def test_a_number_shown_as_a_percentage_is_read_as_shown(forms, tmp_path):
+    """A person types 105% (Excel stores 1.05 and formats the cell 0%): collect reads 105%, as the
+    engine reads the text "105%"; a plain 1.05 stays 1.05% by the bare-number convention.
+    客户满意度 is ≥95%(5分);≥90%且<95%(3分);<90%(1分): 105% → 5, 1.05% → 1 (by hand)."""
+    layout = collect._form_layout(k.load_scheme(SCHEME))
+    folder = tmp_path / "pct"
+    folder.mkdir()
+    for pid, fmt in (("P1", "0%"), ("P2", "General"), ("P3", "0.00%")):
+        wb = openpyxl.load_workbook(forms / "E001_王晓燕.xlsx")
+        cell = wb[FORM][layout["客户满意度"]]
+        cell.value = 1.05
+        cell.number_format = fmt
+        wb[FORM][layout["工号"]] = pid
+        wb.save(folder / f"{pid}.xlsx")
+    g = collect.check([folder])
+    got = g.results.set_index("工号")["客户满意度得分"].to_dict()
+    assert got == {"P1": 5, "P2": 1, "P3": 5}
