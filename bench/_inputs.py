@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -66,14 +68,39 @@ def python() -> list[str]:
     return [sys.executable, "-m", "kpixl"]
 
 
-def team_workbook(tmp: Path, rows: list[dict]) -> Path:
+class LibreOffice:
+    """LibreOffice as kpixl.excel.recalc runs it (headless convert, OOXMLRecalcMode=0: always
+    recalculate on load), but with one profile kept for the run, as an installed LibreOffice
+    has: the first call (saving the inputs, untimed) sets the profile up, the timed ones reuse it."""
+
+    def __init__(self, home: Path) -> None:
+        from kpixl.excel.recalc import _XCU, find_soffice
+
+        self.soffice, self.home = find_soffice(), home
+        (home / "profile" / "user").mkdir(parents=True, exist_ok=True)
+        (home / "profile" / "user" / "registrymodifications.xcu").write_text(_XCU, encoding="utf-8")
+        (home / "tmp").mkdir(exist_ok=True)
+
+    def recalculate(self, path: Path, outdir: Path) -> Path:
+        env = {**os.environ, "HOME": str(self.home), "TMPDIR": str(self.home / "tmp"), "SAL_USE_VCLPLUGIN": "svp"}
+        profile = f"-env:UserInstallation={(self.home / 'profile').as_uri()}"
+        cmd = [self.soffice, profile, "--headless", "--norestore", "--nologo", "--nodefault"]
+        subprocess.run(
+            [*cmd, "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(path)], env=env, check=True, capture_output=True
+        )
+        out = outdir / f"{path.stem}.xlsx"
+        if not out.exists() or out.stat().st_size == 0:
+            raise RuntimeError(f"LibreOffice did not write {out}")
+        return out
+
+
+def team_workbook(tmp: Path, rows: list[dict], lo: LibreOffice) -> Path:
     """The 团队汇总 of ``len(rows)`` rows, built by kpixl, filled, saved by LibreOffice."""
     from kpixl.excel import fill_team
-    from kpixl.excel.recalc import recalculate
 
     run_command([*python(), "build", "--scheme", SCHEME, "--rows", len(rows), "--out", tmp / "built"])
     filled = fill_team(tmp / "built" / f"{SCHEME}.xlsx", rows, tmp / "filled" / "team.xlsx")
-    return recalculate([filled], tmp / "saved")[0]
+    return lo.recalculate(filled, tmp / "saved")
 
 
 def write_csv(rows: list[dict] | pd.DataFrame, path: Path) -> Path:

@@ -128,9 +128,10 @@ def fmt_bytes(n: int) -> str:
     return f"{n / 2**20:,.0f} MiB" if n else "—"
 
 
-def table(rows: Sequence[Row]) -> str:
-    """The rows as a plain-text table (min / median, runs), targets beside them."""
-    head = ("benchmark", "figure min / median (runs)", "anchor min / median (runs)", "ratio", "target", "peak RSS", "")
+HEAD = ("benchmark", "figure min / median (runs)", "anchor min / median (runs)", "ratio", "target", "peak RSS", "")
+
+
+def _cells(rows: Sequence[Row]) -> list[tuple[str, ...]]:
     body = []
     for r in rows:
         status = "—" if r.ok is None else "OK" if r.ok else "ABOVE TARGET"
@@ -138,6 +139,20 @@ def table(rows: Sequence[Row]) -> str:
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
         rss = fmt_bytes(r.figure.peak_rss if r.figure else 0)
         body.append((r.name, figure, fmt_timing(r.anchor), ratio, r.target, rss, status))
+    return body
+
+
+def markdown(rows: Sequence[Row]) -> str:
+    """The rows as a Markdown table (the one in docs/development.md)."""
+    head = (*HEAD[:-1], "status")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in _cells(rows)]
+    return "\n".join(lines)
+
+
+def table(rows: Sequence[Row]) -> str:
+    """The rows as a plain-text table (min / median, runs), targets beside them."""
+    head, body = HEAD, _cells(rows)
     widths = [max(_width(x[i]) for x in (head, *body)) for i in range(len(head))]
     lines = ["  ".join(_pad(c, w) for c, w in zip(x, widths, strict=True)).rstrip() for x in (head, *body)]
     lines.insert(1, "  ".join("-" * w for w in widths))
