@@ -127,7 +127,6 @@ def filled_forms(tmp: Path, rows: list[dict], batches: int = 2) -> Path:
 
     from kpixl import collect
     from kpixl.excel import FORM
-    from kpixl.excel.recalc import recalculate
 
     ids = ["工号", "姓名", "部门", "考核期间"]
     roster = write_csv([{h: r[h] for h in ids} for r in rows], tmp / "people.csv")
@@ -148,7 +147,21 @@ def filled_forms(tmp: Path, rows: list[dict], batches: int = 2) -> Path:
                 ws[ref] = row[key]
         wb.save(tmp / "filled" / path.name)
     files = sorted((tmp / "filled").iterdir())
-    parts = [files[k::batches] for k in range(batches)]
-    with ThreadPoolExecutor(batches) as pool:  # one soffice per batch, each with its own profile
-        list(pool.map(lambda part: recalculate(part, tmp / "saved"), [p for p in parts if p]))
+    chunks = [files[k : k + FORMS_PER_SOFFICE] for k in range(0, len(files), FORMS_PER_SOFFICE)]
+    with ThreadPoolExecutor(batches) as pool:  # soffice processes side by side, each with its own profile
+        list(pool.map(lambda chunk: _save(chunk, tmp / "saved"), chunks))
     return tmp / "saved"
+
+
+FORMS_PER_SOFFICE = 100  # one soffice over a long batch has been seen to stop part-way (exit 0)
+
+
+def _save(files: list[Path], outdir: Path) -> None:
+    """Save ``files`` through LibreOffice; the ones it did not write are tried once more."""
+    from kpixl.errors import LibreOfficeError
+    from kpixl.excel.recalc import recalculate
+
+    try:
+        recalculate(files, outdir)
+    except LibreOfficeError:
+        recalculate([f for f in files if not (outdir / f.name).exists()], outdir)
