@@ -26,11 +26,14 @@ TARGET_ROWS = {
 }
 
 
-def test_quick_run_prints_a_row_per_target(soffice):
+def _run(*args: str, timeout: float) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick"], capture_output=True, text=True, env=env, timeout=300, cwd=ROOT
-    )
+    cmd = [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT)
+
+
+def test_quick_run_prints_a_row_per_target(soffice):
+    r = _run(timeout=300)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     lines = r.stdout.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("benchmark "))
@@ -48,11 +51,9 @@ def test_quick_run_prints_a_row_per_target(soffice):
 
 
 def test_a_named_benchmark_runs_alone_and_an_unknown_one_is_refused():
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    run = [sys.executable, str(ROOT / "bench" / "run.py"), "--quick"]
-    r = subprocess.run([*run, "help"], capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+    r = _run("help", timeout=120)
     assert r.returncode == 0, r.stderr
     names = [line.split()[0] for line in r.stdout.splitlines() if line.startswith(("help ", "score-", "collect "))]
     assert names == ["help"]
-    bad = subprocess.run([*run, "nosuch"], capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+    bad = _run("nosuch", timeout=120)
     assert bad.returncode == 2 and "nosuch" in bad.stderr
