@@ -53,7 +53,8 @@ QUICK = Sizes(team=60, forms=6, big=20_000, memory=20_000, log=20_000, addin=300
 
 
 class Inputs:
-    """Inputs made on first use and kept for the run."""
+    """Inputs made on first use and kept for the run; with ``--workdir`` kept across runs
+    (each in a folder named after its size, made again only when its result is absent)."""
 
     def __init__(self, tmp: Path, sizes: Sizes) -> None:
         self.tmp, self.sizes = tmp, sizes
@@ -61,6 +62,14 @@ class Inputs:
     def dir(self, name: str) -> Path:
         path = self.tmp / name
         path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def _kept(self, path: Path, make: Callable[[Path], object]) -> Path:
+        """``path``, made by ``make`` unless a finished one is there (made under a temporary name)."""
+        if not path.exists():
+            part = path.with_name(f"part-{path.name}")
+            make(part)
+            part.rename(path)
         return path
 
     @cached_property
@@ -77,29 +86,36 @@ class Inputs:
 
     @cached_property
     def team_xlsx(self) -> Path:
-        return _inputs.team_workbook(self.dir("team"), self.team_rows, self.libreoffice)
+        def make(path: Path) -> None:
+            _inputs.team_workbook(self.dir(f"team-{self.sizes.team}"), self.team_rows, self.libreoffice).rename(path)
+
+        return self._kept(self.dir(f"team-{self.sizes.team}") / "team.xlsx", make)
 
     @cached_property
     def team_csv(self) -> Path:
-        return _inputs.write_csv(self.team_rows, self.dir("team-csv") / "team.csv")
+        return self._kept(self.dir(f"team-csv-{self.sizes.team}") / "team.csv", lambda p: _inputs.write_csv(self.team_rows, p))
 
     @cached_property
     def forms(self) -> Path:
-        return _inputs.filled_forms(self.dir("forms"), _inputs.typed_rows(self.sizes.forms, seed=3))
+        def make(path: Path) -> None:
+            _inputs.filled_forms(path, _inputs.typed_rows(self.sizes.forms, seed=3))
+
+        return self._kept(self.dir(f"forms-{self.sizes.forms}") / "forms", make) / "saved"
+
+    def _roster(self, n: int) -> Path:
+        return self._kept(self.dir(f"roster-{n}") / "roster.csv", lambda p: _inputs.write_csv(_inputs.big_roster(self.pool, n), p))
 
     @cached_property
     def big_csv(self) -> Path:
-        return _inputs.write_csv(_inputs.big_roster(self.pool, self.sizes.big), self.dir("big") / "big.csv")
+        return self._roster(self.sizes.big)
 
     @cached_property
     def memory_csv(self) -> Path:
-        return _inputs.write_csv(_inputs.big_roster(self.pool, self.sizes.memory), self.dir("memory") / "roster.csv")
+        return self._roster(self.sizes.memory)
 
     @cached_property
     def log(self) -> Path:
-        path = self.dir("log") / "sessions.parquet"
-        _metrics.make_log(path, self.sizes.log)
-        return path
+        return self._kept(self.dir(f"log-{self.sizes.log}") / "sessions.parquet", lambda p: _metrics.make_log(p, self.sizes.log))
 
 
 def bench_help(inp: Inputs, s: Sizes) -> list[Row]:
@@ -300,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("names", nargs="*", help="groups or rows to run (default: all)")
     ap.add_argument("--quick", action="store_true", help="tiny sizes, a smoke run of the harness")
     ap.add_argument("--runs", type=int, help="runs of each figure (default 5; 2 with --quick)")
+    ap.add_argument("--workdir", type=Path, help="keep the generated inputs in this folder and reuse them in later runs")
     ap.add_argument("--markdown", action="store_true", help="also print the table in Markdown, for docs/development.md")
     args = ap.parse_args(argv)
     sizes = QUICK if args.quick else Sizes()
@@ -313,10 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}; sizes: {sizes}", flush=True)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="kpixl-bench-") as tmp:
-        inputs = Inputs(Path(tmp), sizes)
+        inputs = Inputs(args.workdir or Path(tmp), sizes)
         for g in chosen:
             print(f"… {g}", file=sys.stderr, flush=True)
-            rows += GROUPS[g][0](inputs, sizes)
+            done = GROUPS[g][0](inputs, sizes)
+            print("\n".join(table(done).splitlines()[2:]), flush=True)  # each group's rows as soon as they are known
+            rows += done
     print()
     print(table(rows))
     print()
