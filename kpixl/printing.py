@@ -28,6 +28,7 @@ from openpyxl.utils import coordinate_to_tuple, get_column_letter, range_boundar
 from .audit import ERROR, WARNING, Finding
 from .errors import KpixlError
 from .excel import FORM, TEAM
+from .excel.compiler import UNREADABLE
 from .excel.names import SCHEME
 
 #: what each ``--sheets`` choice prints
@@ -240,7 +241,8 @@ def _label(ws, sheet: str, row: int, col: int) -> str:
 
 
 def _error_cells(copy: _Copy, values: Path) -> list[Finding]:
-    """Error values (#N/A, #VALUE!, Err:…) LibreOffice computed inside the printed areas."""
+    """Error values (#N/A, #VALUE!, Err:…) LibreOffice computed inside the printed areas, and the
+    无法读取 an item shows when the sheet cannot read one of its inputs."""
     wb = openpyxl.load_workbook(values, data_only=True, read_only=True)
     out = []
     try:
@@ -249,6 +251,9 @@ def _error_cells(copy: _Copy, values: Path) -> list[Finding]:
                 for c in row:
                     if isinstance(c.value, str) and c.value.startswith(ERROR_VALUES):
                         text = f"打印区域内有错误值 {c.value}（输入无法识别或公式出错）/ an error value in the printed area"
+                        out.append(Finding(WARNING, copy.name, sheet, c.coordinate, text))
+                    elif c.value == UNREADABLE:
+                        text = f"打印区域内有「{UNREADABLE}」：这一行的输入表格读不懂 / an input on this row cannot be read"
                         out.append(Finding(WARNING, copy.name, sheet, c.coordinate, text))
     finally:
         wb.close()

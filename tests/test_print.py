@@ -222,7 +222,7 @@ def test_error_values_and_typed_totals_are_warned_about_by_cell(forms, tmp_path,
     src = forms / "E003_张伟.xlsx"
     wb = openpyxl.load_workbook(src)
     ws = wb[FORM]
-    bad_input = layout["一次解决率"]  # typed as words: the item's 得分 shows #N/A
+    bad_input = layout["一次解决率"]  # typed as words (pasted past validation): the item shows 无法读取
     ws[bad_input] = "九十"
     total = layout["总分"]
     ws[total] = 99  # typed over the formula
@@ -235,7 +235,7 @@ def test_error_values_and_typed_totals_are_warned_about_by_cell(forms, tmp_path,
     warnings = [line for line in r.stderr.splitlines() if line.startswith("警告")]
     assert any(f"考核表!{total}" in w and "总分" in w and "99" in w for w in warnings), r.stderr
     row = int(re.sub(r"\D", "", bad_input))
-    assert any(re.search(rf"考核表![A-Z]+{row}\b", w) and "#N/A" in w for w in warnings), r.stderr
+    assert any(re.search(rf"考核表![A-Z]+{row}\b", w) and "无法读取" in w for w in warnings), r.stderr
     assert (tmp_path / "pdf" / "edited.pdf").exists()
 
 
