@@ -23,7 +23,7 @@ from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from .audit import ERROR, WARNING, Finding, Stated, audit_people
 from .collect_sources import Source, expand, problem
 from .errors import FileError, KpixlError, SchemeError
-from .safe import check_sheet, open_package
+from .safe import check_sheet, open_package, sheet_parts
 from .scheme import Scheme, normalize_header
 from .sources import load_scheme
 from .vocab import is_blank
@@ -62,9 +62,6 @@ class Gathered:
         return sum(len(g.people) for g in self.groups)
 
 
-_problem = problem
-
-
 def _check_package(src: Source, data: bytes) -> tuple[zipfile.ZipFile | None, str]:
     """The shared guard (kpixl.safe): not a zip package, corrupt, a zip bomb, a huge sheet."""
     try:
@@ -83,35 +80,6 @@ def _identifier(z: zipfile.ZipFile) -> str | None:
         return None
     m = re.search(r"<dc:identifier>([^<]*)</dc:identifier>", core)
     return m[1].strip() if m else None
-
-
-def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its part in the package (workbook.xml → relationship → part)."""
-    wb = z.read("xl/workbook.xml").decode("utf-8")
-    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    targets = {}
-    for tag in _REL_TAG.findall(rels):
-        rid, target = _ID.search(tag), _TARGET.search(tag)
-        if rid and target:
-            t = target[1].lstrip("/")
-            targets[rid[1]] = t if t.startswith("xl/") else f"xl/{t}"
-    out = {}
-    for tag in _SHEET_TAG.findall(wb):
-        name, rid = _NAME.search(tag), _RID.search(tag)
-        if name and rid and rid[1] in targets:
-            out[_unescape(name[1])] = targets[rid[1]]
-    return out
-
-
-_REL_TAG, _SHEET_TAG = re.compile(r"<Relationship [^>]*>"), re.compile(r"<sheet [^>]*>")
-_ID, _TARGET = re.compile(r'\bId="([^"]+)"'), re.compile(r'\bTarget="([^"]+)"')
-_NAME, _RID = re.compile(r'\bname="([^"]*)"'), re.compile(r'\br:id="([^"]+)"')
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 # a cell with a formula (``<f>`` is a cell's first child) and its cached value, if any: openpyxl
@@ -169,7 +137,7 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
             g.findings.append(problem(src.name, "不是 kpixl 生成的考核表（请用 --scheme 指定方案）/ not a kpixl workbook; give --scheme"))
             continue
         try:
-            parts = _sheet_parts(z)
+            parts = sheet_parts(z)
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             s = fixed or _book_scheme(z, parts, book, sid)
             group = g.group(s)

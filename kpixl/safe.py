@@ -117,25 +117,31 @@ def _chunks(z: zipfile.ZipFile, part: str, data: bytes | None = None) -> Iterato
             tail = text[-256:]
 
 
-def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part → the sheet's name as Excel shows it (best effort; {} when unreadable)."""
+def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name as Excel shows it → its part in the package, in the workbook's order
+    (workbook.xml → relationship → part; {} when unreadable)."""
     try:
         wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
         rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
     targets = {}
-    for tag in re.findall(r"<Relationship\b[^>]*>", rels):
-        rid, target = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
+    for tag in _REL_TAG.findall(rels):
+        rid, target = _ID.search(tag), _TARGET.search(tag)
         if rid and target:
             t = target[1].lstrip("/")
             targets[rid[1]] = t if t.startswith("xl/") else f"xl/{t}"
     out = {}
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wb):
-        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"', tag)
+    for tag in _SHEET_TAG.findall(wb):
+        name, rid = _NAME.search(tag), _RID.search(tag)
         if name and rid and rid[1] in targets:
-            out[targets[rid[1]]] = html.unescape(name[1])
+            out[html.unescape(name[1])] = targets[rid[1]]
     return out
+
+
+_REL_TAG, _SHEET_TAG = re.compile(r"<Relationship\b[^>]*>"), re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
+_ID, _TARGET = re.compile(r'\bId="([^"]+)"'), re.compile(r'\bTarget="([^"]+)"')
+_NAME, _RID = re.compile(r'\bname="([^"]*)"'), re.compile(r'\br:id="([^"]+)"')
 
 
 def check_package(z: zipfile.ZipFile, name: str, *, sheets: bool = True) -> None:
@@ -159,7 +165,7 @@ def check_sheet(z: zipfile.ZipFile, part: str, name: str, sheet: str | None = No
     for what, (rows, cols) in (("声明的", declared), ("实际的", actual)):
         if _too_big(rows, cols):
             if sheet is None:
-                names = _sheet_names(z)
+                names = {p: name for name, p in sheet_parts(z).items()}
                 sheet = names.get(part, Path(part).stem)
             raise FileError(
                 f"{name}: 工作表 「{sheet}」 {what}范围过大（{rows:,} 行 × {cols:,} 列），无法读取；请删除远处的空单元格后另存 / "

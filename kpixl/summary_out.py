@@ -20,7 +20,7 @@ from .audit import Finding, summary_line
 from .roster import atomic_save
 from .safe import neutralise, neutralise_frame, refuse_clobber
 from .scheme import Scheme
-from .xlsx_out import column_format
+from .xlsx_out import column_format, column_width
 
 
 def _sheet_title(text: object) -> str:
@@ -66,9 +66,7 @@ class _Writer:
         df = neutralise_frame(df)
         for k, header in enumerate(df.columns):
             ws.write_string(first_row, k, str(header), self.head)
-            sample = [len(str(v)) for v in df.iloc[:200, k].tolist() if _value(v) is not None]
-            width = max([len(str(header)), *sample])
-            ws.set_column(k, k, min(max(8, width * 1.6 + 2), 50), self.fmt(column_format(header)))
+            ws.set_column(k, k, column_width(header, df.iloc[:, k]), self.fmt(column_format(header)))
         for r, row in enumerate(df.itertuples(index=False), first_row + 1):
             for k, v in enumerate(row):
                 v = _value(v)

@@ -60,7 +60,7 @@ def column_format(header: str) -> str | None:
     return None
 
 
-def _width(header: object, values: pd.Series) -> float:
+def column_width(header: object, values: pd.Series) -> float:
     """A column's width from its header and its first 200 values (CJK counts about double)."""
     sample = [len(str(v)) for v in values.iloc[:200].tolist() if not (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)))]
     width = max([len(str(header)), *sample])
@@ -78,7 +78,7 @@ def write_xlsx(path: str | Path, tables: dict[str, pd.DataFrame], *, freeze_colu
                 str(name)[:31],
                 df,
                 [column_format(h) for h in df.columns],
-                [_width(h, df[h]) for h in df.columns] if df.columns.is_unique else [_width(h, df.iloc[:, k]) for k, h in enumerate(df.columns)],
+                [column_width(h, df.iloc[:, k]) for k, h in enumerate(df.columns)],
                 freeze_columns,
             )
             for name, df in tables.items()

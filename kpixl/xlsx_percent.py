@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from .safe import sheet_parts
 from .units import fmt_quantity
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _BUILTIN_PERCENT = {9, 10}  # 0%, 0.00%
 # a cell with a style: <c r="B2" s="3" ...> (t absent or "n" = a number)
 _CELL = re.compile(rb'<c\b([^>]*?)\br="([A-Z]+)([0-9]+)"([^>]*)>')
@@ -44,16 +44,8 @@ def _percent_styles(z: zipfile.ZipFile) -> set[int]:
 
 
 def _sheet_part(z: zipfile.ZipFile, sheet: str | None) -> str | None:
-    book = ET.fromstring(z.read("xl/workbook.xml"))
-    sheets = list(book.iterfind("m:sheets/m:sheet", _NS))
-    chosen = next((s for s in sheets if s.get("name") == sheet), None) if sheet is not None else (sheets[0] if sheets else None)
-    if chosen is None:
-        return None
-    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    target = next((r.get("Target") for r in rels if r.get("Id") == chosen.get(_REL)), None)
-    if target is None:
-        return None
-    return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    parts = sheet_parts(z)
+    return parts.get(sheet) if sheet is not None else next(iter(parts.values()), None)
 
 
 def _col_index(letters: bytes) -> int:
