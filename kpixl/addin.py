@@ -195,9 +195,6 @@ def kpi_calibrate(ratings: Any, threshold: Any = None, scale_min: Any = None, sc
     return out[0][0] if len(out) == 1 else out
 
 
-_NUMERIC_TYPES = {int, float, bool, type(None)}
-
-
 def frame_from_range(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """A roster as Excel hands over a range: the first row is the header."""
     rows, _ = _grid(values)
@@ -208,31 +205,42 @@ def frame_from_range(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
     body = rows[1:]
     if set(map(len, body)) - {width}:  # ragged rows are padded with blanks
         body = [list(r[:width]) + [None] * (width - len(r)) for r in body]
-    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
+    # one conversion of the whole range: pandas reads each column's types in C (numbers and
+    # blanks → float64, text → str, anything mixed → object, as typed)
+    raw = pd.DataFrame(body, columns=range(width), dtype=None) if body else pd.DataFrame(columns=range(width), dtype=object)
     data = {}
-    for h, col in zip(header, columns, strict=True):
+    for j, h in enumerate(header):
         if not h:
             continue
-        types = set(map(type, col))
-        if dict in types or str in types:  # raw Office.js values: "" is an empty cell, an error cell a dict
-            col = [_raw_cell(v) for v in col]
-            types = set(map(type, col))
+        col = raw[j]
+        if col.dtype.kind not in "fiubO" and not pd.api.types.is_string_dtype(col.dtype):
+            col = pd.Series([row[j] for row in body], dtype=object)  # dates and the like: the cells as given
+        if col.dtype == object:  # raw Office.js values: "" is an empty cell, an error cell a dict
+            col = _raw_cells(col)
         if h in ("工号", "姓名"):  # text, as typed: 7 → "7", never 7.0
-            data[h] = np.array(col if types <= {str} else [_id_text(v) for v in col], dtype=object)
-            continue
-        if types <= _NUMERIC_TYPES:  # numbers and blanks: one C-speed conversion
-            data[h] = np.array(col, dtype=float)
-        else:  # text in it (labels, 88%, 28秒): the engine reads each distinct value
-            data[h] = np.array(col, dtype=object)
+            cells = col.to_numpy(dtype=object)
+            if not pd.api.types.is_string_dtype(col.dtype) or col.isna().any():
+                cells = np.array([_id_text(v) for v in cells.tolist()], dtype=object)
+            data[h] = cells
+        else:  # numbers as float64; text (labels, 88%, 28秒) read by the engine once per distinct value
+            data[h] = col.to_numpy()
     return pd.DataFrame(data)
 
 
-def _raw_cell(v: Any) -> Any:
-    """A cell as xlwings' standard converter would give it: "" → None, an error cell → None (the
-    row is then flagged 缺失 by the scheme's policy, never scored as 0)."""
-    if v == "" or isinstance(v, dict):
-        return None
-    return v
+def _raw_cells(col: pd.Series) -> pd.Series:
+    """Cells as xlwings' standard converter would give them: "" → None, an error cell (a dict)
+    → None (the row is then flagged 缺失 by the scheme's policy, never scored as 0); the column's
+    type is then read again (numbers with blank cells become float64). Both tests run over the
+    whole column in C; only a column holding a dict is walked."""
+    cells = col.to_numpy(dtype=object)
+    gone = cells == ""
+    if dict in set(map(type, cells.tolist())):
+        gone |= np.fromiter((type(v) is dict for v in cells.tolist()), dtype=bool, count=len(cells))
+    if not gone.any():
+        return col
+    cells = cells.copy()
+    cells[gone] = None
+    return pd.Series(cells.tolist(), dtype=None)
 
 
 def _id_text(v: Any) -> str | None:
@@ -246,19 +254,16 @@ def _id_text(v: Any) -> str | None:
 
 
 def table_from_frame(df: pd.DataFrame) -> list[list[Any]]:
-    """A results DataFrame as a 2-D list with its header row (what a dynamic array spills)."""
-    columns = []
-    for c in df.columns:  # column by column: tolist() gives Python numbers at C speed
+    """A results DataFrame as a 2-D list with its header row (what a dynamic array spills): the
+    columns go into one object array (blanks as ""), which ``tolist`` turns into rows in C."""
+    table = np.empty((len(df) + 1, df.shape[1]), dtype=object)
+    table[0, :] = list(df.columns)
+    for j, c in enumerate(df.columns):
         arr = df[c].to_numpy()
-        values = arr.tolist()
-        if arr.dtype.kind == "f":
-            for i in np.flatnonzero(np.isnan(arr)):
-                values[i] = ""
-        elif arr.dtype.kind == "O":
-            for i in np.flatnonzero(pd.isna(arr)):
-                values[i] = ""
-        columns.append(values)
-    return [list(df.columns), *map(list, zip(*columns, strict=True))]
+        col = arr.astype(object)  # Python numbers and text, as tolist() would give them
+        col[np.isnan(arr) if arr.dtype.kind == "f" else pd.isna(col)] = ""
+        table[1:, j] = col
+    return table.tolist()
 
 
 def resolve_scheme(scheme: Any, library: Any = None, grades: Any = None) -> Scheme:

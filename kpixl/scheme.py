@@ -14,6 +14,7 @@ workbook is :mod:`kpixl.sources`.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -326,7 +327,14 @@ def check_weight_sums(sections: Sequence[Section], where: str) -> None:
 
 
 def normalize_header(h: object) -> str:
-    text = normalize_text(str(h)).replace(" ", "")
+    """A header as kpixl compares it (NFKC, no spaces, one kind of ·); cached: every scoring call
+    looks up each column several times."""
+    return _normalize_header(h if isinstance(h, str) else str(h))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_header(h: str) -> str:
+    text = normalize_text(h).replace(" ", "")
     for dot in ("・", "•", "‧", "∙"):
         text = text.replace(dot, SEP)
     return text

@@ -14,7 +14,7 @@ form is exactly what was graded.
 
 from __future__ import annotations
 
-import re
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -70,8 +70,12 @@ class _Flags:
         for mask, text in self.parts:
             idx = np.flatnonzero(mask)
             values = text(idx) if callable(text) else np.full(idx.size, text, dtype=object)
+            values = np.asarray(values, dtype=object)
             prev = out[idx]
-            out[idx] = np.where(prev == "", values, prev + FLAG_SEP + np.asarray(values, dtype=object))
+            later = prev != ""  # rows already flagged: the text is joined on, the rest just take it
+            if later.any():
+                values[later] = prev[later] + FLAG_SEP + values[later]
+            out[idx] = values
         return out
 
 
@@ -168,36 +172,57 @@ def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _F
         rounded = excel_round(points, scheme.decimals)
         changed = given & (np.isnan(rounded) | (over != rounded))
         before = rounded.copy()
-        points = np.where(given, over, points)
-        flags.add(
-            changed,
-            lambda idx, b=before, o=over, ind=ind: [
-                f"{ind.flag_override(fmt_quantity(x))}{fmt_quantity(y)}" for x, y in zip(b[idx], o[idx], strict=True)
-            ],
-        )
+        flags.add(changed, lambda idx, b=before, o=over, ind=ind: _override_texts(ind, b[idx], o[idx]))
+        if given.any():  # the rule's points rounded once; only the overrides are rounded again
+            rounded[given] = excel_round(over[given], scheme.decimals)
+        return rounded
     return excel_round(points, scheme.decimals)
+
+
+def _override_texts(ind: Indicator, before: np.ndarray, over: np.ndarray) -> list[str]:
+    """调整 flag texts, each distinct (rule points, override) pair written once."""
+    memo: dict[tuple[float, float], str] = {}
+    out = []
+    for pair in zip(before.tolist(), over.tolist(), strict=True):
+        text = memo.get(pair)
+        if text is None:
+            text = memo[pair] = f"{ind.flag_override(fmt_quantity(pair[0]))}{fmt_quantity(pair[1])}"
+        out.append(text)
+    return out
 
 
 def _blank_rows(roster: pd.DataFrame) -> np.ndarray:
     """Rows with nothing in them at all (trailing rows of a sheet) are not people.
 
-    Numeric columns go first (one isna each); text is then judged only on the rows
-    that are still candidates, so a full roster costs a few vector operations.
+    Numeric columns go first (one isna each), then text columns with few distinct values
+    (部门, 考核期间: each spelling judged once); each is judged only on the rows that are
+    still candidates, so a full roster costs a few vector operations.
     """
     blank = np.ones(len(roster), dtype=bool)
-    cols = sorted(roster.columns, key=lambda c: not pd.api.types.is_numeric_dtype(roster[c].dtype))
-    for col in cols:
+
+    def cost(col: object) -> tuple[int, int]:
+        s = roster[col]
+        if pd.api.types.is_numeric_dtype(s.dtype):
+            return (0, 0)
+        return (1, len(set(s.iloc[:200].tolist())))  # distinct values in a sample
+
+    for col in sorted(roster.columns, key=cost):
         s = roster[col]
         if pd.api.types.is_numeric_dtype(s.dtype):
             blank &= s.isna().to_numpy()
         else:
             idx = np.flatnonzero(blank)
-            sub = s.iloc[idx]
-            empty = sub.isna().to_numpy() | (sub.astype("string").str.strip() == "").fillna(True).to_numpy(dtype=bool)
-            blank[idx] = empty
+            blank[idx] = _empty_text(s.to_numpy(dtype=object)[idx])
         if not blank.any():
             break
     return blank
+
+
+def _empty_text(values: np.ndarray) -> np.ndarray:
+    """Mask of cells that are empty: NaN/None or text of spaces only (each spelling judged once)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    judged = np.array([isinstance(v, str) and not v.strip() for v in uniques] + [True], dtype=bool)
+    return judged[codes]  # code -1 (NaN / None) takes the last entry
 
 
 def _check_headers(roster: pd.DataFrame) -> None:
@@ -215,27 +240,54 @@ def _check_headers(roster: pd.DataFrame) -> None:
 
 def id_text(series: pd.Series) -> pd.Series:
     """工号 as text for comparison: blank cells and blank words are None."""
+    return pd.Series(_ids(series)[0], index=series.index, dtype=object)
+
+
+def _ids(series: pd.Series) -> tuple[np.ndarray, list[str], set[str]]:
+    """工号 as text per row (None for a blank cell or a blank word), the ids that are there and
+    the distinct ids."""
     values = series.to_numpy(dtype=object)
     out = np.full(len(values), None, dtype=object)
     filled = np.flatnonzero(~pd.isna(values))
     kept = values[filled]
-    text = kept.tolist() if pd.api.types.infer_dtype(kept, skipna=False) == "string" else [str(v) for v in kept]
-    joined = "\x00".join(text)
-    if joined.isascii() and _SPACE.search(joined) is None:
-        # the usual column (E0001, 1001): nothing to strip, and only a value as short as a blank
-        # word (n/a, null) can be one — a 1M-row roster is not looked at value by value
-        maybe = np.fromiter(map(len, text), dtype=np.int64, count=len(text)) <= _LONGEST_BLANK
+    as_is = pd.api.types.infer_dtype(kept, skipna=False) == "string"
+    text = kept.tolist() if as_is else [str(v) for v in kept]
+    joined = "".join(text)
+    if joined.isascii() and not any(c in joined for c in _ASCII_SPACE):
+        # the usual column (E0001, 1001): nothing to strip, and a blank word can only be one of
+        # the ASCII spellings of one (N/A, null …) — one set of the ids answers both questions
+        distinct = set(text)
+        found = _ASCII_BLANKS.intersection(distinct)
+        if found:
+            distinct -= found
+            keep = np.fromiter((t not in found for t in text), dtype=bool, count=len(text))
+        else:
+            keep = None
     else:
         text = [t.strip() for t in text]
-        maybe = np.ones(len(text), dtype=bool)
-    keep = np.ones(len(filled), dtype=bool)
-    keep[maybe] = [not is_blank(v) for v in values[filled[maybe]]]
-    out[filled[keep]] = np.array(text, dtype=object)[keep] if text else []
-    return pd.Series(out, index=series.index, dtype=object)
+        keep = np.fromiter((not is_blank(t) for t in text), dtype=bool, count=len(text))
+        distinct = set(np.array(text, dtype=object)[keep].tolist()) if text else set()
+    if keep is None and as_is:
+        out[filled] = kept  # the cells as they are: nothing was stripped or dropped
+        return out, text, distinct
+    if keep is not None and not keep.all():
+        text = np.array(text, dtype=object)[keep].tolist()
+        filled = filled[keep]
+    out[filled] = text
+    return out, text, distinct
 
 
-_SPACE = re.compile(r"\s")
-_LONGEST_BLANK = max(len(w) for w in BLANK_WORDS)
+def _ascii_spellings(words: frozenset[str]) -> frozenset[str]:
+    """Every upper/lower-case spelling of the ASCII words (what NFKC + lower case folds onto them)."""
+    out = set()
+    for w in words:
+        if w.isascii():
+            out.update(map("".join, itertools.product(*({c.lower(), c.upper()} for c in w))))
+    return frozenset(out)
+
+
+_ASCII_BLANKS = _ascii_spellings(BLANK_WORDS)
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip removes from ASCII text
 
 
 def _check_ids(reader: _Reader, flags: _Flags, team: TeamView | None = None) -> None:
@@ -243,14 +295,19 @@ def _check_ids(reader: _Reader, flags: _Flags, team: TeamView | None = None) -> 
     if not reader.has("工号"):
         return
     series = reader.series("工号")
-    ids = id_text(series)
-    for i in np.flatnonzero(ids.isna().to_numpy())[:200]:
-        reader.issues.append(CellIssue(reader.row(i), "工号", series.iloc[int(i)], "工号为空 / the staff id is blank"))
+    values, present, distinct = _ids(series)
+    ids = pd.Series(values, dtype=object)
+    if len(present) < reader.n:
+        for i in np.flatnonzero(ids.isna().to_numpy())[:200]:
+            reader.issues.append(CellIssue(reader.row(i), "工号", series.iloc[int(i)], "工号为空 / the staff id is blank"))
     if team is not None:  # the whole file's repeated ids, when it is scored in parts
         where = team.repeated
         dup = ids.isin(list(where)).to_numpy() if where else np.zeros(reader.n, dtype=bool)
     else:
-        dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+        if len(distinct) == len(present):  # the usual roster: no repeated id
+            dup = np.zeros(reader.n, dtype=bool)
+        else:
+            dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
         where = {}
         for i in np.flatnonzero(dup):
             where.setdefault(ids.iloc[int(i)], []).append(reader.row(i))
@@ -271,9 +328,11 @@ def _not_handed_in(reader: _Reader, scheme: Scheme) -> np.ndarray:
     for series in sorted(present, key=lambda c: not pd.api.types.is_numeric_dtype(c.dtype)):
         if pd.api.types.is_numeric_dtype(series.dtype):
             empty &= series.isna().to_numpy()
-        else:
+        else:  # each distinct spelling judged once (a roster repeats few)
             idx = np.flatnonzero(empty)
-            empty[idx] = [is_blank(v) for v in series.to_numpy(dtype=object)[idx]]
+            codes, uniques = pd.factorize(series.to_numpy(dtype=object)[idx], use_na_sentinel=True)
+            judged = np.array([is_blank(u) for u in uniques] + [True], dtype=bool)
+            empty[idx] = judged[codes]  # code -1 (NaN / None) takes the last entry
         if not empty.any():
             break
     return empty
@@ -358,8 +417,31 @@ class TeamView:
 
     def ranks(self, total: np.ndarray) -> pd.Series:
         """RANK.EQ among all totals: 1 + how many are higher (ties share, NaN has none)."""
-        higher = len(self.totals) - np.searchsorted(self.totals, total, side="right")
-        return pd.Series(np.where(np.isnan(total), np.nan, higher + 1.0)).astype("Int64")
+        return _ranks_among(total, self.totals)
+
+
+def _ranks_among(total: np.ndarray, totals: np.ndarray) -> pd.Series:
+    """RANK.EQ of each of ``total`` among the sorted ``totals``: 1 + how many are higher (ties
+    share; NaN has no rank). One sort and a binary search, cheaper than pandas' rank."""
+    higher = len(totals) - np.searchsorted(totals, total, side="right")
+    nan = np.isnan(total)
+    return pd.Series(pd.arrays.IntegerArray((higher + 1).astype(np.int64), nan))
+
+
+def _ranks(total: np.ndarray, decimals: int) -> pd.Series:
+    """RANK.EQ of each total among all (ties share; NaN has none). Totals are rounded to
+    ``decimals``, so each is a whole number of steps: counted per step, no sort, when the
+    steps between the lowest and the highest are few; else sorted."""
+    valid = ~np.isnan(total)
+    steps = np.rint(total[valid] * 10.0**decimals)
+    if steps.size and steps.max() - steps.min() <= 4 * steps.size + 100_000:
+        k = (steps - steps.min()).astype(np.int64)
+        counts = np.bincount(k)
+        above = counts[::-1].cumsum()[::-1] - counts  # how many totals are higher than each step
+        rank = np.zeros(len(total), dtype=np.int64)
+        rank[valid] = above[k] + 1
+        return pd.Series(pd.arrays.IntegerArray(rank, ~valid))
+    return _ranks_among(total, np.sort(total[valid]))
 
 
 def score(scheme: Scheme | str, roster: pd.DataFrame, *, first_row: int = 2, team: TeamView | None = None) -> pd.DataFrame:
@@ -380,23 +462,24 @@ def score(scheme: Scheme | str, roster: pd.DataFrame, *, first_row: int = 2, tea
     reader.absent = absent = _not_handed_in(reader, scheme)
     flags = _Flags(reader.n)
     _check_ids(reader, flags, team)
-    out: dict[str, object] = {normalize_header(c): reader.roster[c].to_numpy() for c in carried}
+    out: dict[str, object] = {normalize_header(c): reader.roster[c].to_numpy(copy=True) for c in carried}
     raw = _adjust_and_veto(reader, scheme, flags, out, _sections(reader, scheme, flags, out))
     total = excel_round(raw, scheme.decimals)
     if reader.issues:
         raise RosterError(sorted(reader.issues, key=lambda i: i.row))
-    for h in scheme.result_headers():
-        if h in out and h not in ("工号", "姓名"):
-            out[h] = np.where(absent, np.nan, out[h])
-    total = np.where(absent, np.nan, total)
+    if absent.any():
+        for h in scheme.result_headers():
+            if h in out and h not in ("工号", "姓名"):
+                out[h] = np.where(absent, np.nan, out[h])
+        total = np.where(absent, np.nan, total)
     out["总分"] = total
     out["等级"], out["奖金系数"] = scheme.grade(total)
     # 未提交: no rank (<NA>)
-    out["排名"] = team.ranks(total) if team is not None else pd.Series(total).rank(method="min", ascending=False).astype("Int64")
+    out["排名"] = team.ranks(total) if team is not None else _ranks(total, scheme.decimals)
     out["标记"] = np.where(absent, NOT_HANDED_IN, flags.column())
     order = [normalize_header(c) for c in carried]
     order += [h for h in scheme.result_headers() if h not in order]
-    results = pd.DataFrame({h: out[h] for h in order})
+    results = pd.DataFrame({h: out[h] for h in order}, copy=False)  # every column is a fresh array
     # where each person is in the roster file, for errors found later (payout) after blank rows went
     results.attrs[FILE_ROWS] = FileRows(reader.rows)
     return results

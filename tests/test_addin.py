@@ -117,6 +117,23 @@ def test_kpi_team_reports_missing_columns_and_the_bad_cell():
     assert out.startswith("#KPI! 第2行") and header[bad] in out and "很好" in out
 
 
+def test_kpi_team_reads_cells_as_the_engine_reads_the_sheet():
+    """A TRUE cell is no number for the add-in either (the engine refuses it in an .xlsx); a date
+    in a carried column comes back as the date; an id typed as a number is text without ".0"."""
+    import datetime as dt
+
+    scheme = kpixl.load_scheme("support-center-quarterly")
+    header = ["工号", "姓名", "考核期间", *scheme.input_columns()]
+    row = [1001.0, "甲", dt.datetime(2024, 3, 31), *[4] * len(scheme.input_columns())]
+    got = addin.kpi_team([header, row], scheme.id)
+    assert got[1][:3] == ["1001", "甲", dt.datetime(2024, 3, 31)]
+    bad = header.index(scheme.input_columns()[0])
+    for typed in (True, False):
+        row[bad] = typed
+        out = addin.kpi_team([header, row], scheme.id)
+        assert isinstance(out, str) and out.startswith("#KPI! 第2行") and header[bad] in out and "TRUE/FALSE" in out
+
+
 # ----------------------------------------------------------------------------- Office.js protocol
 def test_meta_lists_every_function_with_its_arguments():
     meta = custom_functions_meta(kpixl_udfs)

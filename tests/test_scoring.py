@@ -116,3 +116,44 @@ def test_sample_team_file(tmp_path):
     assert by.loc["E001", "总分"] == 85 and by.loc["E003", "总分"] == 60
     assert by.loc["E005", "总分"] == 64 and by.loc["E009", "总分"] == 88
     assert by.loc["E012", "等级"] == "不合格"
+
+
+# ----------------------------------------------------------------------------- the fast paths agree with the definitions
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kpixl.scoring import _ranks  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.integers(-10_000, 10_000), st.just(None), st.integers(-(10**13), 10**13)), max_size=60),
+    st.sampled_from([0, 1, 2]),
+)
+def test_ranks_are_one_plus_how_many_are_higher(steps, decimals):
+    """RANK.EQ by its definition, on totals rounded to the scheme's decimals: counted per step when the
+    range is narrow, sorted when it is wide (the huge integers), NaN (未提交) without a rank."""
+    total = np.array([np.nan if s is None else s / 10**decimals for s in steps], dtype=float)
+    got = _ranks(total, decimals).tolist()
+    want = [None if np.isnan(t) else 1 + sum(1 for u in total if u > t) for t in total]
+    assert [None if g is pd.NA else g for g in got] == want
+
+
+def test_blank_word_ids_in_any_case_are_errors_and_not_repeats():
+    rows = roster(FULL, FULL, FULL, FULL, FULL)
+    rows["工号"] = ["N/a", "E2", "nUlL", "#n/A", "E2"]  # an all-ASCII column without spaces
+    with pytest.raises(RosterError) as info:
+        score(SCQ, rows)
+    assert sorted((i.row, i.column) for i in info.value.issues) == [(2, "工号"), (4, "工号"), (5, "工号")]
+    rows["工号"] = ["E1", "E2", "E3", "E4", "E2"]
+    flags = score(SCQ, rows)["标记"].tolist()
+    assert [("重复工号:E2（第3、6行）" in f) for f in flags] == [False, True, False, False, True]
+
+
+def test_rows_of_spaces_are_blank_rows_and_blank_words_are_not_handed_in():
+    blank_row = {c: "  " if c in ("姓名", "部门") else None for c in [*roster(FULL).columns, "部门"]}
+    words = {**{k: "N/A" for k in FULL}, "服务规范度": "-", "投诉率": " n/a "}
+    df = pd.concat([roster(FULL, words), pd.DataFrame([blank_row] * 2)], ignore_index=True)
+    res = score(SCQ, df)
+    assert len(res) == 2  # the two rows of spaces are not people
+    assert res.loc[1, "标记"] == "未提交" and pd.isna(res.loc[1, "总分"])
