@@ -26,7 +26,7 @@ from .numeric import excel_round
 from .rules import Rule
 from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
-from .units import fmt_quantity, parse_column
+from .units import ColumnParse, fmt_quantity, parse_column
 from .vocab import BLANK_WORDS, is_blank
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
@@ -91,7 +91,10 @@ class _Reader:
         self.n = len(roster)
         # the row number a person reads in the file (header = row 1), kept across dropped blank rows
         self.rows = np.arange(2, self.n + 2) if rows is None else rows
-        self.absent = np.zeros(self.n, dtype=bool)  # 未提交 rows: a blank there is not an error
+        # rows where some input was typed (readable or not); the others are 未提交, and a blank
+        # there is no error: known once every input is parsed, so required blanks wait for it
+        self.typed = np.zeros(self.n, dtype=bool)
+        self.required: list[tuple[np.ndarray, str]] = []
 
     def row(self, i: object) -> int:
         return int(self.rows[int(i)])
@@ -102,9 +105,14 @@ class _Reader:
     def series(self, header: str) -> pd.Series:
         return self.roster[self.by_header[normalize_header(header)]]
 
+    def _typed(self, col: ColumnParse) -> None:
+        self.typed |= ~np.isnan(col.values)
+        self.typed[col.bad_rows] = True
+
     def parse(self, header: str, rule: Rule, field: str) -> np.ndarray:
         series = self.series(header)
         col = rule.parse_input(field, series)
+        self._typed(col)
         for i in col.bad_rows[:200]:
             self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
@@ -118,6 +126,7 @@ class _Reader:
     def parse_points(self, header: str, lo: float, hi: float) -> np.ndarray:
         series = self.series(header)
         col = parse_column(series, "分")
+        self._typed(col)
         for i in col.bad_rows[:200]:
             self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
@@ -163,9 +172,8 @@ def _indicator_points(reader: _Reader, scheme: Scheme, ind: Indicator, flags: _F
     if ind.missing == "min" and missing.any():
         points = np.where(missing, ind.missing_points, points)
         flags.add(missing, ind.flag_missing())
-    elif ind.missing == "error" and (missing & ~reader.absent).any():
-        for i in np.flatnonzero(missing & ~reader.absent)[:200]:
-            reader.issues.append(CellIssue(reader.row(i), ind.input_columns()[0], None, "必填项为空 / a required value is blank"))
+    elif ind.missing == "error" and missing.any():  # an error unless the row is 未提交 (known later)
+        reader.required.append((missing, ind.input_columns()[0]))
     if reader.has(ind.override_column):
         over = reader.parse_points(ind.override_column, *ind.override_range)
         given = ~np.isnan(over)
@@ -319,23 +327,14 @@ def _check_ids(reader: _Reader, flags: _Flags, team: TeamView | None = None) -> 
         flags.add(dup, lambda idx, t=texts: t[idx])
 
 
-def _not_handed_in(reader: _Reader, scheme: Scheme) -> np.ndarray:
-    """Rows in which no input of the scheme is filled (the ids may be): 未提交, never a score."""
-    empty = np.ones(reader.n, dtype=bool)
-    headers = [*scheme.input_columns(), *(i.override_column for i in scheme.indicators)]
-    present = [reader.series(h) for h in headers if reader.has(h)]
-    # numeric columns first (one isna each); text is judged only on the rows still empty
-    for series in sorted(present, key=lambda c: not pd.api.types.is_numeric_dtype(c.dtype)):
-        if pd.api.types.is_numeric_dtype(series.dtype):
-            empty &= series.isna().to_numpy()
-        else:  # each distinct spelling judged once (a roster repeats few)
-            idx = np.flatnonzero(empty)
-            codes, uniques = pd.factorize(series.to_numpy(dtype=object)[idx], use_na_sentinel=True)
-            judged = np.array([is_blank(u) for u in uniques] + [True], dtype=bool)
-            empty[idx] = judged[codes]  # code -1 (NaN / None) takes the last entry
-        if not empty.any():
-            break
-    return empty
+def _not_handed_in(reader: _Reader) -> np.ndarray:
+    """Rows in which no input of the scheme was typed (the ids may be): 未提交, never a score.
+    Known once every input column is parsed; a required blank is an error only in the other rows."""
+    absent = ~reader.typed
+    for missing, column in reader.required:
+        for i in np.flatnonzero(missing & ~absent)[:200]:
+            reader.issues.append(CellIssue(reader.row(i), column, None, "必填项为空 / a required value is blank"))
+    return absent
 
 
 def _read_roster(scheme: Scheme, roster: pd.DataFrame, first_row: int = 2) -> tuple[_Reader, list]:
@@ -459,11 +458,12 @@ def score(scheme: Scheme | str, roster: pd.DataFrame, *, first_row: int = 2, tea
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
     reader, carried = _read_roster(scheme, roster, first_row)
-    reader.absent = absent = _not_handed_in(reader, scheme)
     flags = _Flags(reader.n)
     _check_ids(reader, flags, team)
-    out: dict[str, object] = {normalize_header(c): reader.roster[c].to_numpy(copy=True) for c in carried}
+    # the carried columns as they are (pandas copies them only if the results are written to)
+    out: dict[str, object] = {normalize_header(c): reader.roster[c] for c in carried}
     raw = _adjust_and_veto(reader, scheme, flags, out, _sections(reader, scheme, flags, out))
+    absent = _not_handed_in(reader)
     total = excel_round(raw, scheme.decimals)
     if reader.issues:
         raise RosterError(sorted(reader.issues, key=lambda i: i.row))
@@ -479,7 +479,7 @@ def score(scheme: Scheme | str, roster: pd.DataFrame, *, first_row: int = 2, tea
     out["标记"] = np.where(absent, NOT_HANDED_IN, flags.column())
     order = [normalize_header(c) for c in carried]
     order += [h for h in scheme.result_headers() if h not in order]
-    results = pd.DataFrame({h: out[h] for h in order}, copy=False)  # every column is a fresh array
+    results = pd.DataFrame({h: out[h] for h in order}, copy=False)  # fresh arrays, and Series (copy on write)
     # where each person is in the roster file, for errors found later (payout) after blank rows went
     results.attrs[FILE_ROWS] = FileRows(reader.rows)
     return results

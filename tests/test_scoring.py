@@ -49,6 +49,21 @@ def test_error_policy_lists_the_blank_cell():
         score(strict, roster(FULL, {**FULL, "客户满意度": None}))
 
 
+def test_error_policy_spares_a_form_nobody_filled():
+    """A required blank is an error only where something else was typed; a row with no input at all
+    (blank words count as blank) is 未提交, and an override alone is an input."""
+    s = load_scheme(SCQ)
+    from dataclasses import replace
+
+    strict = replace(s, sections=tuple(replace(sec, indicators=tuple(replace(i, missing="error") for i in sec.indicators)) for sec in s.sections))
+    nobody = {k: None for k in FULL} | {"服务规范度": "N/A"}
+    res = score(strict, roster(FULL, nobody))
+    assert res["标记"].tolist() == ["", "未提交"] and pd.isna(res.loc[1, "总分"])
+    with pytest.raises(RosterError) as info:
+        score(strict, roster(FULL, nobody | {"服务规范度·调整得分": 4}))
+    assert {(i.row, i.column) for i in info.value.issues} == {(3, c) for c in FULL}  # the override does not fill the input
+
+
 def test_unreadable_values_are_located_errors_not_zero():
     with pytest.raises(RosterError) as exc:
         score(SCQ, roster(FULL, {**FULL, "一次解决率": "九十"}, {**FULL, "服务规范度": 7}))
