@@ -19,6 +19,9 @@ def _snap15(x: np.ndarray) -> np.ndarray:
     return np.where(x == 0, 0.0, np.round(x * scale) / scale)
 
 
+_NO_FRACTION = 2.0**52
+
+
 def excel_round(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
     """ROUND(x, digits): half away from zero, after snapping to 15 significant digits.
 
@@ -28,21 +31,25 @@ def excel_round(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
     """
     arr = np.atleast_1d(np.asarray(x, dtype=float))
     scale = 10.0**digits
-    y = np.abs(arr)
-    y *= scale
-    out = y + 0.5
-    np.floor(out, out=out)  # half up on |x|·scale
-    dist = y - out
-    np.abs(dist, out=dist)  # 0.5 exactly at a tie
-    # a tolerance from the largest value (NaN ignored) is at least as wide as one per value;
-    # a wider band only sends more values down the exact path, which is right for any value
-    tol = 1e-9 * float(np.fmax.reduce(y, initial=1.0)) if y.size else 0.0
-    near = dist > 0.5 - tol
-    if near.any():
-        ys = _snap15(np.abs(_snap15(arr[near])) * scale)
-        out[near] = np.floor(ys + 0.5)
-    np.copysign(out, arr, out=out)
-    out /= scale  # NaN stays NaN through every step
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values are handled below
+        y = np.abs(arr)
+        y *= scale
+        out = y + 0.5
+        np.floor(out, out=out)  # half up on |x|·scale
+        dist = y - out
+        np.abs(dist, out=dist)  # 0.5 exactly at a tie
+        # a tolerance from the largest value (NaN ignored) is at least as wide as one per value;
+        # a wider band only sends more values down the exact path, which is right for any value
+        top = float(np.fmax.reduce(y, initial=1.0)) if y.size else 1.0
+        near = dist > 0.5 - 1e-9 * (top if top < _NO_FRACTION else np.maximum(y, 1.0))
+        if near.any():
+            ys = _snap15(np.abs(_snap15(arr[near])) * scale)
+            out[near] = np.floor(ys + 0.5)
+        np.copysign(out, arr, out=out)
+        out /= scale  # NaN stays NaN through every step
+        if top >= _NO_FRACTION:  # |x|·scale past 2^52 has no fraction left: x to 15 digits is the answer
+            big = y >= _NO_FRACTION
+            out[big] = [float(f"{v:.15g}") for v in arr[big].tolist()]  # rare: exact decimal text
     if np.ndim(x) == 0:
         return float(out[0])
     return out

@@ -13,9 +13,10 @@ import pandas as pd
 
 from .errors import CellIssue, RosterError
 from .numeric import excel_round
+from .roster_rows import blank_rows
 from .safe import neutralise, neutralise_frame  # noqa: F401 - neutralise is re-exported
 from .scheme import NOT_HANDED_IN, Scheme, normalize_header
-from .scoring import FILE_ROWS, _blank_rows
+from .scoring import FILE_ROWS
 from .units import parse_column
 from .vocab import is_blank
 
@@ -57,7 +58,7 @@ def payout(
             ]
         )
     _require_results(cols)
-    empty = _blank_rows(results)  # blank lines of a results file are not people
+    empty = blank_rows(results)  # blank lines of a results file are not people
     rows = np.flatnonzero(~empty) + 2  # the file's row numbers (header = row 1)
     scored = results.attrs.get(FILE_ROWS)
     if scored is not None and len(scored) == len(results):  # results scored just now: the roster's rows
@@ -143,7 +144,7 @@ def coefficient_table(results: pd.DataFrame, *, unpaid: tuple[str, ...] = ()) ->
     rows are refused unless listed in ``unpaid`` (then they carry no coefficient)."""
     cols = {normalize_header(c): c for c in results.columns}
     _require_results(cols)
-    results = results.loc[~_blank_rows(results)].reset_index(drop=True)
+    results = results.loc[~blank_rows(results)].reset_index(drop=True)
     status = _status(results, cols)
     _refuse_doubtful(results, cols, status, np.arange(len(results)) + 2, unpaid)
     coef = pd.to_numeric(results[cols["奖金系数"]], errors="coerce").to_numpy(dtype=float)

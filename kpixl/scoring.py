@@ -14,7 +14,6 @@ form is exactly what was graded.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,11 +22,11 @@ import pandas as pd
 
 from .errors import CellIssue, RosterError
 from .numeric import excel_round
+from .roster_rows import blank_rows, read_ids
 from .rules import Rule
 from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
 from .units import ColumnParse, fmt_quantity, parse_column
-from .vocab import BLANK_WORDS, is_blank
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
 FILE_ROWS = "kpixl_file_rows"  # results.attrs key: the roster row of each result row
@@ -199,40 +198,6 @@ def _override_texts(ind: Indicator, before: np.ndarray, over: np.ndarray) -> lis
     return out
 
 
-def _blank_rows(roster: pd.DataFrame) -> np.ndarray:
-    """Rows with nothing in them at all (trailing rows of a sheet) are not people.
-
-    Numeric columns go first (one isna each), then text columns with few distinct values
-    (部门, 考核期间: each spelling judged once); each is judged only on the rows that are
-    still candidates, so a full roster costs a few vector operations.
-    """
-    blank = np.ones(len(roster), dtype=bool)
-
-    def cost(col: object) -> tuple[int, int]:
-        s = roster[col]
-        if pd.api.types.is_numeric_dtype(s.dtype):
-            return (0, 0)
-        return (1, len(set(s.iloc[:200].tolist())))  # distinct values in a sample
-
-    for col in sorted(roster.columns, key=cost):
-        s = roster[col]
-        if pd.api.types.is_numeric_dtype(s.dtype):
-            blank &= s.isna().to_numpy()
-        else:
-            idx = np.flatnonzero(blank)
-            blank[idx] = _empty_text(s.to_numpy(dtype=object)[idx])
-        if not blank.any():
-            break
-    return blank
-
-
-def _empty_text(values: np.ndarray) -> np.ndarray:
-    """Mask of cells that are empty: NaN/None or text of spaces only (each spelling judged once)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    judged = np.array([isinstance(v, str) and not v.strip() for v in uniques] + [True], dtype=bool)
-    return judged[codes]  # code -1 (NaN / None) takes the last entry
-
-
 def _check_headers(roster: pd.DataFrame) -> None:
     """Two columns with one header (after normalising) would leave one of them unread."""
     seen: dict[str, int] = {}
@@ -246,64 +211,12 @@ def _check_headers(roster: pd.DataFrame) -> None:
         raise RosterError(issues, header=f"名单表头有 {len(issues)} 处重复 / {len(issues)} duplicate header(s)")
 
 
-def id_text(series: pd.Series) -> pd.Series:
-    """工号 as text for comparison: blank cells and blank words are None."""
-    return pd.Series(_ids(series)[0], index=series.index, dtype=object)
-
-
-def _ids(series: pd.Series) -> tuple[np.ndarray, list[str], set[str]]:
-    """工号 as text per row (None for a blank cell or a blank word), the ids that are there and
-    the distinct ids."""
-    values = series.to_numpy(dtype=object)
-    out = np.full(len(values), None, dtype=object)
-    filled = np.flatnonzero(~pd.isna(values))
-    kept = values[filled]
-    as_is = pd.api.types.infer_dtype(kept, skipna=False) == "string"
-    text = kept.tolist() if as_is else [str(v) for v in kept]
-    joined = "".join(text)
-    if joined.isascii() and not any(c in joined for c in _ASCII_SPACE):
-        # the usual column (E0001, 1001): nothing to strip, and a blank word can only be one of
-        # the ASCII spellings of one (N/A, null …) — one set of the ids answers both questions
-        distinct = set(text)
-        found = _ASCII_BLANKS.intersection(distinct)
-        if found:
-            distinct -= found
-            keep = np.fromiter((t not in found for t in text), dtype=bool, count=len(text))
-        else:
-            keep = None
-    else:
-        text = [t.strip() for t in text]
-        keep = np.fromiter((not is_blank(t) for t in text), dtype=bool, count=len(text))
-        distinct = set(np.array(text, dtype=object)[keep].tolist()) if text else set()
-    if keep is None and as_is:
-        out[filled] = kept  # the cells as they are: nothing was stripped or dropped
-        return out, text, distinct
-    if keep is not None and not keep.all():
-        text = np.array(text, dtype=object)[keep].tolist()
-        filled = filled[keep]
-    out[filled] = text
-    return out, text, distinct
-
-
-def _ascii_spellings(words: frozenset[str]) -> frozenset[str]:
-    """Every upper/lower-case spelling of the ASCII words (what NFKC + lower case folds onto them)."""
-    out = set()
-    for w in words:
-        if w.isascii():
-            out.update(map("".join, itertools.product(*({c.lower(), c.upper()} for c in w))))
-    return frozenset(out)
-
-
-_ASCII_BLANKS = _ascii_spellings(BLANK_WORDS)
-_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.strip removes from ASCII text
-
-
 def _check_ids(reader: _Reader, flags: _Flags, team: TeamView | None = None) -> None:
     """A blank 工号 is an error (nobody to pay or to appraise); a repeated 工号 is flagged."""
     if not reader.has("工号"):
         return
     series = reader.series("工号")
-    values, present, distinct = _ids(series)
+    values, present, distinct = read_ids(series)
     ids = pd.Series(values, dtype=object)
     if len(present) < reader.n:
         for i in np.flatnonzero(ids.isna().to_numpy())[:200]:
@@ -340,7 +253,7 @@ def _not_handed_in(reader: _Reader) -> np.ndarray:
 def _read_roster(scheme: Scheme, roster: pd.DataFrame, first_row: int = 2) -> tuple[_Reader, list]:
     """The roster's people (blank rows dropped, file rows kept) and the columns carried through."""
     _check_headers(roster)
-    blank = _blank_rows(roster)
+    blank = blank_rows(roster)
     rows = np.flatnonzero(~blank) + first_row  # file rows of the people, as read before blank rows go
     if blank.any():
         roster = roster.loc[~blank]
@@ -476,7 +389,8 @@ def score(scheme: Scheme | str, roster: pd.DataFrame, *, first_row: int = 2, tea
     out["等级"], out["奖金系数"] = scheme.grade(total)
     # 未提交: no rank (<NA>)
     out["排名"] = team.ranks(total) if team is not None else _ranks(total, scheme.decimals)
-    out["标记"] = np.where(absent, NOT_HANDED_IN, flags.column())
+    out["标记"] = marks = flags.column()
+    marks[absent] = NOT_HANDED_IN
     order = [normalize_header(c) for c in carried]
     order += [h for h in scheme.result_headers() if h not in order]
     results = pd.DataFrame({h: out[h] for h in order}, copy=False)  # fresh arrays, and Series (copy on write)

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import FileError, RosterError
+from .roster_rows import id_text
 from .scheme import Scheme, normalize_header
-from .scoring import FILE_ROWS, TeamView, id_text, score
+from .scoring import FILE_ROWS, TeamView, score
 
 #: rows per part: about 65 MB of roster, and a few times that while a part is scored
 PART_ROWS = 250_000

@@ -142,6 +142,16 @@ def test_excel_round_is_half_away_from_zero(n):
     assert excel_round(x, 2) == expected
 
 
+@given(st.lists(st.integers(-(10**9), 10**9), min_size=1, max_size=50))
+def test_excel_round_of_a_column_is_each_value_rounded(ns):
+    """A whole column at once (one tolerance for all) gives what each value alone gives."""
+    import numpy as np
+
+    x = np.array([n / 1000 for n in ns])
+    expected = [float(Decimal(repr(v)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) for v in x.tolist()]
+    assert excel_round(x, 2).tolist() == expected
+
+
 @given(st.floats(0, 1e6, allow_nan=False), st.sampled_from(UNITS))
 def test_quantities_print_back_exactly(x, unit):
     from kpixl.units import parse_value

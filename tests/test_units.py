@@ -82,6 +82,11 @@ def test_parse_column_locates_bad_rows():
         (1234.5678, 2, 1234.57),
         (0.0, 2, 0.0),
         (88.444999, 2, 88.44),
+        # past 2^52 at the scale nothing is left to round: the value to Excel's 15 digits, never ∞
+        (1e308, 2, 1e308),
+        (-1e300, 2, -1e300),
+        (45000000000000.01, 2, 45000000000000.0),
+        (123456789012345678.0, 0, 123456789012346000.0),
     ],
 )
 def test_excel_round_half_away_from_zero(x, digits, expected):
