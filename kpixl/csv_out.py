@@ -35,13 +35,30 @@ def _text_column(series: pd.Series) -> np.ndarray:
     return out
 
 
+def _number_column(series: pd.Series) -> pd.Series | pd.Categorical:
+    """A numeric column as DuckDB should see it. A float column with few distinct values (points,
+    subtotals, grades' coefficients) goes as a categorical of each value's shortest text — the
+    text DuckDB itself would write (Python's ``repr``) — so each distinct number is formatted once,
+    not a million times."""
+    values = series.to_numpy()
+    if values.dtype != np.float64 or len(values) < 10_000:
+        return series.reset_index(drop=True)
+    zero = values == 0
+    if (zero & np.signbit(values)).any():  # -0.0 hashes as 0.0: keep DuckDB's own text for it
+        return series.reset_index(drop=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) * 4 > len(values):
+        return series.reset_index(drop=True)
+    return pd.Categorical.from_codes(codes, categories=[repr(v) for v in uniques.tolist()])
+
+
 def _prepared(df: pd.DataFrame) -> pd.DataFrame:
     """The frame as DuckDB should see it: numbers as numbers, everything else as text."""
     columns = {}
     for k in range(len(df.columns)):
         s = df.iloc[:, k]
         numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
-        columns[f"c{k}"] = s.reset_index(drop=True) if numeric else pd.Series(_text_column(s), dtype=object)
+        columns[f"c{k}"] = _number_column(s) if numeric else pd.Series(_text_column(s), dtype=object)
     out = pd.DataFrame(columns)
     out.columns = [str(c) for c in df.columns]  # after building: headers may repeat
     return out

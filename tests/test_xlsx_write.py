@@ -165,6 +165,28 @@ def test_csv_neutralises_text_and_keeps_numbers(tmp_path):
     assert lines[:5] == ["姓名,总分", "'=1+2,-1.0", "'@x,2.0", "ok,", ",4.0"]
 
 
+def test_csv_of_a_long_column_with_few_values_reads_the_same(tmp_path):
+    """A long float column with few distinct values (written as each value's text once) gives the
+    same fields as a column of all-different values: the shortest text, blanks empty, -0.0 kept."""
+    n = 40_000
+    few = np.tile([85.5, 0.1 + 0.2, np.nan, 100.0, 1e-07, 123456789.125, 1e16, -3.0], n // 8)
+    signed = few.copy()
+    signed[5] = -0.0  # a negative zero: written as DuckDB writes it
+    many = np.arange(n) / 7.0
+    df = pd.DataFrame({"工号": [f"E{i}" for i in range(n)], "few": few, "signed": signed, "many": many})
+    path = tmp_path / "r.csv"
+    write_table(df, path)
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "工号,few,signed,many"
+    by_hand = ["85.5", "0.30000000000000004", "", "100.0", "1e-07", "123456789.125", "1e+16", "-3.0"]
+    for i in (0, 1, 2, 3, 4, 5, 6, 7, 39_999):
+        fields = lines[i + 1].split(",")
+        assert fields[:2] == [f"E{i}", by_hand[i % 8]]
+        assert fields[2] == ("-0.0" if i == 5 else by_hand[i % 8])
+        assert float(fields[3]) == many[i]
+    assert len(lines) == n + 2 and lines[-1] == ""
+
+
 def test_more_rows_than_a_sheet_holds_is_a_clear_error(tmp_path, monkeypatch):
     from kpixl import xlsx_write
     from kpixl.errors import FileError
