@@ -54,13 +54,24 @@ def _number_column(series: pd.Series) -> pd.Series | pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=[repr(v) for v in uniques.tolist()])
 
 
+def _few_texts(texts: np.ndarray) -> pd.Series | pd.Categorical:
+    """A long text column with few distinct values (部门, 等级, 标记) as a categorical: DuckDB then
+    converts each distinct text once instead of every cell. A sample decides first, so a column of
+    ids (all different) is not factorised for nothing."""
+    if len(texts) >= 10_000 and len(set(texts[:1000].tolist())) * 4 <= 1000:
+        codes, uniques = pd.factorize(texts, use_na_sentinel=True)  # None (a blank) → no category
+        if len(uniques) * 4 <= len(texts):
+            return pd.Categorical.from_codes(codes, categories=uniques.tolist())
+    return pd.Series(texts, dtype=object)
+
+
 def _prepared(df: pd.DataFrame) -> pd.DataFrame:
     """The frame as DuckDB should see it: numbers as numbers, everything else as text."""
     columns = {}
     for k in range(len(df.columns)):
         s = df.iloc[:, k]
         numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
-        columns[f"c{k}"] = _number_column(s) if numeric else pd.Series(_text_column(s), dtype=object)
+        columns[f"c{k}"] = _number_column(s) if numeric else _few_texts(_text_column(s))
     out = pd.DataFrame(columns)
     out.columns = [str(c) for c in df.columns]  # after building: headers may repeat
     return out

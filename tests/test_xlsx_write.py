@@ -187,6 +187,22 @@ def test_csv_of_a_long_column_with_few_values_reads_the_same(tmp_path):
     assert len(lines) == n + 2 and lines[-1] == ""
 
 
+def test_csv_of_a_long_text_column_with_few_values_reads_the_same(tmp_path):
+    """A long text column with few distinct values (written as a categorical) keeps every field:
+    commas, quotes, line breaks and CR quoted, blanks empty, formula starts neutralised."""
+    import csv
+    import io
+
+    tricky = ["a,b", 'q"uote', "line\nbreak", "cr\rhere", "", None, "前后 空格 ", "=1+2", "@y", "普通", np.nan]
+    n = 22_000
+    df = pd.DataFrame({"工号": [f"E{i}" for i in range(n)], "t": [tricky[i % len(tricky)] for i in range(n)]})
+    path = tmp_path / "r.csv"
+    write_table(df, path)
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    by_hand = ["a,b", 'q"uote', "line\nbreak", "cr\rhere", "", "", "前后 空格 ", "'=1+2", "'@y", "普通", ""]
+    assert len(rows) == n + 1 and all(rows[i + 1] == [f"E{i}", by_hand[i % len(tricky)]] for i in range(n))
+
+
 def test_more_rows_than_a_sheet_holds_is_a_clear_error(tmp_path, monkeypatch):
     from kpixl import xlsx_write
     from kpixl.errors import FileError
