@@ -50,7 +50,7 @@ def score_file(roster: PathLike, scheme: Scheme | str, out: PathLike | None = No
     if large and out is not None and Path(out).suffix.lower() == ".csv":
         streamed = score_in_parts(p, s, out)
         return ScoreReport(streamed.head, streamed.rows, streamed.flagged)
-    results = score(s, read_table(roster))
+    results = score(s, read_table(roster, text_as_categories=True))
     if out:
         write_table(results, out, inputs=(roster,))
     return ScoreReport(results, len(results), int((results["标记"] != "").sum()))

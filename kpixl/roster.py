@@ -30,8 +30,13 @@ from .xlsx_percent import percent_cells, shown_percent
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
-    """Read a roster or results table from ``.csv``, ``.xlsx``, ``.xlsm`` or ``.xls``."""
+def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories: bool = False) -> pd.DataFrame:
+    """Read a roster or results table from ``.csv``, ``.xlsx``, ``.xlsm`` or ``.xls``.
+
+    ``text_as_categories`` (a CSV for scoring): the columns that hold text in the first 10,000 rows,
+    other than the id columns, are read as categoricals — the same values (a column with any text is
+    read as text throughout either way), but the parser makes one string per distinct spelling
+    instead of one per cell, and the engine reads each spelling once without factorising."""
     p = Path(path)
     if not p.exists():
         raise FileError(f"找不到文件 {p} / file not found")
@@ -46,7 +51,12 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
             for encoding in ("utf-8-sig", "gb18030"):
                 try:
                     # blank lines are kept (as empty rows) so that row k of the table is line k + 2 of the file
-                    df = pd.read_csv(p, dtype=TEXT_COLUMNS, encoding=encoding, skipinitialspace=True, skip_blank_lines=False)
+                    options = dict(encoding=encoding, skipinitialspace=True, skip_blank_lines=False)
+                    dtype: dict[str, object] = dict(TEXT_COLUMNS)
+                    if text_as_categories:
+                        sample = pd.read_csv(p, dtype=TEXT_COLUMNS, nrows=10_000, **options)
+                        dtype |= {c: "category" for c in sample.columns if c not in TEXT_COLUMNS and _text(sample[c])}
+                    df = pd.read_csv(p, dtype=dtype, **options)
                 except UnicodeDecodeError:
                     continue
                 return _checked(df, p)
@@ -66,6 +76,11 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     except Exception as exc:  # corrupt file, wrong format, missing sheet
         raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
     raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
+
+
+def _text(column: pd.Series) -> bool:
+    """A column pandas read as text (not numbers, not all blank)."""
+    return not pd.api.types.is_numeric_dtype(column.dtype) and bool(column.notna().any())
 
 
 def as_shown_percent(df: pd.DataFrame, cells: set[tuple[int, int]]) -> pd.DataFrame:

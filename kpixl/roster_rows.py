@@ -40,7 +40,12 @@ def blank_rows(roster: pd.DataFrame) -> np.ndarray:
             blank &= s.isna().to_numpy()
         else:
             idx = np.flatnonzero(blank)
-            blank[idx] = _empty_text(s.to_numpy(dtype=object)[idx])
+            if isinstance(s.dtype, pd.CategoricalDtype):  # each category judged once
+                cats = s.cat.categories.to_numpy(dtype=object)
+                judged = np.array([isinstance(v, str) and not v.strip() for v in cats] + [True], dtype=bool)
+                blank[idx] = judged[s.cat.codes.to_numpy()[idx]]  # code -1 (blank) takes the last entry
+            else:
+                blank[idx] = _empty_text(s.to_numpy(dtype=object)[idx])
         if not blank.any():
             break
     return blank

@@ -314,8 +314,11 @@ def parse_column(series: pd.Series, unit: str = "") -> ColumnParse:
 def parse_unique(series: pd.Series, read: Callable[[object], float]) -> ColumnParse:
     """A column read once per distinct value with ``read`` (a roster has few distinct spellings);
     a value ``read`` refuses is reported by row, never turned into a number."""
-    # an object array factorises faster than a pandas string column, with the same values
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    if isinstance(series.dtype, pd.CategoricalDtype):  # already one code per distinct value
+        codes = series.cat.codes.to_numpy().astype(np.intp)
+        uniques = series.cat.categories.to_numpy(dtype=object)
+    else:  # an object array factorises faster than a pandas string column, with the same values
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     parsed = np.empty(len(uniques) + 1, dtype=float)
     parsed[-1] = np.nan  # code -1 (NA) → missing
     errors: dict[int, str] = {}

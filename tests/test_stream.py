@@ -96,3 +96,38 @@ def test_ids_that_only_share_a_hash_are_not_repeated(tmp_path, monkeypatch):
     b = pd.read_csv(tmp_path / "parts.csv", dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(a, b)
     assert b.loc[b["工号"] == "E099", "标记"].tolist() == ["未提交"]  # E099 appears once: no 重复工号
+
+
+def test_text_columns_read_as_categories_give_the_same_results(tmp_path):
+    """`kpixl score` reads the text columns of a CSV as categoricals: the same values, so the same
+    results, file rows and errors as the plain read — including a column that turns to text only
+    after the 10,000-row sample (read as text throughout, not as categories), NA words, blank
+    lines and a carried text column."""
+    n = 12_000
+    spell = ["4", "4分", "N/A", "", "5", " 3 "]
+    lines = ["工号,姓名,服务规范度,问题解决能力,平均响应时长,一次解决率,客户满意度,投诉率,跨部门协作响应速度,备注"]
+    for i in range(n):
+        late = "28秒" if i >= 10_500 and i % 2 else str(20 + i % 50)
+        lines.append(f"E{i},员工{i},{spell[i % 6]},5,{late},95%,0.96,0,10,{'甲乙丙'[i % 3]}")
+        if i == 50:
+            lines.append("")  # a blank line: not a person, later rows keep their file rows
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plain = k.read_table(path)
+    fast = k.read_table(path, text_as_categories=True)
+    assert isinstance(fast["服务规范度"].dtype, pd.CategoricalDtype) and isinstance(fast["备注"].dtype, pd.CategoricalDtype)
+    assert not isinstance(fast["平均响应时长"].dtype, pd.CategoricalDtype)  # numbers in the sample
+    a, b = k.score(SCHEME, plain), k.score(SCHEME, fast)
+    pd.testing.assert_frame_equal(a.astype(object), b.astype(object))
+    assert b.loc[0, "服务规范度得分"] == 4 and b.loc[2, "标记"].startswith("缺失:服务规范度")  # by hand: 4分 → 4; N/A → blank
+    out = tmp_path / "r.csv"
+    from kpixl.jobs import score_file
+
+    score_file(path, SCHEME, out)
+    write_table(a, tmp_path / "plain.csv")
+    assert out.read_bytes() == (tmp_path / "plain.csv").read_bytes()
+    bad = path.read_text(encoding="utf-8").replace("E7,员工7,4分,", "E7,员工7,很好,")
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        k.score(SCHEME, k.read_table(path, text_as_categories=True))
+    assert [(i.row, i.column) for i in info.value.issues] == [(9, "服务规范度")]  # person 7: line 9 of the file
