@@ -215,11 +215,11 @@ def frame_from_range(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
         col = raw[j]
         if col.dtype.kind not in "fiubO" and not pd.api.types.is_string_dtype(col.dtype):
             col = pd.Series([row[j] for row in body], dtype=object)  # dates and the like: the cells as given
-        if col.dtype == object:  # raw Office.js values: "" is an empty cell, an error cell a dict
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):  # Office.js: "" is an empty cell, an error cell a dict
             col = _raw_cells(col)
         if h in ("工号", "姓名"):  # text, as typed: 7 → "7", never 7.0
             cells = col.to_numpy(dtype=object)
-            if not pd.api.types.is_string_dtype(col.dtype) or col.isna().any():
+            if pd.api.types.infer_dtype(cells, skipna=False) != "string":  # numbers or blanks among them
                 cells = np.array([_id_text(v) for v in cells.tolist()], dtype=object)
             data[h] = cells
         else:  # numbers as float64; text (labels, 88%, 28秒) read by the engine once per distinct value

@@ -42,9 +42,9 @@ def _number_column(series: pd.Series) -> pd.Series | pd.Categorical:
     subtotals, grades' coefficients) goes as a categorical of each value's shortest text — the
     text DuckDB itself would write (Python's ``repr``) — so each distinct number is formatted once,
     not a million times."""
-    values = series.to_numpy()
-    if values.dtype != np.float64 or len(values) < 10_000:
+    if series.dtype != np.float64 or len(series) < 10_000:  # Int64 with <NA> would come out as floats
         return series.reset_index(drop=True)
+    values = series.to_numpy()
     zero = values == 0
     if (zero & np.signbit(values)).any():  # -0.0 hashes as 0.0: keep DuckDB's own text for it
         return series.reset_index(drop=True)

@@ -7,6 +7,8 @@ double is 2.67499999…; Python's ``round`` (half to even, exact binary) would g
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -14,12 +16,19 @@ def _snap15(x: np.ndarray) -> np.ndarray:
     """Round to 15 significant digits, as Excel does before it rounds."""
     with np.errstate(divide="ignore", invalid="ignore"):
         mag = np.floor(np.log10(np.abs(x)))
-    mag = np.where(np.isfinite(mag), mag, 0)
+    tiny = ~np.isfinite(mag) | (mag < -280)  # 0, NaN, ∞ and values too small to scale: as they are
+    mag = np.where(tiny, 0, mag)
     scale = 10.0 ** (14 - mag)
-    return np.where(x == 0, 0.0, np.round(x * scale) / scale)
+    return np.where(tiny | (x == 0), x, np.round(x * scale) / scale)
 
 
-_NO_FRACTION = 2.0**52
+_NO_FRACTION = 1e15
+
+
+def _digits15(v: float) -> float:
+    """``v`` to 15 significant digits (the largest doubles stay themselves, never ∞)."""
+    snapped = float(f"{v:.15g}")
+    return v if math.isinf(snapped) else snapped
 
 
 def excel_round(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
@@ -41,15 +50,15 @@ def excel_round(x: np.ndarray | float, digits: int = 0) -> np.ndarray | float:
         # a tolerance from the largest value (NaN ignored) is at least as wide as one per value;
         # a wider band only sends more values down the exact path, which is right for any value
         top = float(np.fmax.reduce(y, initial=1.0)) if y.size else 1.0
-        near = dist > 0.5 - 1e-9 * (top if top < _NO_FRACTION else np.maximum(y, 1.0))
+        near = dist > 0.5 - 1e-9 * (top if top <= 1e6 else np.maximum(y, 1.0))
         if near.any():
             ys = _snap15(np.abs(_snap15(arr[near])) * scale)
             out[near] = np.floor(ys + 0.5)
         np.copysign(out, arr, out=out)
         out /= scale  # NaN stays NaN through every step
-        if top >= _NO_FRACTION:  # |x|·scale past 2^52 has no fraction left: x to 15 digits is the answer
+        if top >= _NO_FRACTION:  # |x|·scale ≥ 1e15: Excel's 15-digit snap leaves nothing finer to round
             big = y >= _NO_FRACTION
-            out[big] = [float(f"{v:.15g}") for v in arr[big].tolist()]  # rare: exact decimal text
+            out[big] = [_digits15(v) for v in arr[big].tolist()]  # rare: exact decimal text
     if np.ndim(x) == 0:
         return float(out[0])
     return out

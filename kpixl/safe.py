@@ -223,10 +223,13 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _may_start_formula(values: np.ndarray) -> bool:
-    """True when some value's text starts a formula (a number such as -5 may say True: the caller
-    then neutralises cell by cell, which leaves numbers alone). The column is joined into one
-    string and searched in C: a character first, the start of a cell only where it occurs."""
-    joined = "\x00" + "\x00".join(map(str, values.tolist()))
+    """True when some text value starts a formula. The column's text is joined into one string and
+    searched in C: a character first, the start of a cell only where it occurs."""
+    cells = values.tolist()
+    try:
+        joined = "\x00" + "\x00".join(cells)  # the usual column: text only
+    except TypeError:  # blanks or numbers among the text: only the text counts
+        joined = "\x00" + "\x00".join([v for v in cells if isinstance(v, str)])
     return any(c in joined and "\x00" + c in joined for c in FORMULA_STARTS)
 
 

@@ -27,6 +27,7 @@ from .rules import Rule
 from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
 from .units import ColumnParse, fmt_quantity, parse_column
+from .vocab import is_blank
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
 FILE_ROWS = "kpixl_file_rows"  # results.attrs key: the roster row of each result row
@@ -104,14 +105,25 @@ class _Reader:
     def series(self, header: str) -> pd.Series:
         return self.roster[self.by_header[normalize_header(header)]]
 
-    def _typed(self, col: ColumnParse) -> None:
+    def _typed(self, series: pd.Series, col: ColumnParse) -> None:
+        """Mark the rows where this input holds something: a number, an unreadable value, or text
+        the reader takes for no number but that is no blank word (a dash such as "–", which the
+        sheet's COUNTA counts too) — each such spelling judged once."""
         self.typed |= ~np.isnan(col.values)
         self.typed[col.bad_rows] = True
+        if pd.api.types.is_numeric_dtype(series.dtype):
+            return
+        rows = np.flatnonzero(~self.typed)
+        if rows.size:
+            codes, uniques = pd.factorize(series.iloc[rows].to_numpy(dtype=object), use_na_sentinel=True)
+            if len(uniques):
+                written = np.array([not is_blank(u) for u in uniques] + [False], dtype=bool)
+                self.typed[rows[written[codes]]] = True
 
     def parse(self, header: str, rule: Rule, field: str) -> np.ndarray:
         series = self.series(header)
         col = rule.parse_input(field, series)
-        self._typed(col)
+        self._typed(series, col)
         for i in col.bad_rows[:200]:
             self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
@@ -125,7 +137,7 @@ class _Reader:
     def parse_points(self, header: str, lo: float, hi: float) -> np.ndarray:
         series = self.series(header)
         col = parse_column(series, "分")
-        self._typed(col)
+        self._typed(series, col)
         for i in col.bad_rows[:200]:
             self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values

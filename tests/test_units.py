@@ -87,6 +87,8 @@ def test_parse_column_locates_bad_rows():
         (-1e300, 2, -1e300),
         (45000000000000.01, 2, 45000000000000.0),
         (123456789012345678.0, 0, 123456789012346000.0),
+        (1234567890123456.7, 0, 1234567890123460.0),  # 16 digits: Excel keeps 15 before it rounds
+        (1.7976931348623157e308, 2, 1.7976931348623157e308),  # the largest double, not ∞
     ],
 )
 def test_excel_round_half_away_from_zero(x, digits, expected):
