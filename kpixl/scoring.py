@@ -27,7 +27,6 @@ from .rules import Rule
 from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
 from .units import ColumnParse, fmt_quantity, parse_column
-from .vocab import is_blank
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
 FILE_ROWS = "kpixl_file_rows"  # results.attrs key: the roster row of each result row
@@ -106,9 +105,9 @@ class _Reader:
         return self.roster[self.by_header[normalize_header(header)]]
 
     def _typed(self, series: pd.Series, col: ColumnParse) -> None:
-        """Mark the rows where this input holds something: a number, an unreadable value, or text
-        the reader takes for no number but that is no blank word (a dash such as "–", which the
-        sheet's COUNTA counts too) — each such spelling judged once."""
+        """Mark the rows where this input cell is not empty — a number, an unreadable value, or a
+        blank word such as N/A or "-" (something was written: the sheet's COUNTA counts it too, and
+        the missing-value policy then scores and flags it) — each spelling judged once."""
         self.typed |= ~np.isnan(col.values)
         self.typed[col.bad_rows] = True
         if pd.api.types.is_numeric_dtype(series.dtype):
@@ -117,7 +116,7 @@ class _Reader:
         if rows.size:
             codes, uniques = pd.factorize(series.iloc[rows].to_numpy(dtype=object), use_na_sentinel=True)
             if len(uniques):
-                written = np.array([not is_blank(u) for u in uniques] + [False], dtype=bool)
+                written = np.array([not (isinstance(u, str) and u == "") for u in uniques] + [False], dtype=bool)
                 self.typed[rows[written[codes]]] = True
 
     def parse(self, header: str, rule: Rule, field: str) -> np.ndarray:

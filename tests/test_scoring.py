@@ -50,18 +50,20 @@ def test_error_policy_lists_the_blank_cell():
 
 
 def test_error_policy_spares_a_form_nobody_filled():
-    """A required blank is an error only where something else was typed; a row with no input at all
-    (blank words count as blank) is 未提交, and an override alone is an input."""
+    """A required blank is an error only where something was written in an input; a row of empty
+    cells is 未提交. A blank word (N/A) is written — as the sheet's COUNTA counts it — and an
+    override alone is an input too."""
     s = load_scheme(SCQ)
     from dataclasses import replace
 
     strict = replace(s, sections=tuple(replace(sec, indicators=tuple(replace(i, missing="error") for i in sec.indicators)) for sec in s.sections))
-    nobody = {k: None for k in FULL} | {"服务规范度": "N/A"}
+    nobody = {k: None for k in FULL}
     res = score(strict, roster(FULL, nobody))
     assert res["标记"].tolist() == ["", "未提交"] and pd.isna(res.loc[1, "总分"])
-    with pytest.raises(RosterError) as info:
-        score(strict, roster(FULL, nobody | {"服务规范度·调整得分": 4}))
-    assert {(i.row, i.column) for i in info.value.issues} == {(3, c) for c in FULL}  # the override does not fill the input
+    for written in ({"服务规范度": "N/A"}, {"服务规范度·调整得分": 4}):
+        with pytest.raises(RosterError) as info:
+            score(strict, roster(FULL, nobody | written))
+        assert {(i.row, i.column) for i in info.value.issues} == {(3, c) for c in FULL}  # the override does not fill the input
 
 
 def test_unreadable_values_are_located_errors_not_zero():
@@ -165,10 +167,13 @@ def test_blank_word_ids_in_any_case_are_errors_and_not_repeats():
     assert [("重复工号:E2（第3、6行）" in f) for f in flags] == [False, True, False, False, True]
 
 
-def test_rows_of_spaces_are_blank_rows_and_blank_words_are_not_handed_in():
+def test_rows_of_spaces_are_blank_rows_and_a_row_of_blank_words_is_scored_by_the_policy():
+    """Rows of spaces are not people. A row with N/A or a dash in every input was written in (the
+    sheet counts it with COUNTA), so it is no 未提交: each item gets the policy's lowest points and a
+    缺失 flag — 1 of 5 everywhere is 20 of 100, computed by hand."""
     blank_row = {c: "  " if c in ("姓名", "部门") else None for c in [*roster(FULL).columns, "部门"]}
-    words = {**{k: "N/A" for k in FULL}, "服务规范度": "-", "投诉率": " n/a "}
+    words = {**{k: "N/A" for k in FULL}, "服务规范度": "-", "投诉率": " n/a ", "客户满意度": "——"}
     df = pd.concat([roster(FULL, words), pd.DataFrame([blank_row] * 2)], ignore_index=True)
     res = score(SCQ, df)
     assert len(res) == 2  # the two rows of spaces are not people
-    assert res.loc[1, "标记"] == "未提交" and pd.isna(res.loc[1, "总分"])
+    assert res.loc[1, "总分"] == 20 and res.loc[1, "标记"].count("缺失:") == len(FULL)

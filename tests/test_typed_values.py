@@ -327,3 +327,28 @@ def test_a_wildcard_is_no_yes_or_no(soffice, tmp_path):
     got = [dict(zip(header, [c.value for c in ws[r]], strict=False)) for r in (2, 3)]
     assert got[0]["投诉处理得分"] == UNREADABLE and got[0]["标记"] == f"{UNREADABLE}:投诉处理"
     assert got[1]["总分"] == kpixl.score(scheme, pd.DataFrame(rows[1:]))["总分"][0]
+
+
+def test_rows_of_blank_words_and_dashes_are_read_alike(soffice, tmp_path):
+    """A row with a blank word or a dash in every input — N/A, "-", the en dash, "——" — is written
+    in: the sheet (COUNTA) and the engine both score it with each item's lowest points and a 缺失
+    flag (1 of 5 everywhere: 20, by hand), and read the dashes as blanks, never 无法读取; a row of
+    empty cells is 未提交 in both."""
+    scheme = kpixl.load_scheme("support-center-quarterly")
+    full = {"服务规范度": 5, "问题解决能力": 5, "平均响应时长": 20, "一次解决率": "95%", "客户满意度": "96%", "投诉率": 0}
+    full["跨部门协作响应速度"] = 10
+    rows = [{"工号": "E1", "姓名": "甲", **full}]
+    for k, word in enumerate(("N/A", "-", "–", "——", "−")):
+        rows.append({"工号": f"E{k + 2}", "姓名": f"乙{k}", **{h: word for h in full}})
+    rows.append({"工号": "E9", "姓名": "丙"})
+    built = build(scheme, tmp_path / "wb")
+    (tmp_path / "in").mkdir()
+    src = _fill(built, rows, set(), tmp_path / "in" / "t.xlsx")
+    ws = openpyxl.load_workbook(recalculate([src], tmp_path / "out")[0], data_only=True)[TEAM]
+    header = [c.value for c in ws[1]]
+    got = [dict(zip(header, [c.value for c in ws[i + 2]], strict=False)) for i in range(len(rows))]
+    engine = kpixl.score(scheme, pd.DataFrame(rows))
+    assert [g["总分"] for g in got[:6]] == [100, 20, 20, 20, 20, 20] == engine["总分"].tolist()[:6]
+    for i in range(1, 6):
+        assert got[i]["标记"] == engine.loc[i, "标记"] and got[i]["标记"].count("缺失:") == len(full)
+    assert got[6]["标记"] == "未提交" == engine.loc[6, "标记"] and got[6]["总分"] in (None, "") and pd.isna(engine.loc[6, "总分"])
