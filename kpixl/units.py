@@ -15,6 +15,7 @@ Reading conventions (documented in docs/rubric.md):
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -179,6 +180,11 @@ def _parse_value(value: object, unit: str) -> float:
     if isinstance(value, bool | np.bool_):
         # an xlsx TRUE/FALSE is a yes/no answer, not the number 1 or 0 (TRUE would be 100%)
         raise ValueParseError(f"逻辑值 {'TRUE' if value else 'FALSE'} 不是数字（应为{_what(unit)}）/ a TRUE/FALSE cell where a number is expected")
+    if isinstance(value, datetime.date):  # a cell formatted as a date (a time of day alone is a duration)
+        raise ValueParseError(
+            f"日期 {value:%Y-%m-%d %H:%M} 不是数字（应为{_what(unit)}；单元格可能被设成了日期格式）"
+            f"/ a date where a number is expected (the cell may be formatted as a date)"
+        )
     if isinstance(value, (int, float, np.integer, np.floating)):
         try:
             number = float(value)

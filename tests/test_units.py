@@ -1,3 +1,4 @@
+import datetime as dt
 import math
 
 import pandas as pd
@@ -94,3 +95,12 @@ def test_parse_column_locates_bad_rows():
 def test_excel_round_half_away_from_zero(x, digits, expected):
     # values as Excel's ROUND gives them (Python's round(2.675, 2) would give 2.67)
     assert excel_round(x, digits) == expected
+
+
+@pytest.mark.parametrize("value", [dt.datetime(2024, 3, 1, 0, 1, 30), dt.date(2024, 3, 1), pd.Timestamp("2024-03-01")])
+def test_a_date_is_no_number_and_the_message_says_so(value):
+    """A cell formatted as a date is refused as a date (it used to say 'a space inside the number');
+    a time of day alone stays a duration (0:01:30 is 90 秒)."""
+    with pytest.raises(ValueParseError, match=r"日期 2024-03-01 .*不是数字.*a date where a number is expected"):
+        parse_value(value, "秒")
+    assert parse_value(dt.time(0, 1, 30), "秒") == 90
