@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from .units import distinct_values
 from .vocab import BLANK_WORDS, is_blank
 
 
@@ -40,20 +41,15 @@ def blank_rows(roster: pd.DataFrame) -> np.ndarray:
             blank &= s.isna().to_numpy()
         else:
             idx = np.flatnonzero(blank)
-            if isinstance(s.dtype, pd.CategoricalDtype):  # each category judged once
-                cats = s.cat.categories.to_numpy(dtype=object)
-                judged = np.array([isinstance(v, str) and not v.strip() for v in cats] + [True], dtype=bool)
-                blank[idx] = judged[s.cat.codes.to_numpy()[idx]]  # code -1 (blank) takes the last entry
-            else:
-                blank[idx] = _empty_text(s.to_numpy(dtype=object)[idx])
+            blank[idx] = _empty_text(s.iloc[idx])
         if not blank.any():
             break
     return blank
 
 
-def _empty_text(values: np.ndarray) -> np.ndarray:
+def _empty_text(cells: pd.Series) -> np.ndarray:
     """Mask of cells that are empty: NaN/None or text of spaces only (each spelling judged once)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = distinct_values(cells)
     judged = np.array([isinstance(v, str) and not v.strip() for v in uniques] + [True], dtype=bool)
     return judged[codes]  # code -1 (NaN / None) takes the last entry
 

@@ -26,7 +26,7 @@ from .roster_rows import blank_rows, read_ids
 from .rules import Rule
 from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
-from .units import ColumnParse, fmt_quantity, parse_column
+from .units import ColumnParse, distinct_values, fmt_quantity, parse_column
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
 FILE_ROWS = "kpixl_file_rows"  # results.attrs key: the roster row of each result row
@@ -114,7 +114,7 @@ class _Reader:
             return
         rows = np.flatnonzero(~self.typed)
         if rows.size:
-            codes, uniques = pd.factorize(series.iloc[rows].to_numpy(dtype=object), use_na_sentinel=True)
+            codes, uniques = distinct_values(series.iloc[rows])
             if len(uniques):
                 written = np.array([not (isinstance(u, str) and u == "") for u in uniques] + [False], dtype=bool)
                 self.typed[rows[written[codes]]] = True

@@ -317,14 +317,19 @@ def parse_column(series: pd.Series, unit: str = "") -> ColumnParse:
     return parse_unique(series, lambda raw: parse_value(raw, unit))
 
 
+def distinct_values(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The column's distinct values (objects) and each row's code into them, -1 for a blank cell:
+    what every per-spelling reading of a column starts from."""
+    if isinstance(series.dtype, pd.CategoricalDtype):  # already one code per distinct value
+        return series.cat.codes.to_numpy().astype(np.intp), series.cat.categories.to_numpy(dtype=object)
+    # an object array factorises faster than a pandas string column, with the same values
+    return pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+
+
 def parse_unique(series: pd.Series, read: Callable[[object], float]) -> ColumnParse:
     """A column read once per distinct value with ``read`` (a roster has few distinct spellings);
     a value ``read`` refuses is reported by row, never turned into a number."""
-    if isinstance(series.dtype, pd.CategoricalDtype):  # already one code per distinct value
-        codes = series.cat.codes.to_numpy().astype(np.intp)
-        uniques = series.cat.categories.to_numpy(dtype=object)
-    else:  # an object array factorises faster than a pandas string column, with the same values
-        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = distinct_values(series)
     parsed = np.empty(len(uniques) + 1, dtype=float)
     parsed[-1] = np.nan  # code -1 (NA) → missing
     errors: dict[int, str] = {}

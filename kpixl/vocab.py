@@ -24,9 +24,9 @@ import numpy as np
 
 from .errors import ValueParseError
 
-#: words that mean "no value" (compared lower-cased, after NFKC and with spaces removed)
 #: the dashes people type for "nothing" (the reader makes each of them "-"): one or two of them is a blank
 _DASHES = "-–—−‐﹣"
+#: words that mean "no value" (compared lower-cased, after NFKC and with spaces removed)
 BLANK_WORDS = frozenset({"", "n/a", "na", "/", "nan", "none", "null", "#n/a", "空", "缺"} | set(_DASHES) | {a + b for a in _DASHES for b in _DASHES})
 #: words that mean zero in a count (无投诉 = 0 次); elsewhere they are unreadable
 NONE_WORDS = frozenset({"无", "没有", "零"})

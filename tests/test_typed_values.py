@@ -68,6 +68,16 @@ def _fill(built: Path, rows: list[dict], pct: set[tuple[int, str]], dst: Path) -
     return dst
 
 
+def _team_after_recalc(scheme: kpixl.Scheme, rows: list[dict], tmp_path: Path) -> list[dict]:
+    """``rows`` typed into a built 团队汇总, recalculated by LibreOffice: each row's cells by header."""
+    built = build(scheme, tmp_path / "wb")
+    (tmp_path / "in").mkdir()
+    src = _fill(built, rows, set(), tmp_path / "in" / "t.xlsx")
+    ws = openpyxl.load_workbook(recalculate([src], tmp_path / "out")[0], data_only=True)[TEAM]
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, [c.value for c in ws[i + 2]], strict=False)) for i in range(len(rows))]
+
+
 def _numeric_inputs(scheme: kpixl.Scheme) -> list[tuple[object, str, str]]:
     """(rule, field, header) of every input that reads numbers (not a list of options)."""
     out = []
@@ -144,12 +154,7 @@ def test_one_unreadable_row_leaves_the_others_ranks(soffice, tmp_path):
     rows = make_rows(scheme, 12, random.Random(3), blank=0, override=0)
     rows[4]["平均响应时长"] = "1分30秒"  # the engine reads it; the sheet refuses it
     rows[7]["一次解决率"] = "abc"  # nobody reads it
-    built = build(scheme, tmp_path / "wb")
-    (tmp_path / "in").mkdir()
-    src = _fill(built, rows, set(), tmp_path / "in" / "t.xlsx")
-    ws = openpyxl.load_workbook(recalculate([src], tmp_path / "out")[0], data_only=True)[TEAM]
-    header = [c.value for c in ws[1]]
-    got = [dict(zip(header, [c.value for c in ws[i + 2]], strict=False)) for i in range(len(rows))]
+    got = _team_after_recalc(scheme, rows, tmp_path)
     good = [i for i in range(len(rows)) if i not in (4, 7)]
     expected = kpixl.score(scheme, pd.DataFrame([rows[i] for i in good]))
     assert [got[i]["排名"] for i in good] == expected["排名"].tolist()
@@ -282,12 +287,7 @@ def test_adjusted_flag_only_when_the_override_differs(soffice, tmp_path):
     row = {"工号": "E1", "姓名": "甲", "服务规范度": 4, "问题解决能力": 5, "平均响应时长": 28, "一次解决率": 0.88,
            "客户满意度": 0.92, "投诉率": 0, "跨部门协作响应速度": 30}  # fmt: skip
     rows = [{**row, "一次解决率·调整得分": 3}, {**row, "工号": "E2", "一次解决率·调整得分": 4}]  # the rule gives 3
-    built = build(scheme, tmp_path / "wb")
-    (tmp_path / "in").mkdir()
-    src = _fill(built, rows, set(), tmp_path / "in" / "t.xlsx")
-    ws = openpyxl.load_workbook(recalculate([src], tmp_path / "out")[0], data_only=True)[TEAM]
-    header = [c.value for c in ws[1]]
-    flags = [ws.cell(r, header.index("标记") + 1).value or "" for r in (2, 3)]
+    flags = [row["标记"] or "" for row in _team_after_recalc(scheme, rows, tmp_path)[:2]]
     engine = kpixl.score(scheme, pd.DataFrame(rows))["标记"].tolist()
     assert engine[0] == "" and flags[0] == ""
     assert engine[1].startswith("调整:一次解决率") and flags[1] == "调整:一次解决率→4"
@@ -319,12 +319,7 @@ def test_a_wildcard_is_no_yes_or_no(soffice, tmp_path):
     rows = [{**row, "投诉处理·2小时内响应": "?"}, {**row, "工号": "E2", "投诉处理·2小时内响应": "是"}]
     with pytest.raises(KpixlError):
         kpixl.score(scheme, pd.DataFrame(rows[:1]))
-    built = build(scheme, tmp_path / "wb")
-    (tmp_path / "in").mkdir()
-    src = _fill(built, rows, set(), tmp_path / "in" / "t.xlsx")
-    ws = openpyxl.load_workbook(recalculate([src], tmp_path / "out")[0], data_only=True)[TEAM]
-    header = [c.value for c in ws[1]]
-    got = [dict(zip(header, [c.value for c in ws[r]], strict=False)) for r in (2, 3)]
+    got = _team_after_recalc(scheme, rows, tmp_path)[:2]
     assert got[0]["投诉处理得分"] == UNREADABLE and got[0]["标记"] == f"{UNREADABLE}:投诉处理"
     assert got[1]["总分"] == kpixl.score(scheme, pd.DataFrame(rows[1:]))["总分"][0]
 
@@ -341,12 +336,7 @@ def test_rows_of_blank_words_and_dashes_are_read_alike(soffice, tmp_path):
     for k, word in enumerate(("N/A", "-", "–", "——", "−")):
         rows.append({"工号": f"E{k + 2}", "姓名": f"乙{k}", **{h: word for h in full}})
     rows.append({"工号": "E9", "姓名": "丙"})
-    built = build(scheme, tmp_path / "wb")
-    (tmp_path / "in").mkdir()
-    src = _fill(built, rows, set(), tmp_path / "in" / "t.xlsx")
-    ws = openpyxl.load_workbook(recalculate([src], tmp_path / "out")[0], data_only=True)[TEAM]
-    header = [c.value for c in ws[1]]
-    got = [dict(zip(header, [c.value for c in ws[i + 2]], strict=False)) for i in range(len(rows))]
+    got = _team_after_recalc(scheme, rows, tmp_path)
     engine = kpixl.score(scheme, pd.DataFrame(rows))
     assert [g["总分"] for g in got[:6]] == [100, 20, 20, 20, 20, 20] == engine["总分"].tolist()[:6]
     for i in range(1, 6):
