@@ -65,13 +65,26 @@ def _few_texts(texts: np.ndarray) -> pd.Series | pd.Categorical:
     return pd.Series(texts, dtype=object)
 
 
+def _categorical_texts(series: pd.Series) -> pd.Categorical:
+    """A categorical column (部门 as ``kpixl score`` reads it) as a categorical of the text each
+    value is written as — the texts :func:`_text_column` gives, worked out once per category."""
+    texts = _text_column(pd.Series(series.cat.categories.to_numpy(dtype=object)))
+    remap, uniques = pd.factorize(texts, use_na_sentinel=True)  # "" → blank; 1 and "1" → one text
+    codes = series.cat.codes.to_numpy()
+    new = np.where(codes < 0, -1, np.append(remap, -1)[codes])
+    return pd.Categorical.from_codes(new, categories=uniques.tolist())
+
+
 def _prepared(df: pd.DataFrame) -> pd.DataFrame:
     """The frame as DuckDB should see it: numbers as numbers, everything else as text."""
     columns = {}
     for k in range(len(df.columns)):
         s = df.iloc[:, k]
         numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
-        columns[f"c{k}"] = _number_column(s) if numeric else _few_texts(_text_column(s))
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            columns[f"c{k}"] = _categorical_texts(s)
+        else:
+            columns[f"c{k}"] = _number_column(s) if numeric else _few_texts(_text_column(s))
     out = pd.DataFrame(columns)
     out.columns = [str(c) for c in df.columns]  # after building: headers may repeat
     return out

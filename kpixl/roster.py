@@ -33,10 +33,11 @@ TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考
 def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories: bool = False) -> pd.DataFrame:
     """Read a roster or results table from ``.csv``, ``.xlsx``, ``.xlsm`` or ``.xls``.
 
-    ``text_as_categories`` (a CSV for scoring): the columns that hold text in the first 10,000 rows,
-    other than the id columns, are read as categoricals — the same values (a column with any text is
-    read as text throughout either way), but the parser makes one string per distinct spelling
-    instead of one per cell, and the engine reads each spelling once without factorising."""
+    ``text_as_categories`` (a CSV for scoring): the columns that hold text in the first 10,000 rows
+    and repeat their values there are read as categoricals, the other text columns as plain Python
+    strings — the same values (a column with any text is read as text throughout either way), but
+    the parser makes one string per distinct spelling instead of one per cell, the engine reads each
+    spelling once without factorising, and the writer converts each once."""
     p = Path(path)
     if not p.exists():
         raise FileError(f"找不到文件 {p} / file not found")
@@ -55,7 +56,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
                     dtype: dict[str, object] = dict(TEXT_COLUMNS)
                     if text_as_categories:
                         sample = pd.read_csv(p, dtype=TEXT_COLUMNS, nrows=10_000, **options)
-                        dtype |= {c: "category" for c in sample.columns if c not in TEXT_COLUMNS and _text(sample[c])}
+                        dtype |= {c: _text_type(sample[c]) for c in sample.columns if c in TEXT_COLUMNS or _text(sample[c])}
                     df = pd.read_csv(p, dtype=dtype, **options)
                 except UnicodeDecodeError:
                     continue
@@ -76,6 +77,14 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
     except Exception as exc:  # corrupt file, wrong format, missing sheet
         raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
     raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
+
+
+def _text_type(sample: pd.Series) -> object:
+    """How a text column is read for scoring, from its first rows: a categorical when its values
+    repeat (部门, 考核期间, the typed inputs), else plain Python strings (工号, 姓名: one per cell
+    either way, and pandas' string dtype checks each one again)."""
+    values = sample.dropna()
+    return "category" if len(values) and values.nunique() * 4 <= len(values) else object
 
 
 def _text(column: pd.Series) -> bool:

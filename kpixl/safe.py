@@ -214,6 +214,14 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         s = out[c]
         if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
             continue
+        if isinstance(s.dtype, pd.CategoricalDtype):  # 部门 read as a categorical: its values once each
+            values = s.cat.categories.to_numpy(dtype=object)
+            if not _may_start_formula(values):
+                continue
+            renamed = [neutralise(v) for v in values]
+            if len(set(renamed)) == len(renamed):  # "=x" and "'=x" would both become "'=x"
+                out[c] = s.cat.rename_categories(renamed)
+                continue
         values = s.to_numpy(dtype=object)
         if _may_start_formula(values):
             out[c] = pd.Series([neutralise(v) for v in values], index=s.index, dtype=object)

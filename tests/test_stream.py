@@ -117,6 +117,8 @@ def test_text_columns_read_as_categories_give_the_same_results(tmp_path):
     fast = k.read_table(path, text_as_categories=True)
     assert isinstance(fast["服务规范度"].dtype, pd.CategoricalDtype) and isinstance(fast["备注"].dtype, pd.CategoricalDtype)
     assert not isinstance(fast["平均响应时长"].dtype, pd.CategoricalDtype)  # numbers in the sample
+    assert fast["工号"].dtype == object and fast["姓名"].dtype == object  # all different: plain strings
+    assert fast["工号"].tolist() == plain["工号"].tolist() and fast["姓名"].tolist() == plain["姓名"].tolist()
     a, b = k.score(SCHEME, plain), k.score(SCHEME, fast)
     pd.testing.assert_frame_equal(a.astype(object), b.astype(object))
     assert b.loc[0, "服务规范度得分"] == 4 and b.loc[2, "标记"].startswith("缺失:服务规范度")  # by hand: 4分 → 4; N/A → blank

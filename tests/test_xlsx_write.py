@@ -203,6 +203,26 @@ def test_csv_of_a_long_text_column_with_few_values_reads_the_same(tmp_path):
     assert len(rows) == n + 1 and all(rows[i + 1] == [f"E{i}", by_hand[i % len(tricky)]] for i in range(n))
 
 
+def test_csv_of_categorical_columns_reads_as_their_text(tmp_path):
+    """部门 read as a categorical by `kpixl score` is written per category, with the fields a plain
+    text column gives: a number category as its text, an empty one blank, a formula start
+    neutralised — also when neutralising makes two categories one ("=x" and "'=x")."""
+    import csv
+    import io
+
+    dept = pd.Series(pd.Categorical(["=x", "'=x", "一部", "", None, "一部"]))
+    nums = pd.Series(pd.Categorical([1, 2.5, None, 1, 2.5, 1]))
+    df = pd.DataFrame({"部门": dept, "级别": nums})
+    plain = df.astype(object)
+    a, b = tmp_path / "cat.csv", tmp_path / "plain.csv"
+    write_table(df, a)
+    write_table(plain, b)
+    rows = list(csv.reader(io.StringIO(a.read_bytes().decode("utf-8-sig"), newline="")))
+    by_hand = [["'=x", "1.0"], ["'=x", "2.5"], ["一部", ""], ["", "1.0"], ["", "2.5"], ["一部", "1.0"]]  # 1 among 2.5: a float
+    assert rows == [["部门", "级别"], *by_hand]
+    assert a.read_bytes() == b.read_bytes()
+
+
 def test_more_rows_than_a_sheet_holds_is_a_clear_error(tmp_path, monkeypatch):
     from kpixl import xlsx_write
     from kpixl.errors import FileError
