@@ -93,20 +93,18 @@ def _prepared(df: pd.DataFrame) -> pd.DataFrame:
 def write_csv(df: pd.DataFrame, path: str | Path, *, append: bool = False) -> None:
     """Write ``df`` to ``path`` (a temp file the caller renames into place); ``append``: add its
     rows, without a header, to a file this function wrote before (a result written in parts)."""
-    import duckdb
-
     p = Path(path)
-    body = p.with_name(p.name + ".body")
     table = _prepared(df)
-    header = "HEADER false, " if append else "HEADER true, "
+    names = [str(c) for c in table.columns]
+    if not append and names and _plain(names[0]) and names.count(names[0]) == 1:
+        # the BOM goes in front of the first header, so DuckDB writes the file in place: no copy
+        # (a quoted or repeated first header would move or rename it: those take the copy below)
+        table.columns = [BOM.decode() + names[0], *names[1:]]
+        _copy(table, p, header=True)
+        return
+    body = p.with_name(p.name + ".body")
     try:
-        con = duckdb.connect()
-        try:
-            con.register("result_table", table)
-            target = str(body).replace("'", "''")
-            con.execute(f"COPY result_table TO '{target}' (FORMAT CSV, {header}DELIMITER ',', NEW_LINE '\\r\\n')")
-        finally:
-            con.close()
+        _copy(table, body, header=not append)
         with p.open("ab" if append else "wb") as out, body.open("rb") as src:
             if not append:
                 out.write(BOM)
@@ -114,3 +112,21 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, append: bool = False) -> No
     finally:
         if body.exists():
             os.unlink(body)
+
+
+def _copy(table: pd.DataFrame, path: Path, *, header: bool) -> None:
+    """DuckDB's COPY of ``table`` to ``path``: CRLF rows, blanks empty, fields quoted as needed."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("result_table", table)
+        target = str(path).replace("'", "''")
+        con.execute(f"COPY result_table TO '{target}' (FORMAT CSV, HEADER {str(header).lower()}, DELIMITER ',', NEW_LINE '\\r\\n')")
+    finally:
+        con.close()
+
+
+def _plain(name: str) -> bool:
+    """A header DuckDB writes as it is (nothing in it to quote)."""
+    return not any(c in name for c in '\n\r",#')

@@ -130,6 +130,8 @@ def _checked(df: pd.DataFrame, path: Path) -> pd.DataFrame:
             issues.append(CellIssue(1, m[1], None, f"表头重复（第{k}列）/ duplicate header (column {k})"))
     if issues:
         raise RosterError(issues, header=f"{path.name}: 表头有 {len(issues)} 处重复 / duplicate header(s) in {path.name}")
+    if len(df) and df.iloc[-1].notna().any():  # the usual table: its last row is filled
+        return df
     filled = np.flatnonzero(df.notna().to_numpy().any(axis=1)) if len(df) else np.empty(0, dtype=np.intp)
     last = int(filled[-1]) + 1 if filled.size else 0
     return df.iloc[:last] if last < len(df) else df

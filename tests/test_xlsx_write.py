@@ -223,6 +223,15 @@ def test_csv_of_categorical_columns_reads_as_their_text(tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
+def test_csv_starts_with_the_bom_whatever_the_first_header(tmp_path):
+    """The BOM is the file's first three bytes, outside the quotes of a first header that needs
+    them; a plain first header is written in place, a quoted one through a copy — the same bytes."""
+    for first, written in (("工号", "工号"), ("a,b", '"a,b"'), ('q"#', '"q""#"')):
+        path = tmp_path / "r.csv"
+        write_table(pd.DataFrame({first: ["x"], "总分": [1.5]}), path)
+        assert path.read_bytes() == "\ufeff".encode() + f"{written},总分\r\nx,1.5\r\n".encode()
+
+
 def test_more_rows_than_a_sheet_holds_is_a_clear_error(tmp_path, monkeypatch):
     from kpixl import xlsx_write
     from kpixl.errors import FileError
