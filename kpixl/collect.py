@@ -42,6 +42,7 @@ class Group:
     stated: list[Stated] = field(default_factory=list)  # where each person came from, what it stated
     findings: list[Finding] = field(default_factory=list)  # this group's own (edited 指标库, audit)
     files_read: int = 0
+    files: list[str] = field(default_factory=list)  # the files read into it
 
 
 @dataclass
@@ -51,11 +52,37 @@ class Gathered:
     files_read: int = 0
 
     def group(self, scheme: Scheme) -> Group:
+        """The group of this scheme — one per version while files are read (see :meth:`settle`)."""
         for g in self.groups:
-            if g.scheme.id == scheme.id:
+            if g.scheme.id == scheme.id and (g.scheme is scheme or g.scheme == scheme):
                 return g
         self.groups.append(Group(scheme))
         return self.groups[-1]
+
+    def settle(self) -> None:
+        """One version of each scheme, or none: files of one scheme id whose 指标库 or 等级系数
+        differ (someone edited a weight, a tier or a coefficient) leave open which version is right
+        — the built-in one, or the company's own edit carried by most files — so none of them is
+        counted and each file is an error naming its version; the person collecting makes them one,
+        or gives --scheme (a built-in id or one of the files). Versions whose only files could not
+        be read say nothing and are dropped."""
+        for sid in dict.fromkeys(g.scheme.id for g in self.groups):
+            versions = [g for g in self.groups if g.scheme.id == sid]
+            read = [g for g in versions if g.files] or versions[:1]
+            gone = [g for g in versions if not any(g is r for r in read)]
+            if len(read) > 1:
+                gone += read
+                sizes = "、".join(f"第 {k} 种 {len(g.files)} 个" for k, g in enumerate(read, 1))
+                for k, g in enumerate(read, 1):
+                    self.files_read -= g.files_read
+                    text = (
+                        f"方案 {sid} 的文件有 {len(read)} 种不同的「指标库」或「等级系数」（有人改了权重、分档或系数；{sizes}文件），"
+                        f"本文件是第 {k} 种。无法判断哪一种是对的，都未计入：请改成一致后重新收集，或用 --scheme 指定方案"
+                        f"（内置方案 id 或其中一个文件）/ the files of scheme {sid} carry {len(read)} different 指标库 or "
+                        f"等级系数; this file has version {k}. None is counted: make them one, or give --scheme"
+                    )
+                    self.findings += [Finding(ERROR, name, "指标库", "", text) for name in g.files]
+            self.groups = [g for g in self.groups if not any(g is x for x in gone)]
 
     @property
     def people(self) -> int:
@@ -141,10 +168,6 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             s = fixed or _book_scheme(z, parts, book, sid)
             group = g.group(s)
-            if s is not group.scheme and s != group.scheme:
-                text = "「指标库」或「等级系数」与其他文件不同（有人改了权重、分档或系数），已跳过 / edited scheme differs, skipped"
-                group.findings.append(Finding(ERROR, src.name, "指标库", "", text))
-                continue
             sheet = TEAM if TEAM in parts else FORM if FORM in parts else None
             if sheet:
                 xml = z.read(parts[sheet])
@@ -154,11 +177,13 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
                 g.findings.append(problem(src.name, f"没有「{FORM}」或「{TEAM}」工作表 / no 考核表 or 团队汇总 sheet"))
                 continue
             group.files_read += 1
+            group.files.append(src.name)
             g.files_read += 1
         except KpixlError as exc:
             g.findings.append(problem(src.name, str(exc)))
         except Exception as exc:  # corrupt inside: one line, and the run goes on
             g.findings.append(problem(src.name, f"无法读取（{type(exc).__name__}: {exc}）/ cannot read the file"))
+    g.settle()
     return g
 
 

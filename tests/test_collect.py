@@ -166,6 +166,38 @@ def test_edited_weights_in_a_returned_file_are_reported(forms, tmp_path):
     assert bad and "110%" in bad[0].message
 
 
+def test_two_versions_of_one_scheme_are_both_refused_whichever_comes_first(forms, tmp_path):
+    """A form whose 等级系数 was edited (优秀 1.5 → 2.0, a valid scheme) among unedited forms of the
+    same scheme: nothing says which version is right, so neither is counted — also when the edited
+    file is read first (it used to decide for all the others) — and every file says which version
+    it carries and what to do."""
+    from kpixl.excel import GRADES
+
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    names = sorted(p.name for p in forms.iterdir())[:3]
+    for name in names[1:]:
+        (folder / name).write_bytes((forms / name).read_bytes())
+    wb = openpyxl.load_workbook(forms / names[0])
+    ws = wb[GRADES]
+    row = next(r for r in range(2, 8) if ws.cell(r, 1).value == "优秀")
+    ws.cell(row, 3, 2.0)
+    wb.save(folder / ("0-" + names[0]))  # read first
+    g = collect.check([folder])
+    assert g.files_read == 0 and g.results is None
+    errors = [f for f in g.findings if f.level == collect.ERROR and "不同" in f.message]
+    assert sorted(f.file.rsplit("/", 1)[-1] for f in errors) == sorted(["0-" + names[0], *names[1:]])
+    assert all("2 种" in f.message and "--scheme" in f.message for f in errors)
+    assert sum("第 1 种" in f.message.split("本文件是")[1] for f in errors) == 1  # the edited file: version 1 of 1 file
+    out = tmp_path / "summary.xlsx"
+    r = kpixl("collect", folder, "--out", out)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    # the same folder with --scheme: every form is counted, scored by the built-in scheme
+    r = kpixl("collect", folder, "--scheme", SCHEME, "--out", out)
+    assert out.exists() and "Traceback" not in r.stderr
+    assert len(pd.read_excel(out, sheet_name="汇总", engine="calamine")) == 3
+
+
 def test_forms_of_two_schemes_in_one_folder_are_summarised_apart(forms, tmp_path):
     folder = tmp_path / "mixed"
     folder.mkdir()
