@@ -9,6 +9,8 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
+
 from kpixl.jobs import score_file
 from kpixl.roster import read_table
 
@@ -84,3 +86,26 @@ def test_a_number_like_department_in_a_long_roster_keeps_its_text(tmp_path):
     rows = _csv_rows(out)
     col = rows[0].index("部门")
     assert [rows[k][col] for k in (1, 2, 3, n)] == ["001", "002", "010", "一部"]
+
+
+def test_csv_headers_that_differ_only_in_case_are_written_as_named(tmp_path):
+    """DuckDB names columns without regard to ASCII case and renames a second "note" beside "Note"
+    to note_1 (an empty one to C0): the CSV header must still be the table's own headers."""
+    from kpixl.roster import write_table
+
+    for headers, written in (
+        (["工号", "Note", "note"], "工号,Note,note"),
+        (["a,b", "x", "X"], '"a,b",x,X'),  # a quoted first header: the copy path
+        (["工号", "", "A", "a"], "工号,,A,a"),
+    ):
+        path = tmp_path / "r.csv"
+        write_table(pd.DataFrame([["v"] * len(headers)], columns=headers), path)
+        assert path.read_bytes() == ("\ufeff" + written + "\r\n" + ",".join(["v"] * len(headers)) + "\r\n").encode()
+
+    lines = (ROOT / "samples" / "team.csv").read_text(encoding="utf-8-sig").splitlines()
+    roster = tmp_path / "team.csv"
+    roster.write_text("\n".join([lines[0] + ",Note,note", *(line + ",a,b" for line in lines[1:])]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    score_file(roster, SCHEME, out)
+    rows = _csv_rows(out)
+    assert rows[0][6:8] == ["Note", "note"] and rows[1][6:8] == ["a", "b"]  # after the five id columns and 绩效工资基数
