@@ -87,11 +87,12 @@ def _text_type(sample: pd.Series) -> object:
     either way, and pandas' string dtype checks each one again).
 
     pandas reads a categorical's categories as numbers (or True/False) when every one of them
-    reads as one — ``001`` would become 1, ``1`` and ``1.0`` one category, ``-5`` a number — so a
-    column whose sample does (an id column of numbers, read here as a categorical) stays plain
-    strings. A sample with one word in it keeps the whole column's categories text."""
+    reads as one — ``001`` would become 1, ``1`` and ``1.0`` one category, ``-5`` a number, a
+    22-digit ``0…`` id a Python int — so a column whose sample does (an id column of numbers, read
+    here as a categorical) stays plain strings. A sample with one word in it keeps the whole
+    column's categories text."""
     values = sample.dropna()
-    if isinstance(sample.dtype, pd.CategoricalDtype) and not pd.api.types.is_string_dtype(sample.cat.categories.dtype):
+    if isinstance(sample.dtype, pd.CategoricalDtype) and pd.api.types.infer_dtype(sample.cat.categories) not in ("string", "empty"):
         return object
     return "category" if len(values) and values.nunique() * 4 <= len(values) else object
 

@@ -109,3 +109,14 @@ def test_csv_headers_that_differ_only_in_case_are_written_as_named(tmp_path):
     score_file(roster, SCHEME, out)
     rows = _csv_rows(out)
     assert rows[0][6:8] == ["Note", "note"] and rows[1][6:8] == ["a", "b"]  # after the five id columns and 绩效工资基数
+
+
+def test_long_number_like_ids_that_repeat_keep_their_text(tmp_path):
+    """Ids longer than any integer type (22 digits, a leading zero) read as categories would
+    become Python ints: the zero would go."""
+    ids = ["0123456789012345678901", "0123456789012345678902"]  # beyond uint64
+    path = _roster(tmp_path, {"工号": ids, "考核期间": ["2024Q1", "2024Q1", "2024Q2", "2024Q2"]}, 8)
+    out = tmp_path / "out.csv"
+    score_file(path, SCHEME, out)
+    rows = _csv_rows(out)
+    assert [r[0] for r in rows[1:]] == ids * 4
