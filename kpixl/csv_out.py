@@ -96,18 +96,22 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, append: bool = False) -> No
     p = Path(path)
     table = _prepared(df)
     names = [str(c) for c in table.columns]
-    if not append and names and _plain(names[0]) and names.count(names[0]) == 1:
+    first = [BOM.decode() + names[0], *names[1:]] if names else []
+    if not append and names and _plain(names[0]) and _kept(first):
         # the BOM goes in front of the first header, so DuckDB writes the file in place: no copy
-        # (a quoted or repeated first header would move or rename it: those take the copy below)
-        table.columns = [BOM.decode() + names[0], *names[1:]]
+        # (a quoted first header would move it behind the quote: that takes the copy below)
+        table.columns = first
         _copy(table, p, header=True)
         return
+    own = not append and not _kept(names)  # headers DuckDB would rename: written here instead
     body = p.with_name(p.name + ".body")
     try:
-        _copy(table, body, header=not append)
+        _copy(table, body, header=not append and not own)
         with p.open("ab" if append else "wb") as out, body.open("rb") as src:
             if not append:
                 out.write(BOM)
+            if own:
+                out.write((",".join(n if _plain(n) else '"' + n.replace('"', '""') + '"' for n in names) + "\r\n").encode())
             shutil.copyfileobj(src, out, 1 << 20)
     finally:
         if body.exists():
@@ -130,3 +134,10 @@ def _copy(table: pd.DataFrame, path: Path, *, header: bool) -> None:
 def _plain(name: str) -> bool:
     """A header DuckDB writes as it is (nothing in it to quote)."""
     return not any(c in name for c in '\n\r",#')
+
+
+def _kept(names: list[str]) -> bool:
+    """Headers DuckDB writes as they are named: it renames an empty one (to C0) and a repeated one,
+    ASCII case aside (a "note" beside "Note" would be written as note_1)."""
+    folded = [n.encode().lower() for n in names]
+    return all(folded) and len(set(folded)) == len(folded)

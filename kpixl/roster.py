@@ -55,7 +55,9 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
                     options = dict(encoding=encoding, skipinitialspace=True, skip_blank_lines=False)
                     dtype: dict[str, object] = dict(TEXT_COLUMNS)
                     if text_as_categories:
-                        sample = pd.read_csv(p, dtype=TEXT_COLUMNS, nrows=10_000, **options)
+                        # the id columns as categoricals here too: pandas turns a categorical's
+                        # categories into numbers when every one reads as a number ("001" → 1)
+                        sample = pd.read_csv(p, dtype=dict.fromkeys(TEXT_COLUMNS, "category"), nrows=10_000, **options)
                         dtype |= {c: _text_type(sample[c]) for c in sample.columns if c in TEXT_COLUMNS or _text(sample[c])}
                     df = pd.read_csv(p, dtype=dtype, **options)
                 except UnicodeDecodeError:
@@ -82,8 +84,16 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
 def _text_type(sample: pd.Series) -> object:
     """How a text column is read for scoring, from its first rows: a categorical when its values
     repeat (部门, 考核期间, the typed inputs), else plain Python strings (工号, 姓名: one per cell
-    either way, and pandas' string dtype checks each one again)."""
+    either way, and pandas' string dtype checks each one again).
+
+    pandas reads a categorical's categories as numbers (or True/False) when every one of them
+    reads as one — ``001`` would become 1, ``1`` and ``1.0`` one category, ``-5`` a number, a
+    22-digit ``0…`` id a Python int — so a column whose sample does (an id column of numbers, read
+    here as a categorical) stays plain strings. A sample with one word in it keeps the whole
+    column's categories text."""
     values = sample.dropna()
+    if isinstance(sample.dtype, pd.CategoricalDtype) and pd.api.types.infer_dtype(sample.cat.categories) not in ("string", "empty"):
+        return object
     return "category" if len(values) and values.nunique() * 4 <= len(values) else object
 
 
