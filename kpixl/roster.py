@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,15 +52,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
         if suffix in (".csv", ".txt"):
             for encoding in ("utf-8-sig", "gb18030"):
                 try:
-                    # blank lines are kept (as empty rows) so that row k of the table is line k + 2 of the file
-                    options = dict(encoding=encoding, skipinitialspace=True, skip_blank_lines=False)
-                    dtype: dict[str, object] = dict(TEXT_COLUMNS)
-                    if text_as_categories:
-                        # the id columns as categoricals here too: pandas turns a categorical's
-                        # categories into numbers when every one reads as a number ("001" → 1)
-                        sample = pd.read_csv(p, dtype=dict.fromkeys(TEXT_COLUMNS, "category"), nrows=10_000, **options)
-                        dtype |= {c: _text_type(sample[c]) for c in sample.columns if c in TEXT_COLUMNS or _text(sample[c])}
-                    df = pd.read_csv(p, dtype=dtype, **options)
+                    df = _read_csv(p, encoding, text_as_categories)
                 except UnicodeDecodeError:
                     continue
                 return _checked(df, p)
@@ -71,6 +64,8 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
                 names = CalamineWorkbook.from_path(str(p)).sheet_names
                 sheet = "团队汇总" if "团队汇总" in names else names[0]
             df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS)
+            if set(id_types(df.columns)) - set(TEXT_COLUMNS):  # 工号 written "工号 " or "工 号": read again
+                df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=id_types(df.columns))
             if suffix in (".xlsx", ".xlsm"):
                 df = as_shown_percent(df, percent_cells(p, sheet))
             return _checked(df, p)
@@ -79,6 +74,67 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
     except Exception as exc:  # corrupt file, wrong format, missing sheet
         raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
     raise FileError(f"{p}: 不支持的文件类型 {suffix}（支持 .csv .xlsx）/ unsupported file type")
+
+
+#: how every CSV is read: blank lines are kept (as empty rows) so that row k of the table is line
+#: k + 2 of the file; spaces after a comma go; the first column is never taken for an index (pandas
+#: does that when every row has one cell more than the header, as a trailing comma makes)
+CSV_OPTIONS: dict[str, object] = dict(skipinitialspace=True, skip_blank_lines=False, index_col=False)
+
+
+def id_types(columns: object) -> dict[str, type]:
+    """The id columns (工号, 姓名, 部门, 岗位, 考核期间) under the headers the file gives them — a header is
+    matched as the engine matches it (``工号 ``, full-width letters): each is read as text, so 001 keeps
+    its zeros."""
+    from .scheme import normalize_header
+
+    return {c: str for c in columns if normalize_header(c) in TEXT_COLUMNS}
+
+
+def _read_csv(p: Path, encoding: str, text_as_categories: bool) -> pd.DataFrame:
+    """The CSV as :func:`read_table` reads it (one encoding); a row with more cells than the header
+    is refused, unless what it has more is empty (a trailing comma)."""
+    options = dict(encoding=encoding, **CSV_OPTIONS)
+    ids = id_types(pd.read_csv(p, nrows=0, **options).columns)
+    dtype: dict[str, object] = dict(ids)
+    if text_as_categories:
+        # the id columns as categoricals here too: pandas turns a categorical's categories into
+        # numbers when every one reads as a number ("001" → 1)
+        with warnings.catch_warnings():  # a longer row: found by the whole read below
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            sample = pd.read_csv(p, dtype=dict.fromkeys(ids, "category"), nrows=10_000, **options)
+        dtype |= {c: _text_type(sample[c]) for c in sample.columns if c in ids or _text(sample[c])}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(p, dtype=dtype, **options)
+        except pd.errors.ParserWarning:  # some row has more cells than the header
+            pass
+    extra = extra_cells(p, encoding)
+    if extra:
+        raise RosterError(extra, header=f"{p.name}: {len(extra)} 行比表头多出内容 / rows with more cells than the header")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        return pd.read_csv(p, dtype=dtype, **options)
+
+
+def extra_cells(p: Path, encoding: str, limit: int = 200) -> list[CellIssue]:
+    """Rows of the CSV with something in the cells past the header's last column (read with the
+    csv module: only when pandas said some row is longer than the header)."""
+    import csv
+
+    out: list[CellIssue] = []
+    with p.open(encoding=encoding, newline="") as f:
+        rows = csv.reader(f, skipinitialspace=True)
+        width = len(next(rows, []))
+        for row in rows:
+            more = [v for v in row[width:] if v.strip()]
+            if more:
+                what = "这一行比表头多出内容：请删去多余的格或补上表头 / more cells than the header"
+                out.append(CellIssue(rows.line_num, f"第{width + 1}列起（表头之外）", more[0], what))
+                if len(out) >= limit:
+                    break
+    return out
 
 
 def _text_type(sample: pd.Series) -> object:

@@ -43,19 +43,18 @@ def parts(path: str | Path, rows: int = PART_ROWS, dtypes: dict[str, object] | N
     :func:`kpixl.roster.read_table` reads a CSV (UTF-8 or GB18030, 工号 as text, blank lines kept).
     ``dtypes``: the type each column has in the whole file (:func:`file_types`), so that every
     part reads a column as the whole file would."""
-    from .roster import TEXT_COLUMNS, _checked
-
-    types = {**(dtypes or {}), **TEXT_COLUMNS}
-    floats = [c for c, t in types.items() if t is float]
+    from .roster import CSV_OPTIONS, _checked, id_types
 
     p = Path(path)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             first = 2
+            types = {**(dtypes or {}), **id_types(pd.read_csv(p, nrows=0, encoding=encoding, **CSV_OPTIONS).columns)}
+            floats = [c for c, t in types.items() if t is float]
             text = {c: t for c, t in types.items() if t is str}
-            reader = pd.read_csv(p, dtype=text, encoding=encoding, skipinitialspace=True, skip_blank_lines=False, chunksize=rows)
+            reader = pd.read_csv(p, dtype=text, encoding=encoding, chunksize=rows, **CSV_OPTIONS)
             with reader:
-                for k, part in enumerate(reader):
+                for k, part in enumerate(_checked_parts(reader, p, encoding)):
                     if k == 0:
                         _checked(part.head(0), p)  # a repeated header is refused before any scoring
                     present = [c for c in floats if c in part.columns]
@@ -69,6 +68,28 @@ def parts(path: str | Path, rows: int = PART_ROWS, dtypes: dict[str, object] | N
                 raise FileError(f"{p}: 第 {first} 行附近的编码无法识别（应为 UTF-8 或 GBK）/ unknown text encoding near row {first}") from None
             continue
     raise FileError(f"{p}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
+
+
+def _checked_parts(reader: Iterator[pd.DataFrame], p: Path, encoding: str) -> Iterator[pd.DataFrame]:
+    """The reader's parts; a row with more cells than the header is refused as the whole-file
+    reader refuses it (pandas only warns, and drops the cells), unless what it has more is empty."""
+    import warnings
+
+    from .roster import extra_cells
+
+    checked = False
+    while True:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            part = next(reader, None)
+        if not checked and any(issubclass(w.category, pd.errors.ParserWarning) for w in seen):
+            checked = True
+            extra = extra_cells(p, encoding)
+            if extra:
+                raise RosterError(extra, header=f"{p.name}: {len(extra)} 行比表头多出内容 / rows with more cells than the header")
+        if part is None:
+            return
+        yield part
 
 
 def score_in_parts(path: str | Path, scheme: Scheme, out: str | Path, *, rows: int = PART_ROWS) -> StreamReport:
