@@ -98,3 +98,21 @@ def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path, monkeypatch,
         score_file(path, SCHEME, out)
     assert [(i.row, i.value) for i in info.value.issues] == [(4, "备注文字")]
     assert "多出" in info.value.issues[0].message and not out.exists()
+
+
+def test_square_brackets_in_cells_and_paths_are_printed_as_typed(tmp_path):
+    """The console prints people's text as it is: a value `[/]` in an unreadable cell (rich's markup
+    would refuse it with a traceback) and a folder `[x]` in the output path (markup would drop it)."""
+    from test_cli import kpixl
+
+    lines = list(SAMPLE)
+    lines[1] = lines[1].replace(",4,5,28秒,", ",[/],5,28秒,", 1)  # E001's 服务规范度
+    folder = tmp_path / "[x]"
+    folder.mkdir()
+    bad, good = folder / "bad.csv", folder / "good.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    good.write_text("\n".join(SAMPLE) + "\n", encoding="utf-8")
+    r = kpixl("score", bad, "--scheme", SCHEME, "--out", folder / "r.csv")
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "[/]" in r.stderr
+    r = kpixl("score", good, "--scheme", SCHEME, "--out", folder / "r.csv")
+    assert r.returncode == 0 and f"{folder / 'r.csv'}" in r.stdout.replace("\n", "")

@@ -12,14 +12,17 @@ import sys
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .. import __version__
 from ..errors import KpixlError
 
 
 def _console(**kw) -> Console:
-    c = Console(highlight=False, **kw)
-    return c if c.is_terminal else Console(highlight=False, width=160, **kw)
+    # no markup: what is printed carries people's text (cells, file names, rubric text), and a
+    # "[x]" or "[/]" in it would be taken for markup, dropped or refused; styles are given as styles
+    c = Console(highlight=False, markup=False, **kw)
+    return c if c.is_terminal else Console(highlight=False, markup=False, width=160, **kw)
 
 
 out = _console()
@@ -112,7 +115,7 @@ class _Group(_Chinese, click.Group):
         try:
             return super().invoke(ctx)
         except KpixlError as exc:
-            err.print(f"[bold red]错误 / error:[/] {exc}", markup=True)
+            err.print(Text.assemble(("错误 / error:", "bold red"), f" {exc}"))
             sys.exit(1)
         except click.ClickException as exc:  # usage errors of a command: shown in Chinese, exit code unchanged
             _in_chinese(exc)

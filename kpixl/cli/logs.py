@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from rich.text import Text
 
 from ._app import main, out, pairs
 
@@ -102,7 +103,7 @@ def metrics_cmd(
     result = run(request)
     problems = result.problems
     for problem in problems[:20]:
-        out.print(f"[yellow]问题 / problem:[/] {problem}")
+        out.print(Text.assemble(("问题 / problem:", "yellow"), f" {problem}"))
     if len(problems) > 20:
         out.print(f"… 另有 {len(problems) - 20} 条，用 --problems 文件 保存清单 / {len(problems) - 20} more: --problems FILE lists them")
     if result.metrics.team:
@@ -112,12 +113,15 @@ def metrics_cmd(
     if result.metrics.repeated:
         n = result.metrics.repeated
         out.print(
-            f"[yellow]会话ID 重复的 {n} 行未计入[/]（一次会话有多段记录时可用 --map session=会话ID+段号）/ "
-            f"{n} rows repeat an earlier session id and are not counted (for legs of one call: --map session=CallID+Leg)"
+            Text.assemble(
+                (f"会话ID 重复的 {n} 行未计入", "yellow"),
+                "（一次会话有多段记录时可用 --map session=会话ID+段号）/ "
+                f"{n} rows repeat an earlier session id and are not counted (for legs of one call: --map session=CallID+Leg)",
+            )
         )
     if result.no_source:
         names = "、".join(result.no_source)
-        out.print(f"[yellow]无来源（日志没有对应列，留空）/ no source in the log, left blank:[/] {names}")
+        out.print(Text.assemble(("无来源（日志没有对应列，留空）/ no source in the log, left blank:", "yellow"), f" {names}"))
     excluded, partly = result.metrics.excluded, sum(result.metrics.left_out.values())
     zh, en = (f"，{partly} 行只在一项指标中不计", f", {partly} left out of one figure only") if partly else ("", "")
     out.print(f"{result.agents} 名客服 → {out_path}（{excluded} 行已排除{zh}）/ {result.agents} agents written, {excluded} rows excluded{en}")

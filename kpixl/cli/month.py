@@ -6,6 +6,7 @@ import sys
 
 import click
 from rich.progress import BarColumn, Progress, TextColumn
+from rich.text import Text
 
 from ._app import err, findings_table, main, out, pairs, print_results
 
@@ -155,7 +156,7 @@ def payout_cmd(
         coefficients_only=coefficients_only,
     )
     for warning in report.warnings:
-        out.print(f"[yellow]提示 / note:[/] {warning}")
+        out.print(Text.assemble(("提示 / note:", "yellow"), f" {warning}"))
     if coefficients_only:
         out.print(f"{report.people} 人的奖金系数 → {out_path} / coefficients written")
     else:
@@ -177,7 +178,7 @@ def history_cmd(paths: tuple[str, ...], scheme_id: str, out_path: str, published
     report = history_files(paths, scheme_id, out_path, published=published)
     out.print(f"期间 / periods: {'、'.join(report.periods)}")
     for note in report.notes:
-        out.print(f"[yellow]提示 / note:[/] {note}")
+        out.print(Text.assemble(("提示 / note:", "yellow"), f" {note}"))
     out.print(
         f"奖励 {len(report.rewards)} 人，整改 {len(report.improvement)} 人，优先晋升 {len(report.promotion)} 人 → {out_path} / "
         f"{len(report.rewards)} rewarded, {len(report.improvement)} to improve, {len(report.promotion)} promoted"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from ._app import main, out
 
@@ -33,7 +34,7 @@ def show_cmd(scheme: str) -> None:
     from ..units import fmt_quantity
 
     s = load_scheme(scheme)
-    out.print(f"[bold]{s.name}[/]  ({s.id})  {s.period}")
+    out.print(Text.assemble((s.name, "bold"), f"  ({s.id})  {s.period}"))
     if s.source:
         out.print(f"来源 / source: {s.source}")
     if s.raters:
