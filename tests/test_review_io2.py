@@ -1,0 +1,75 @@
+"""Review of the CSV reading, collect and console changes: what a hostile file or form does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kpixl as k
+from kpixl.errors import RosterError
+from kpixl.jobs import score_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEME = "support-center-quarterly"
+SAMPLE = (ROOT / "samples" / "team.csv").read_text(encoding="utf-8").splitlines()
+
+
+def _streamed(monkeypatch) -> None:
+    from kpixl import stream
+
+    monkeypatch.setattr(stream, "LARGE_CSV_BYTES", 100)  # these small files count as large
+    monkeypatch.setattr(stream, "PART_ROWS", 2)  # row 9 is in the fourth part
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_one_longer_row_among_others_is_refused_naming_it(tmp_path, monkeypatch, streamed):
+    """Only file row 9 (E008) has a cell past the header: pandas stops there with its own English
+    'Expected 14 fields in line 9, saw 15' (whole file: 无法读取; in parts: a traceback). Refused as
+    when every row is longer: row 9 and the value named, nothing written."""
+    if streamed:
+        _streamed(monkeypatch)
+    lines = list(SAMPLE)
+    lines[8] += ",备注"
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.csv"
+    with pytest.raises(RosterError) as info:
+        score_file(path, SCHEME, out)
+    assert [(i.row, i.value) for i in info.value.issues] == [(9, "备注")]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+@pytest.mark.parametrize("tail", [",", ",   ", ",,"])
+def test_an_empty_extra_cell_on_one_row_reads_as_without_it(tmp_path, monkeypatch, streamed, tail):
+    """A trailing comma (or a cell of spaces) on row 9 only is as empty as one on every row, which
+    is accepted: the results are the bytes of the file without it."""
+    if streamed:
+        _streamed(monkeypatch)
+    lines = list(SAMPLE)
+    plain, comma = tmp_path / "plain.csv", tmp_path / "comma.csv"
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines[8] += tail
+    comma.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    score_file(plain, SCHEME, tmp_path / "a.csv")
+    score_file(comma, SCHEME, tmp_path / "b.csv")
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_a_quoted_extra_cell_with_a_line_break_names_its_row(tmp_path):
+    """The extra cell of row 3 holds a comma and a line break: the row named is 3 (where the row
+    starts, as every other problem of the table is numbered), not 4 (where its text ends)."""
+    path = tmp_path / "t.csv"
+    path.write_text('工号,姓名,x\n001,张三,1\n002,李四,2,"a,b\nc"\n003,王五,3\n', encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        k.read_table(path)
+    assert [(i.row, i.value) for i in info.value.issues] == [(3, "a,b\nc")]
+
+
+def test_a_gb18030_file_with_a_longer_row_is_refused_naming_it(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("工号,姓名,x\n001,张三,1\n002,李四,2,多余\n".encode("gb18030"))
+    with pytest.raises(RosterError) as info:
+        k.read_table(path, text_as_categories=True)
+    assert [(i.row, i.value) for i in info.value.issues] == [(3, "多余")]
