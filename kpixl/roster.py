@@ -134,16 +134,20 @@ def extra_cells(p: Path, encoding: str, limit: int = 200) -> list[CellIssue]:
     import csv
 
     out: list[CellIssue] = []
-    with p.open(encoding=encoding, newline="") as f:
-        rows = csv.reader(f, skipinitialspace=True)
-        width = len(next(rows, []))
-        for number, row in enumerate(rows, 2):  # the table's row (a cell with a line break in it is one row)
-            more = [v for v in row[width:] if v.strip()]
-            if more:
-                what = "这一行比表头多出内容：请删去多余的格或补上表头 / more cells than the header"
-                out.append(CellIssue(number, f"第{width + 1}列起（表头之外）", more[0], what))
-                if len(out) >= limit:
-                    break
+    what = "这一行比表头多出内容：请删去多余的格或补上表头 / more cells than the header"
+    before = csv.field_size_limit(2**31 - 1)  # a cell as long as pandas reads it (the csv module stops at 128 KB)
+    try:
+        with p.open(encoding=encoding, newline="") as f:
+            rows = csv.reader(f, skipinitialspace=True)
+            width = len(next(rows, []))
+            for number, row in enumerate(rows, 2):  # the table's row (a cell with a line break in it is one row)
+                more = [v for v in row[width:] if v.strip()]
+                if more:
+                    out.append(CellIssue(number, f"第{width + 1}列起（表头之外）", more[0], what))
+                    if len(out) >= limit:
+                        break
+    finally:
+        csv.field_size_limit(before)
     return out
 
 

@@ -61,6 +61,8 @@ def parts(path: str | Path, rows: int = PART_ROWS, dtypes: dict[str, object] | N
                 yield first, part.reset_index(drop=True)
                 first += len(part)
             return
+        except pd.errors.ParserError as exc:  # an unclosed quote: as the whole-file reader says it
+            raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
         except UnicodeDecodeError:
             if first != 2:  # a bad byte far into a file already half read: say so, do not mix encodings
                 raise FileError(f"{p}: 第 {first} 行附近的编码无法识别（应为 UTF-8 或 GBK）/ unknown text encoding near row {first}") from None

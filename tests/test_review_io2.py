@@ -73,3 +73,32 @@ def test_a_gb18030_file_with_a_longer_row_is_refused_naming_it(tmp_path):
     with pytest.raises(RosterError) as info:
         k.read_table(path, text_as_categories=True)
     assert [(i.row, i.value) for i in info.value.issues] == [(3, "多余")]
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_long_extra_cell_is_named_like_a_short_one(tmp_path, monkeypatch, streamed):
+    """200,000 characters past the header on row 9: the csv module that looks for the longer rows
+    stopped at its 128 KB cell limit ('field larger than field limit', in parts a traceback)."""
+    if streamed:
+        _streamed(monkeypatch)
+    lines = list(SAMPLE)
+    lines[8] += "," + "x" * 200_000
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        score_file(path, SCHEME, tmp_path / "r.csv")
+    assert [(i.row, len(i.value)) for i in info.value.issues] == [(9, 200_000)]
+
+
+def test_an_unclosed_quote_in_a_large_csv_is_an_error_not_a_traceback(tmp_path, monkeypatch):
+    """Row 9 opens a quote that nothing closes: the whole-file reader says it cannot read the file;
+    scored in parts, pandas' own ParserError escaped (a traceback from the command)."""
+    _streamed(monkeypatch)
+    lines = list(SAMPLE)
+    assert lines[8].startswith("E008,黄磊,")
+    lines[8] = lines[8].replace(",黄磊", ',"黄磊', 1)
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(k.KpixlError, match="无法读取"):
+        score_file(path, SCHEME, tmp_path / "r.csv")
+    assert not (tmp_path / "r.csv").exists()
