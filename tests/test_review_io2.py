@@ -102,3 +102,18 @@ def test_an_unclosed_quote_in_a_large_csv_is_an_error_not_a_traceback(tmp_path, 
     with pytest.raises(k.KpixlError, match="无法读取"):
         score_file(path, SCHEME, tmp_path / "r.csv")
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_a_presence_file_with_trailing_commas_keeps_its_columns(tmp_path):
+    """kpixl metrics' side file (a presence export) read as a CSV: a trailing comma on every row made
+    pandas take 工号 for an index, so 工号 held the dates and 日期 the hours; a longer row with
+    something in it is refused naming it, as in a roster."""
+    from kpixl.metrics.sources import read_frame
+
+    path = tmp_path / "presence.csv"
+    path.write_text("工号,日期,在线时长\n007,2024-01-01,8,\n008,2024-01-02,7,\n", encoding="utf-8")
+    assert read_frame(path).to_dict("list") == {"工号": ["007", "008"], "日期": ["2024-01-01", "2024-01-02"], "在线时长": ["8", "7"]}
+    path.write_text("工号,日期,在线时长\n007,2024-01-01,8\n008,2024-01-02,7,9\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        read_frame(path)
+    assert [(i.row, i.value) for i in info.value.issues] == [(3, "9")]
