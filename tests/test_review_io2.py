@@ -117,3 +117,21 @@ def test_a_presence_file_with_trailing_commas_keeps_its_columns(tmp_path):
     with pytest.raises(RosterError) as info:
         read_frame(path)
     assert [(i.row, i.value) for i in info.value.issues] == [(3, "9")]
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_empty_extra_cells_of_different_widths_read_as_without_them(tmp_path, monkeypatch, streamed):
+    """Row 2 one empty cell more than the header (pandas warns and drops it), row 9 two more (pandas
+    stops there), row 12 a blank line: the results are the bytes of the file without the commas."""
+    if streamed:
+        _streamed(monkeypatch)
+    lines = list(SAMPLE)
+    plain, comma = tmp_path / "plain.csv", tmp_path / "comma.csv"
+    lines.insert(11, "")
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines[1] += ","
+    lines[8] += ",,"
+    comma.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    score_file(plain, SCHEME, tmp_path / "a.csv")
+    score_file(comma, SCHEME, tmp_path / "b.csv")
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
