@@ -75,6 +75,7 @@ def _checked_parts(p: Path, encoding: str, rows: int, dtype: dict[str, object]) 
     refuses it, unless what it has more is empty: then the header's columns are read from the part
     where pandas stopped ("Expected 14 fields in line 9, saw 15"; it only warns, and drops the
     cells, when the first row is the longer one)."""
+    import itertools
     import warnings
 
     from .roster import CSV_OPTIONS, refuse_longer_rows
@@ -99,9 +100,13 @@ def _checked_parts(p: Path, encoding: str, rows: int, dtype: dict[str, object]) 
     if not checked:
         refuse_longer_rows(p, encoding)
     width = len(pd.read_csv(p, nrows=0, encoding=encoding, **CSV_OPTIONS).columns)
-    with warnings.catch_warnings(), pd.read_csv(p, usecols=range(width), **options) as reader:
-        warnings.simplefilter("ignore", pd.errors.ParserWarning)
-        for k, part in enumerate(reader):
+    with pd.read_csv(p, usecols=range(width), **options) as reader:
+        for k in itertools.count():
+            with warnings.catch_warnings():  # never held across a yield: the filters are the process's
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                part = next(reader, None)
+            if part is None:
+                return
             if k >= done:  # the parts before were given already, the same rows
                 yield part
 
