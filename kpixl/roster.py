@@ -95,27 +95,44 @@ def _read_csv(p: Path, encoding: str, text_as_categories: bool) -> pd.DataFrame:
     """The CSV as :func:`read_table` reads it (one encoding); a row with more cells than the header
     is refused, unless what it has more is empty (a trailing comma)."""
     options = dict(encoding=encoding, **CSV_OPTIONS)
-    ids = id_types(pd.read_csv(p, nrows=0, **options).columns)
+    header = pd.read_csv(p, nrows=0, **options).columns
+    ids = id_types(header)
     dtype: dict[str, object] = dict(ids)
     if text_as_categories:
         # the id columns as categoricals here too: pandas turns a categorical's categories into
         # numbers when every one reads as a number ("001" → 1)
         with warnings.catch_warnings():  # a longer row: found by the whole read below
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            sample = pd.read_csv(p, dtype=dict.fromkeys(ids, "category"), nrows=10_000, **options)
+            sample = pd.read_csv(p, dtype=dict.fromkeys(ids, "category"), nrows=10_000, usecols=range(len(header)), **options)
         dtype |= {c: _text_type(sample[c]) for c in sample.columns if c in ids or _text(sample[c])}
+    return read_csv_as_wide_as_its_header(p, len(header), dtype=dtype, **options)
+
+
+def read_csv_as_wide_as_its_header(p: Path, width: int, **options) -> pd.DataFrame:
+    """``pd.read_csv(p, **options)`` (``index_col=False`` and an ``encoding`` among them), the
+    header's ``width`` columns: a row with more cells than the header is refused naming it,
+    unless what it has more is empty (a trailing comma)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            return pd.read_csv(p, dtype=dtype, **options)
-        except pd.errors.ParserWarning:  # some row has more cells than the header
+            return pd.read_csv(p, **options)
+        except (pd.errors.ParserWarning, pd.errors.ParserError):
+            # some row has more cells than the header: pandas warns when the first row has,
+            # and stops at a later one ("Expected 3 fields in line 9, saw 4")
             pass
+    refuse_longer_rows(p, str(options["encoding"]))
+    # what the rows have more is empty: read the header's columns only (another parser error,
+    # an unclosed quote, is raised again here)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        return pd.read_csv(p, usecols=range(width), **options)
+
+
+def refuse_longer_rows(p: Path, encoding: str) -> None:
+    """A :class:`RosterError` naming each row of the CSV with something past the header's columns."""
     extra = extra_cells(p, encoding)
     if extra:
         raise RosterError(extra, header=f"{p.name}: {len(extra)} 行比表头多出内容 / rows with more cells than the header")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pd.errors.ParserWarning)
-        return pd.read_csv(p, dtype=dtype, **options)
 
 
 def extra_cells(p: Path, encoding: str, limit: int = 200) -> list[CellIssue]:
@@ -124,16 +141,20 @@ def extra_cells(p: Path, encoding: str, limit: int = 200) -> list[CellIssue]:
     import csv
 
     out: list[CellIssue] = []
-    with p.open(encoding=encoding, newline="") as f:
-        rows = csv.reader(f, skipinitialspace=True)
-        width = len(next(rows, []))
-        for row in rows:
-            more = [v for v in row[width:] if v.strip()]
-            if more:
-                what = "这一行比表头多出内容：请删去多余的格或补上表头 / more cells than the header"
-                out.append(CellIssue(rows.line_num, f"第{width + 1}列起（表头之外）", more[0], what))
-                if len(out) >= limit:
-                    break
+    what = "这一行比表头多出内容：请删去多余的格或补上表头 / more cells than the header"
+    before = csv.field_size_limit(2**31 - 1)  # a cell as long as pandas reads it (the csv module stops at 128 KB)
+    try:
+        with p.open(encoding=encoding, newline="") as f:
+            rows = csv.reader(f, skipinitialspace=True)
+            width = len(next(rows, []))
+            for number, row in enumerate(rows, 2):  # the table's row (a cell with a line break in it is one row)
+                more = [v for v in row[width:] if v.strip()]
+                if more:
+                    out.append(CellIssue(number, f"第{width + 1}列起（表头之外）", more[0], what))
+                    if len(out) >= limit:
+                        break
+    finally:
+        csv.field_size_limit(before)
     return out
 
 

@@ -52,17 +52,17 @@ def parts(path: str | Path, rows: int = PART_ROWS, dtypes: dict[str, object] | N
             types = {**(dtypes or {}), **id_types(pd.read_csv(p, nrows=0, encoding=encoding, **CSV_OPTIONS).columns)}
             floats = [c for c, t in types.items() if t is float]
             text = {c: t for c, t in types.items() if t is str}
-            reader = pd.read_csv(p, dtype=text, encoding=encoding, chunksize=rows, **CSV_OPTIONS)
-            with reader:
-                for k, part in enumerate(_checked_parts(reader, p, encoding)):
-                    if k == 0:
-                        _checked(part.head(0), p)  # a repeated header is refused before any scoring
-                    present = [c for c in floats if c in part.columns]
-                    if present:
-                        part[present] = part[present].astype(float)
-                    yield first, part.reset_index(drop=True)
-                    first += len(part)
+            for k, part in enumerate(_checked_parts(p, encoding, rows, text)):
+                if k == 0:
+                    _checked(part.head(0), p)  # a repeated header is refused before any scoring
+                present = [c for c in floats if c in part.columns]
+                if present:
+                    part[present] = part[present].astype(float)
+                yield first, part.reset_index(drop=True)
+                first += len(part)
             return
+        except pd.errors.ParserError as exc:  # an unclosed quote: as the whole-file reader says it
+            raise FileError(f"{p}: 无法读取（{exc}）/ cannot read the file") from None
         except UnicodeDecodeError:
             if first != 2:  # a bad byte far into a file already half read: say so, do not mix encodings
                 raise FileError(f"{p}: 第 {first} 行附近的编码无法识别（应为 UTF-8 或 GBK）/ unknown text encoding near row {first}") from None
@@ -70,26 +70,45 @@ def parts(path: str | Path, rows: int = PART_ROWS, dtypes: dict[str, object] | N
     raise FileError(f"{p}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
 
 
-def _checked_parts(reader: Iterator[pd.DataFrame], p: Path, encoding: str) -> Iterator[pd.DataFrame]:
-    """The reader's parts; a row with more cells than the header is refused as the whole-file
-    reader refuses it (pandas only warns, and drops the cells), unless what it has more is empty."""
+def _checked_parts(p: Path, encoding: str, rows: int, dtype: dict[str, object]) -> Iterator[pd.DataFrame]:
+    """The CSV's parts; a row with more cells than the header is refused as the whole-file reader
+    refuses it, unless what it has more is empty: then the header's columns are read from the part
+    where pandas stopped ("Expected 14 fields in line 9, saw 15"; it only warns, and drops the
+    cells, when the first row is the longer one)."""
+    import itertools
     import warnings
 
-    from .roster import extra_cells
+    from .roster import CSV_OPTIONS, refuse_longer_rows
 
-    checked = False
-    while True:
-        with warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            part = next(reader, None)
-        if not checked and any(issubclass(w.category, pd.errors.ParserWarning) for w in seen):
-            checked = True
-            extra = extra_cells(p, encoding)
-            if extra:
-                raise RosterError(extra, header=f"{p.name}: {len(extra)} 行比表头多出内容 / rows with more cells than the header")
-        if part is None:
-            return
-        yield part
+    options = dict(dtype=dtype, encoding=encoding, chunksize=rows, **CSV_OPTIONS)
+    checked, done = False, 0
+    with pd.read_csv(p, **options) as reader:
+        while True:
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                try:
+                    part = next(reader, None)
+                except pd.errors.ParserError:
+                    break  # refused or read again below
+            if not checked and any(issubclass(w.category, pd.errors.ParserWarning) for w in seen):
+                checked = True
+                refuse_longer_rows(p, encoding)
+            if part is None:
+                return
+            yield part
+            done += 1
+    if not checked:
+        refuse_longer_rows(p, encoding)
+    width = len(pd.read_csv(p, nrows=0, encoding=encoding, **CSV_OPTIONS).columns)
+    with pd.read_csv(p, usecols=range(width), **options) as reader:
+        for k in itertools.count():
+            with warnings.catch_warnings():  # never held across a yield: the filters are the process's
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                part = next(reader, None)
+            if part is None:
+                return
+            if k >= done:  # the parts before were given already, the same rows
+                yield part
 
 
 def score_in_parts(path: str | Path, scheme: Scheme, out: str | Path, *, rows: int = PART_ROWS) -> StreamReport:

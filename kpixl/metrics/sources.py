@@ -147,14 +147,22 @@ class Log:
 def read_frame(path: str | Path) -> pd.DataFrame:
     """A small side file (a presence export) as a table: CSV values as written (工号 007 stays
     007), xlsx as its cells hold them, Parquet as typed."""
+    from ..roster import read_csv_as_wide_as_its_header
+
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".csv", ".txt"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                return pd.read_csv(p, dtype=str, keep_default_na=False, encoding=encoding).replace({"": None})
+                # the first column never an index (a trailing comma on every row made pandas take
+                # 工号 for one and read every column from its neighbour); longer rows refused
+                options = dict(dtype=str, keep_default_na=False, encoding=encoding, index_col=False)
+                width = len(pd.read_csv(p, nrows=0, **options).columns)
+                return read_csv_as_wide_as_its_header(p, width, **options).replace({"": None})
             except UnicodeDecodeError:
                 continue
+            except KpixlError:
+                raise
             except Exception as exc:
                 raise KpixlError(f"{p.name}: 无法读取（{exc}）/ cannot read the file") from None
         raise KpixlError(f"{p.name}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
