@@ -105,13 +105,13 @@ def _read_csv(p: Path, encoding: str, text_as_categories: bool) -> pd.DataFrame:
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             sample = pd.read_csv(p, dtype=dict.fromkeys(ids, "category"), nrows=10_000, usecols=range(len(header)), **options)
         dtype |= {c: _text_type(sample[c]) for c in sample.columns if c in ids or _text(sample[c])}
-    return read_csv_as_wide_as_its_header(p, len(header), dtype=dtype, **options)
+    return read_csv_as_wide_as_its_header(p, dtype=dtype, **options)
 
 
-def read_csv_as_wide_as_its_header(p: Path, width: int, **options) -> pd.DataFrame:
+def read_csv_as_wide_as_its_header(p: Path, **options) -> pd.DataFrame:
     """``pd.read_csv(p, **options)`` (``index_col=False`` and an ``encoding`` among them), the
-    header's ``width`` columns: a row with more cells than the header is refused naming it,
-    unless what it has more is empty (a trailing comma)."""
+    header's columns only: a row with more cells than the header is refused naming it, unless
+    what it has more is empty (a trailing comma)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
@@ -123,6 +123,7 @@ def read_csv_as_wide_as_its_header(p: Path, width: int, **options) -> pd.DataFra
     refuse_longer_rows(p, str(options["encoding"]))
     # what the rows have more is empty: read the header's columns only (another parser error,
     # an unclosed quote, is raised again here)
+    width = len(pd.read_csv(p, nrows=0, **options).columns)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.ParserWarning)
         return pd.read_csv(p, usecols=range(width), **options)

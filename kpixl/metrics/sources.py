@@ -157,8 +157,7 @@ def read_frame(path: str | Path) -> pd.DataFrame:
                 # the first column never an index (a trailing comma on every row made pandas take
                 # 工号 for one and read every column from its neighbour); longer rows refused
                 options = dict(dtype=str, keep_default_na=False, encoding=encoding, index_col=False)
-                width = len(pd.read_csv(p, nrows=0, **options).columns)
-                return read_csv_as_wide_as_its_header(p, width, **options).replace({"": None})
+                return read_csv_as_wide_as_its_header(p, **options).replace({"": None})
             except UnicodeDecodeError:
                 continue
             except KpixlError:
