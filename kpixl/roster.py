@@ -129,14 +129,15 @@ def read_csv_as_wide_as_its_header(p: Path, **options) -> pd.DataFrame:
         return pd.read_csv(p, usecols=range(width), **options)
 
 
-def refuse_longer_rows(p: Path, encoding: str) -> None:
-    """A :class:`RosterError` naming each row of the CSV with something past the header's columns."""
-    extra = extra_cells(p, encoding)
+def refuse_longer_rows(p: Path, encoding: str, delimiter: str = ",", name: str | None = None) -> None:
+    """A :class:`RosterError` naming each row of the CSV with something past the header's columns
+    (``name``: the file as the user named it, when ``p`` is a converted copy)."""
+    extra = extra_cells(p, encoding, delimiter=delimiter)
     if extra:
-        raise RosterError(extra, header=f"{p.name}: {len(extra)} 行比表头多出内容 / rows with more cells than the header")
+        raise RosterError(extra, header=f"{name or p.name}: {len(extra)} 行比表头多出内容 / rows with more cells than the header")
 
 
-def extra_cells(p: Path, encoding: str, limit: int = 200) -> list[CellIssue]:
+def extra_cells(p: Path, encoding: str, limit: int = 200, *, delimiter: str = ",") -> list[CellIssue]:
     """Rows of the CSV with something in the cells past the header's last column (read with the
     csv module: only when pandas said some row is longer than the header)."""
     import csv
@@ -146,7 +147,7 @@ def extra_cells(p: Path, encoding: str, limit: int = 200) -> list[CellIssue]:
     before = csv.field_size_limit(2**31 - 1)  # a cell as long as pandas reads it (the csv module stops at 128 KB)
     try:
         with p.open(encoding=encoding, newline="") as f:
-            rows = csv.reader(f, skipinitialspace=True)
+            rows = csv.reader(f, skipinitialspace=True, delimiter=delimiter)
             width = len(next(rows, []))
             for number, row in enumerate(rows, 2):  # the table's row (a cell with a line break in it is one row)
                 more = [v for v in row[width:] if v.strip()]

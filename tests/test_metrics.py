@@ -861,3 +861,32 @@ def test_an_end_before_the_start_leaves_the_session_out_of_its_length_only():
     assert a["handled"] == 3 and a["frt"] == 40  # s2 still handled, its reply time still counts
     assert a["aht"] == (600 + 1200) / 2  # s1 and s3 only
     assert r.excluded == 1 and r.left_out == {"首次回复早于会话开始，不计入首次响应时间": 1, "结束早于开始，不计入会话时长": 1}
+
+
+def test_a_longer_row_in_a_csv_log_is_named_not_a_missing_column(tmp_path):
+    """One row with a cell past the header made DuckDB's sniffer take the file for one column:
+    the error said 客服工号 was missing. The separator now comes from the header line, and the
+    longer row is named (the file's line 4: header, two rows, then it)."""
+    path = tmp_path / "chat.csv"
+    chat_log().to_csv(path, index=False)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] += ",多出来的"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(KpixlError) as err:
+        compute([path], Options(period="2024-03"))
+    text = str(err.value)
+    assert "chat.csv" in text and "第4行" in text and "多出来的" in text and "缺少" not in text
+    r = kpixl("metrics", path, "--period", "2024-03", "--out", tmp_path / "r.csv")
+    assert r.returncode != 0 and "第4行" in r.stdout + r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("sep", [",", "\t", ";", "|"])
+def test_a_log_reads_the_same_with_any_separator_and_trailing_empty_cells(tmp_path, sep):
+    want = compute(chat_log(), Options(period="2024-03")).per_agent
+    path = tmp_path / "chat.txt"
+    chat_log().to_csv(path, index=False, sep=sep)
+    got = compute([path], Options(period="2024-03")).per_agent
+    pd.testing.assert_frame_equal(got, want)
+    trailing = tmp_path / "trailing.csv"  # every row ends in a separator: an empty cell, ignored
+    trailing.write_text("\n".join(line + sep for line in path.read_text(encoding="utf-8").splitlines()) + "\n", encoding="utf-8")
+    pd.testing.assert_frame_equal(compute([trailing], Options(period="2024-03")).per_agent, want)

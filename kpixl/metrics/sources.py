@@ -174,14 +174,37 @@ def read_frame(path: str | Path) -> pd.DataFrame:
     return read_table(p)
 
 
-def _file_select(path: Path, index: int, workdir: Path) -> str | None:
-    """A SELECT over one CSV or Parquet file with a ``__file`` column; None for other files."""
+def delimiter(path: Path) -> str:
+    """A text export's separator, read off its header line: whichever of ``,`` TAB ``;`` ``|``
+    appears there most (a comma when none does). Left to DuckDB's sniffer, one row longer than
+    the rest made it settle on no separator at all, and every column was then "missing"."""
+    with open(path, "rb") as f:
+        line = f.readline(1 << 16)
+    counts = {d: line.count(d.encode()) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+@dataclass(frozen=True)
+class _TextFile:
+    """A CSV of the log as DuckDB reads it: UTF-8 (a converted copy of a GBK export), its separator."""
+
+    path: Path  # as the user named it
+    readable: Path
+    delimiter: str
+
+
+def _file_select(path: Path, index: int, workdir: Path, texts: list[_TextFile]) -> str | None:
+    """A SELECT over one CSV or Parquet file with a ``__file`` column; None for other files
+    (a CSV is added to ``texts``)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return f"SELECT {index} AS __file, * FROM read_parquet({s(str(path))})"
     if suffix in (".csv", ".txt"):
         readable = _utf8(path, workdir)
-        return f"SELECT {index} AS __file, * FROM read_csv({s(str(readable))}, header=true, all_varchar=true)"
+        sep = delimiter(readable)
+        texts.append(_TextFile(path, readable, sep))
+        return f"SELECT {index} AS __file, * FROM read_csv({s(str(readable))}, header=true, all_varchar=true, delim={s(sep)})"
     return None
 
 
@@ -194,7 +217,8 @@ def open_log(con: Any, log: LogInput, workdir: Path, *, first_line: int = 2, ori
     if isinstance(log, pd.DataFrame):
         return _open_frame(con, log, [], origins or [], first_line)
     files = [Path(p) for p in ([log] if isinstance(log, str | Path) else log)]
-    selects = [_file_select(p, i, workdir) for i, p in enumerate(files)]
+    texts: list[_TextFile] = []
+    selects = [_file_select(p, i, workdir, texts) for i, p in enumerate(files)]
     if any(sel is None for sel in selects):
         from ..roster import read_table
 
@@ -207,6 +231,10 @@ def open_log(con: Any, log: LogInput, workdir: Path, *, first_line: int = 2, ori
         con.execute(f"CREATE TEMP {'TABLE' if stored else 'VIEW'} raw0 AS {' UNION ALL BY NAME '.join(selects)}")
         described = con.execute("DESCRIBE raw0").fetchall()
     except duckdb.Error as exc:
+        from ..roster import refuse_longer_rows
+
+        for text in texts:  # the usual cause: a row with more cells than the header, named here
+            refuse_longer_rows(text.readable, "utf-8-sig", text.delimiter, name=text.path.name)
         raise KpixlError(f"{'、'.join(p.name for p in files)}: 无法读取（{exc}）/ cannot read the file") from None
     types = {r[0]: r[1] for r in described if r[0] != "__file"}
     return Log(con, files, None, types, stored)
