@@ -40,19 +40,27 @@ def score_file(roster: PathLike, scheme: Scheme | str, out: PathLike | None = No
     """Score a roster file (CSV or xlsx); write the results to ``out`` (never over the roster).
     A CSV larger than :data:`kpixl.stream.LARGE_CSV_BYTES` written to a CSV is scored in parts,
     in bounded memory, with the same results (:mod:`kpixl.stream`)."""
-    from .roster import read_table, write_table
-    from .scoring import score
+    from .roster import TEXT_COLUMNS, numbers_where_faithful, read_table, write_table
+    from .scheme import normalize_header
+    from .scoring import carried, score
     from .stream import LARGE_CSV_BYTES, score_in_parts
 
     s = _scheme(scheme)
     p = Path(roster)
-    large = p.suffix.lower() in (".csv", ".txt") and p.is_file() and p.stat().st_size > LARGE_CSV_BYTES
+    text = p.suffix.lower() in (".csv", ".txt")
+    large = text and p.is_file() and p.stat().st_size > LARGE_CSV_BYTES
     if large and out is not None and Path(out).suffix.lower() == ".csv":
         streamed = score_in_parts(p, s, out)
         return ScoreReport(streamed.head, streamed.rows, streamed.flagged)
-    results = score(s, read_table(roster, text_as_categories=True))
+    # a CSV's columns the scheme does not read are carried as typed: 007 stays 007
+    frame = read_table(roster, text_as_categories=True, as_text=carried(s))
+    results = score(s, frame)
     if out:
-        write_table(results, out, inputs=(roster,))
+        table = results
+        if text and Path(out).suffix.lower() == ".xlsx":  # numbers typed as numbers: number cells
+            typed = {normalize_header(c) for c in frame.columns if carried(s)(str(c))} - set(TEXT_COLUMNS) - set(s.result_headers())
+            table = numbers_where_faithful(results, [c for c in results.columns if c in typed])
+        write_table(table, out, inputs=(roster,))
     return ScoreReport(results, len(results), int((results["标记"] != "").sum()))
 
 

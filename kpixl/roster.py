@@ -31,8 +31,14 @@ from .xlsx_percent import percent_cells, shown_percent
 TEXT_COLUMNS = {"工号": str, "姓名": str, "部门": str, "岗位": str, "考核期间": str}
 
 
-def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories: bool = False) -> pd.DataFrame:
+def read_table(
+    path: str | Path, sheet: str | None = None, *, text_as_categories: bool = False, as_text: Callable[[str], bool] | None = None
+) -> pd.DataFrame:
     """Read a roster or results table from ``.csv``, ``.xlsx``, ``.xlsm`` or ``.xls``.
+
+    ``as_text``: the CSV columns (by header) to read as the text typed there, as the id columns
+    are — ``kpixl score`` carries the columns its scheme does not read so (``007`` and a 19-digit
+    card number come out as typed, not as 7 and 6.2e+18).
 
     ``text_as_categories`` (a CSV for scoring): the columns that hold text in the first 10,000 rows
     and repeat their values there are read as categoricals, the other text columns as plain Python
@@ -52,7 +58,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
         if suffix in (".csv", ".txt"):
             for encoding in ("utf-8-sig", "gb18030"):
                 try:
-                    df = _read_csv(p, encoding, text_as_categories)
+                    df = _read_csv(p, encoding, text_as_categories, as_text)
                 except UnicodeDecodeError:
                     continue
                 return _checked(df, p)
@@ -82,21 +88,21 @@ def read_table(path: str | Path, sheet: str | None = None, *, text_as_categories
 CSV_OPTIONS: dict[str, object] = dict(skipinitialspace=True, skip_blank_lines=False, index_col=False)
 
 
-def id_types(columns: object) -> dict[str, type]:
+def id_types(columns: object, as_text: Callable[[str], bool] | None = None) -> dict[str, type]:
     """The id columns (工号, 姓名, 部门, 岗位, 考核期间) under the headers the file gives them — a header is
-    matched as the engine matches it (``工号 ``, full-width letters): each is read as text, so 001 keeps
-    its zeros."""
+    matched as the engine matches it (``工号 ``, full-width letters) — and those ``as_text`` names:
+    each is read as text, so 001 keeps its zeros."""
     from .scheme import normalize_header
 
-    return {c: str for c in columns if normalize_header(c) in TEXT_COLUMNS}
+    return {c: str for c in columns if normalize_header(c) in TEXT_COLUMNS or (as_text is not None and as_text(str(c)))}
 
 
-def _read_csv(p: Path, encoding: str, text_as_categories: bool) -> pd.DataFrame:
+def _read_csv(p: Path, encoding: str, text_as_categories: bool, as_text: Callable[[str], bool] | None = None) -> pd.DataFrame:
     """The CSV as :func:`read_table` reads it (one encoding); a row with more cells than the header
     is refused, unless what it has more is empty (a trailing comma)."""
     options = dict(encoding=encoding, **CSV_OPTIONS)
     header = pd.read_csv(p, nrows=0, **options).columns
-    ids = id_types(header)
+    ids = id_types(header, as_text)
     dtype: dict[str, object] = dict(ids)
     if text_as_categories:
         # the id columns as categoricals here too: pandas turns a categorical's categories into
@@ -179,6 +185,41 @@ def _text_type(sample: pd.Series) -> object:
 def _text(column: pd.Series) -> bool:
     """A column pandas read as text (not numbers, not all blank)."""
     return not pd.api.types.is_numeric_dtype(column.dtype) and bool(column.notna().any())
+
+
+#: a number as typed that reads back whole: no zero in front (007), no sign, exponent or spaces
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_DOUBLE_DIGITS = 15  # a double holds every number of up to 15 significant digits exactly
+
+
+def _whole_number(text: object) -> bool:
+    """A cell typed as a plain number that a double keeps whole (at most 15 significant digits)."""
+    return isinstance(text, str) and bool(_PLAIN_NUMBER.fullmatch(text)) and sum(ch.isdigit() for ch in text.lstrip("-0.")) <= _DOUBLE_DIGITS
+
+
+def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``df`` with each of ``columns`` (text, as typed) turned into numbers when every cell of it is
+    a plain number that a double keeps whole — so an xlsx result has number cells where numbers
+    were typed, and the text where a number would lose something (``007``, a 19-digit card
+    number, ``1e3``). Integers with no blank become int64, others float64, as pandas reads them."""
+    from .units import distinct_values
+
+    out = df
+    for c in columns:
+        s = df[c]
+        if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+            continue
+        codes, uniques = distinct_values(s)
+        texts = list(uniques)
+        if not texts or not all(_whole_number(t) for t in texts):
+            continue
+        numbers = np.array([float(t) for t in texts] + [np.nan])[codes]
+        if (codes >= 0).all() and not any("." in t for t in texts):
+            numbers = numbers.astype(np.int64)
+        if out is df:
+            out = df.copy(deep=False)
+        out[c] = numbers
+    return out
 
 
 def as_shown_percent(df: pd.DataFrame, cells: set[tuple[int, int]]) -> pd.DataFrame:

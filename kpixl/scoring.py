@@ -261,6 +261,19 @@ def _not_handed_in(reader: _Reader) -> np.ndarray:
     return absent
 
 
+def columns_read(scheme: Scheme) -> set[str]:
+    """The roster headers (normalised) the scheme reads: its inputs and each indicator's 调整得分;
+    every other column is carried into the results as it is."""
+    used = {normalize_header(h) for h in scheme.input_columns()}
+    return used | {normalize_header(i.override_column) for i in scheme.indicators}
+
+
+def carried(scheme: Scheme) -> Callable[[str], bool]:
+    """Whether a roster header is carried, not read (for reading such a CSV column as typed)."""
+    used = columns_read(scheme)
+    return lambda header: normalize_header(header) not in used
+
+
 def _read_roster(scheme: Scheme, roster: pd.DataFrame, first_row: int = 2) -> tuple[_Reader, list]:
     """The roster's people (blank rows dropped, file rows kept) and the columns carried through."""
     _check_headers(roster)
@@ -279,8 +292,7 @@ def _read_roster(scheme: Scheme, roster: pd.DataFrame, first_row: int = 2) -> tu
             [CellIssue(1, h, None, "缺少此列 / column missing") for h in absent],
             header=f"名单缺少 {len(absent)} 列（表头应为 kpixl roster 给出的表头）/ the roster lacks {len(absent)} column(s)",
         )
-    used = {normalize_header(h) for h in scheme.input_columns()}
-    used |= {normalize_header(i.override_column) for i in scheme.indicators}
+    used = columns_read(scheme)
     carried = [c for c in roster.columns if normalize_header(c) not in used]
     carried.sort(key=lambda c: ID_COLUMNS.index(normalize_header(c)) if normalize_header(c) in ID_COLUMNS else 99)
     return reader, carried

@@ -12,7 +12,7 @@ Problems are gathered from every part and reported together, with the rows of th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import pandas as pd
 from .errors import FileError, RosterError
 from .roster_rows import id_text
 from .scheme import Scheme, normalize_header
-from .scoring import FILE_ROWS, TeamView, score
+from .scoring import FILE_ROWS, TeamView, carried, score
 
 #: rows per part: about 65 MB of roster, and a few times that while a part is scored
 PART_ROWS = 250_000
@@ -38,18 +38,20 @@ class StreamReport:
     flagged: int
 
 
-def parts(path: str | Path, rows: int = PART_ROWS, dtypes: dict[str, object] | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
+def parts(
+    path: str | Path, rows: int = PART_ROWS, dtypes: dict[str, object] | None = None, as_text: Callable[[str], bool] | None = None
+) -> Iterator[tuple[int, pd.DataFrame]]:
     """The CSV's parts with the file row of each part's first line, read as
     :func:`kpixl.roster.read_table` reads a CSV (UTF-8 or GB18030, 工号 as text, blank lines kept).
     ``dtypes``: the type each column has in the whole file (:func:`file_types`), so that every
-    part reads a column as the whole file would."""
+    part reads a column as the whole file would; ``as_text``: as in ``read_table``."""
     from .roster import CSV_OPTIONS, _checked, id_types
 
     p = Path(path)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             first = 2
-            types = {**(dtypes or {}), **id_types(pd.read_csv(p, nrows=0, encoding=encoding, **CSV_OPTIONS).columns)}
+            types = {**(dtypes or {}), **id_types(pd.read_csv(p, nrows=0, encoding=encoding, **CSV_OPTIONS).columns, as_text)}
             floats = [c for c, t in types.items() if t is float]
             text = {c: t for c, t in types.items() if t is str}
             for k, part in enumerate(_checked_parts(p, encoding, rows, text)):
@@ -123,7 +125,8 @@ def score_in_parts(path: str | Path, scheme: Scheme, out: str | Path, *, rows: i
         raise FileError(f"{out}: 名单超过 Excel 的行数上限时只能写出 .csv / a roster this large can only be written to .csv")
     totals, ids, file_rows, issues = [], [], [], []
     kinds: dict[str, set[str]] = {}
-    for first, part in parts(path, rows):
+    as_text = carried(scheme)  # the columns the scheme does not read: carried as typed
+    for first, part in parts(path, rows, as_text=as_text):
         for c, t in part.dtypes.items():
             kinds.setdefault(str(c), set()).add(t.kind)
         try:
@@ -143,7 +146,7 @@ def score_in_parts(path: str | Path, scheme: Scheme, out: str | Path, *, rows: i
     report = StreamReport(pd.DataFrame(), 0, 0)
 
     def save(tmp: str) -> None:
-        for k, (first, part) in enumerate(parts(path, rows, file_types(kinds))):
+        for k, (first, part) in enumerate(parts(path, rows, file_types(kinds), as_text)):
             results = score(scheme, part, first_row=first, team=team)
             write_csv(neutralise_frame(results), tmp, append=k > 0)
             if k == 0:

@@ -8,7 +8,9 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 import kpixl as k
@@ -116,3 +118,74 @@ def test_square_brackets_in_cells_and_paths_are_printed_as_typed(tmp_path):
     assert r.returncode == 1 and "Traceback" not in r.stderr and "[/]" in r.stderr
     r = kpixl("score", good, "--scheme", SCHEME, "--out", folder / "r.csv")
     assert r.returncode == 0 and f"{folder / 'r.csv'}" in r.stdout.replace("\n", "")
+
+
+def _with_carried(tmp_path: Path) -> Path:
+    """The sample team with three columns the scheme does not read: an id with zeros in front, a
+    19-digit bank card number (more digits than a double holds) and the pay base (6000 …)."""
+    lines = [SAMPLE[0] + ",备注,银行卡号"]
+    for n, line in enumerate(SAMPLE[1:]):
+        lines.append(line + f",00{n},62220212345678901{n:02d}")
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_carried_columns_come_out_as_typed_in_a_csv(tmp_path, monkeypatch, streamed):
+    """007 stayed 7 and the card number became 6.222021234567890e+18 in the results: pandas read
+    the columns as numbers. The columns the scheme does not read are now carried as typed."""
+    if streamed:
+        _streamed(monkeypatch)
+    path = _with_carried(tmp_path)
+    out = tmp_path / "r.csv"
+    score_file(path, SCHEME, out)
+    rows = _rows(out)
+    head = rows[0]
+    body = [dict(zip(head, r, strict=True)) for r in rows[1:]]
+    assert [r["备注"] for r in body] == [f"00{k}" for k in range(len(SAMPLE) - 1)]
+    assert [r["银行卡号"] for r in body] == [f"62220212345678901{k:02d}" for k in range(len(SAMPLE) - 1)]
+    assert [r["绩效工资基数"] for r in body] == [line.split(",")[13] for line in SAMPLE[1:]]  # 6000 …, as typed
+    # and the scores are those of the sample without the extra columns
+    plain = tmp_path / "plain.csv"
+    score_file(ROOT / "samples" / "team.csv", SCHEME, plain)
+    want = {r[0]: r for r in _rows(plain)[1:]}
+    got = {r[0]: r for r in rows[1:]}
+    total = _rows(plain)[0].index("总分")
+    assert {k: v[head.index("总分")] for k, v in got.items()} == {k: v[total] for k, v in want.items()}
+
+
+def test_carried_columns_in_an_xlsx_are_numbers_only_where_a_number_keeps_them_whole(tmp_path):
+    path = _with_carried(tmp_path)
+    out = tmp_path / "r.xlsx"
+    score_file(path, SCHEME, out)
+    ws = openpyxl.load_workbook(out).active
+    head = [c.value for c in ws[1]]
+    second = [c.value for c in ws[3]]
+    assert second[head.index("备注")] == "001"  # text: a number would drop the zeros
+    assert second[head.index("银行卡号")] == "6222021234567890101"  # text: 19 digits
+    assert second[head.index("绩效工资基数")] == 6000 and isinstance(second[head.index("绩效工资基数")], int)  # a number cell, as before
+
+
+def test_plain_numbers_are_told_from_numbers_that_would_lose_something():
+    from kpixl.roster import numbers_where_faithful
+
+    df = pd.DataFrame(
+        {
+            "a": ["6000", "5500", "0"],
+            "b": ["1.5", None, "-2"],
+            "c": ["007", "1", "2"],
+            "d": ["1e3", "1", "2"],
+            "e": ["123456789012345", "1", "2"],
+            "f": ["1234567890123456", "1", "2"],
+            "g": ["+5", "1", "2"],
+        },
+        dtype=object,
+    )
+    got = numbers_where_faithful(df, list(df.columns))
+    assert got["a"].tolist() == [6000, 5500, 0] and got["a"].dtype == np.int64
+    assert got["b"].tolist()[0] == 1.5 and np.isnan(got["b"].tolist()[1]) and got["b"].tolist()[2] == -2.0
+    assert got["e"].tolist() == [123456789012345, 1, 2]  # 15 digits: kept whole by a double
+    for kept in "cdfg":
+        assert got[kept].tolist() == df[kept].tolist(), kept
+    assert df["a"].tolist() == ["6000", "5500", "0"]  # the input frame is not changed

@@ -11,6 +11,7 @@ import pytest
 
 import kpixl as k
 from kpixl.errors import RosterError
+from kpixl.jobs import score_file
 from kpixl.roster import write_table
 from kpixl.stream import score_in_parts
 
@@ -34,8 +35,7 @@ def _roster(tmp_path: Path) -> Path:
 def test_parts_give_the_whole_files_results(tmp_path, rows):
     path = _roster(tmp_path)
     scheme = k.load_scheme(SCHEME)
-    whole = k.score(scheme, k.read_table(path))
-    write_table(whole, tmp_path / "whole.csv")
+    whole = score_file(path, scheme, tmp_path / "whole.csv").results  # the whole file at once (it is small)
     report = score_in_parts(path, scheme, tmp_path / "parts.csv", rows=rows)
     assert report.rows == len(whole) == 12 + 5 + 1 + 7 + 2
     assert report.flagged == int((whole["标记"] != "").sum())
@@ -89,8 +89,7 @@ def test_ids_that_only_share_a_hash_are_not_repeated(tmp_path, monkeypatch):
     monkeypatch.setattr(stream, "_hashes", lambda ids: np.full(len(ids), 7, dtype=np.uint64))
     path = _roster(tmp_path)
     scheme = k.load_scheme(SCHEME)
-    whole = k.score(scheme, k.read_table(path))
-    write_table(whole, tmp_path / "whole.csv")
+    score_file(path, scheme, tmp_path / "whole.csv")
     score_in_parts(path, scheme, tmp_path / "parts.csv", rows=4)
     a = pd.read_csv(tmp_path / "whole.csv", dtype=str, keep_default_na=False)
     b = pd.read_csv(tmp_path / "parts.csv", dtype=str, keep_default_na=False)
