@@ -75,8 +75,17 @@ class CellIssue:
     level: str = "error"
 
     def __str__(self) -> str:
-        value = "" if self.value is None else f" 值 {self.value!r}"
+        value = "" if self.value is None else f" 值 {_shown(self.value)}"
         return f"第{self.row}行 列「{self.column}」{value}: {self.message} (row {self.row}, column {self.column!r})"
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """A cell's value as an error shows it: its repr, cut short when the cell is long (a pasted
+    page of text would otherwise fill the screen and the problem list)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}…（共 {len(str(value))} 字 / {len(str(value))} characters）"
 
 
 class RosterError(KpixlError, ValueError):

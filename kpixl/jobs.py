@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import KpixlError
+from .errors import KpixlError, RosterError
 from .scheme import NOT_HANDED_IN, Scheme
 from .sources import load_scheme
 
@@ -142,11 +142,19 @@ def check_paths(paths: Iterable[PathLike], scheme: Scheme | str | None = None, *
     and zips; every finding with its file, sheet and cell."""
     from .audit import audit_file
     from .collect import check
+    from .collect_sources import problem
 
     paths = [str(p) for p in paths]
     tables = [p for p in paths if p.lower().endswith((".csv", ".txt"))]
     books = [p for p in paths if p not in tables]
-    findings = [f for p in tables for f in audit_file(p, scheme, period=period)]
+    findings: list[Finding] = []
+    for p in tables:
+        try:
+            findings += audit_file(p, scheme, period=period)
+        except RosterError as exc:  # a table that cannot be read: each located problem a line, the run goes on
+            findings += [problem(Path(p).name, str(issue)) for issue in exc.issues]
+        except KpixlError as exc:
+            findings.append(problem(Path(p).name, str(exc)))
     if books:
         findings += check(books, scheme, period=period).findings
     return findings

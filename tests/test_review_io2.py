@@ -135,3 +135,35 @@ def test_empty_extra_cells_of_different_widths_read_as_without_them(tmp_path, mo
     score_file(plain, SCHEME, tmp_path / "a.csv")
     score_file(comma, SCHEME, tmp_path / "b.csv")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_check_lists_an_unreadable_csv_and_goes_on_to_the_next(tmp_path):
+    """``kpixl check`` of two CSV rosters, the first with a longer row: the longer row is one line
+    of the problem list (file, row, value), and the second roster is still audited — a typed
+    total of 100 where the rule gives less is found in it. Before, the first stopped the run
+    (with ``--format json``, as text on stderr)."""
+    import json
+
+    from test_cli import kpixl
+
+    bad, good = tmp_path / "a.csv", tmp_path / "b.csv"
+    lines = SAMPLE[:]
+    lines[3] += ",多余"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    typed = [SAMPLE[0] + ",总分", SAMPLE[1] + ",100", *(line + "," for line in SAMPLE[2:])]
+    good.write_text("\n".join(typed) + "\n", encoding="utf-8")
+    r = kpixl("check", bad, good, "--scheme", SCHEME, "--format", "json")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    found = json.loads(r.stdout)
+    mine = [f for f in found if f["file"] == "a.csv"]
+    assert mine and any("多余" in f["message"] for f in mine), found
+    assert any(f["file"] == "b.csv" and "总分" in json.dumps(f, ensure_ascii=False) for f in found), found
+
+
+def test_a_huge_bad_cell_is_shown_cut_short():
+    from kpixl.errors import CellIssue
+
+    issue = CellIssue(3, "服务规范度", "很" * 200_000, "应为数字 / expected a number")
+    text = str(issue)
+    assert len(text) < 300 and "共 200000 字" in text and "很很很" in text
+    assert "'5分'" in str(CellIssue(3, "服务规范度", "5分", "x"))  # a short value whole, as before
