@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -296,16 +296,19 @@ def write_table(
     inputs: tuple[str | Path | None, ...] = (),
     sheet: str = "评分结果",
     more: dict[str, pd.DataFrame] | None = None,
+    numbers_as_text: Collection[str] = (),
 ) -> Path:
     """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file
     or inside an input folder. An ``.xlsx`` also gets the ``more`` sheets after the first (a
-    CSV holds one table only). Every text cell is neutralised (:func:`kpixl.safe.neutralise`)."""
+    CSV holds one table only). Every text cell is neutralised (:func:`kpixl.safe.neutralise`), but a
+    plain number typed in one of ``df``'s ``numbers_as_text`` columns (:func:`kpixl.safe.neutralise_frame`)."""
     p = Path(path)
     refuse_clobber(p, [src for src in inputs if src is not None])
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise FileError(f"{p}: 输出只支持 .csv 或 .xlsx / output must be .csv or .xlsx")
-    tables = {name: neutralise_frame(table) for name, table in {sheet: df, **(more or {})}.items()}
+    tables = {name: neutralise_frame(table) for name, table in (more or {}).items()}
+    tables = {sheet: neutralise_frame(df, numbers_as_text), **tables}
 
     def save(tmp: str) -> None:
         if suffix == ".csv":

@@ -22,7 +22,7 @@ import pandas as pd
 from .errors import FileError, RosterError
 from .roster_rows import id_text
 from .scheme import Scheme, normalize_header
-from .scoring import FILE_ROWS, TeamView, carried, score
+from .scoring import FILE_ROWS, TeamView, carried, carried_as_typed, score
 
 #: rows per part: about 65 MB of roster, and a few times that while a part is scored
 PART_ROWS = 250_000
@@ -148,7 +148,7 @@ def score_in_parts(path: str | Path, scheme: Scheme, out: str | Path, *, rows: i
     def save(tmp: str) -> None:
         for k, (first, part) in enumerate(parts(path, rows, file_types(kinds), as_text)):
             results = score(scheme, part, first_row=first, team=team)
-            write_csv(neutralise_frame(results), tmp, append=k > 0)
+            write_csv(neutralise_frame(results, carried_as_typed(scheme, list(results.columns))), tmp, append=k > 0)
             if k == 0:
                 report.head = results.head(1000)
             report.rows += len(results)

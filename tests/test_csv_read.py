@@ -189,3 +189,32 @@ def test_plain_numbers_are_told_from_numbers_that_would_lose_something():
     for kept in "cdfg":
         assert got[kept].tolist() == df[kept].tolist(), kept
     assert df["a"].tolist() == ["6000", "5500", "0"]  # the input frame is not changed
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_carried_negative_number_is_not_put_behind_an_apostrophe(tmp_path, monkeypatch, streamed):
+    """Read as typed, a carried 扣款 of -200 became the text "-200", which the formula guard wrote
+    as '-200 (a number before). A plain number is no formula: it is written as typed; a text
+    that starts a formula (-2+3, =1+1) in the same column is still neutralised."""
+    if streamed:
+        _streamed(monkeypatch)
+    values = ["-200", "-0", "-1.50", "-2+3", "=1+1", "5"]
+    lines = [SAMPLE[0] + ",扣款"] + [line + f",{values[n % len(values)]}" for n, line in enumerate(SAMPLE[1:])]
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.csv"
+    score_file(path, SCHEME, out)
+    rows = _rows(out)
+    got = [r[rows[0].index("扣款")] for r in rows[1:]]
+    want = ["-200", "-0", "-1.50", "'-2+3", "'=1+1", "5"]  # by hand
+    assert got == [want[n % len(want)] for n in range(len(SAMPLE) - 1)]
+
+
+def test_numbers_as_text_are_left_as_typed_in_categoricals_too():
+    from kpixl.safe import neutralise_frame
+
+    df = pd.DataFrame({"a": pd.Categorical(["-200", "=1+1", "-200", "-0.5"]), "b": pd.Categorical(["=x", "'=x", "-3", "=x"])})
+    got = neutralise_frame(df, numbers_as_text=["a", "b"])
+    assert got["a"].tolist() == ["-200", "'=1+1", "-200", "-0.5"]
+    assert got["b"].tolist() == ["'=x", "'=x", "-3", "'=x"]  # "=x" and "'=x" are one text after
+    assert neutralise_frame(df)["a"].tolist() == ["'-200", "'=1+1", "'-200", "'-0.5"]  # other columns: as before
