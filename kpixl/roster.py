@@ -193,8 +193,12 @@ _DOUBLE_DIGITS = 15  # a double holds every number of up to 15 significant digit
 
 
 def _whole_number(text: object) -> bool:
-    """A cell typed as a plain number that a double keeps whole (at most 15 significant digits)."""
-    return isinstance(text, str) and bool(_PLAIN_NUMBER.fullmatch(text)) and sum(ch.isdigit() for ch in text.lstrip("-0.")) <= _DOUBLE_DIGITS
+    """A cell typed as a plain number that a double keeps whole (at most 15 significant digits);
+    spaces around it do not count (``7000 ``: pandas read such a cell as a number too)."""
+    if not isinstance(text, str):
+        return False
+    text = text.strip()
+    return bool(_PLAIN_NUMBER.fullmatch(text)) and sum(ch.isdigit() for ch in text.lstrip("-0.")) <= _DOUBLE_DIGITS
 
 
 def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -214,7 +218,7 @@ def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame
         if not texts or not all(_whole_number(t) for t in texts):
             continue
         numbers = np.array([float(t) for t in texts] + [np.nan])[codes]
-        if (codes >= 0).all() and not any("." in t for t in texts):
+        if (codes >= 0).all() and not any("." in t for t in texts):  # float() reads "7000 " as 7000
             numbers = numbers.astype(np.int64)
         if out is df:
             out = df.copy(deep=False)

@@ -218,3 +218,15 @@ def test_numbers_as_text_are_left_as_typed_in_categoricals_too():
     assert got["a"].tolist() == ["-200", "'=1+1", "-200", "-0.5"]
     assert got["b"].tolist() == ["'=x", "'=x", "-3", "'=x"]  # "=x" and "'=x" are one text after
     assert neutralise_frame(df)["a"].tolist() == ["'-200", "'=1+1", "'-200", "'-0.5"]  # other columns: as before
+
+
+def test_a_number_with_a_space_beside_it_still_makes_a_number_cell(tmp_path):
+    """One base typed "7000 " (a space after) made the whole 绩效工资基数 column text cells in an
+    xlsx result (before: number cells, as pandas read it), and a SUM over it in Excel 0."""
+    from kpixl.roster import numbers_where_faithful
+
+    df = pd.DataFrame({"a": ["6000", "7000 ", "\t5500"], "b": ["1.5", " 2", None], "c": ["007 ", "1", "2"]}, dtype=object)
+    got = numbers_where_faithful(df, ["a", "b", "c"])
+    assert got["a"].tolist() == [6000, 7000, 5500] and got["a"].dtype == np.int64
+    assert got["b"].tolist()[:2] == [1.5, 2.0] and np.isnan(got["b"].tolist()[2])
+    assert got["c"].tolist() == ["007 ", "1", "2"]  # a zero in front: text, as typed
