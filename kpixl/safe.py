@@ -207,14 +207,14 @@ def neutralise(value: object) -> object:
     return value
 
 
-#: a number as typed (-200, -1.50): in a column of numbers carried as text, no formula
+#: a number as typed (-200, -1.50, a TAB before it): in a column of numbers carried as text, no formula
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def neutralise_frame(df: pd.DataFrame, numbers_as_text: Collection[str] = ()) -> pd.DataFrame:
     """``df`` with every text cell (and header) neutralised; numeric columns are left as they are.
     ``numbers_as_text``: columns of numbers read as the text typed (``kpixl score``'s carried
-    columns) — a cell there that is a plain number (``-200``) is a number, left as typed."""
+    columns) — a cell there that is a plain number (``-200``, ``\t6000``) is a number, left as typed."""
     out = df.copy(deep=False)  # columns are replaced, never written into (pandas copies on write)
     for c in out.columns:
         s = out[c]
@@ -245,7 +245,7 @@ def _neutralise_text_not_numbers(s: pd.Series) -> pd.Series:
     values = s.cat.categories.to_numpy(dtype=object) if categorical else s.to_numpy(dtype=object)
     if not _may_start_formula(values):
         return s
-    cells = [v if isinstance(v, str) and _PLAIN_NUMBER.fullmatch(v) else neutralise(v) for v in values]
+    cells = [v if isinstance(v, str) and _PLAIN_NUMBER.fullmatch(v.strip()) else neutralise(v) for v in values]
     if categorical and len(set(cells)) == len(cells):  # its texts once each
         return s.cat.rename_categories(cells)
     if categorical:

@@ -230,3 +230,23 @@ def test_a_number_with_a_space_beside_it_still_makes_a_number_cell(tmp_path):
     assert got["a"].tolist() == [6000, 7000, 5500] and got["a"].dtype == np.int64
     assert got["b"].tolist()[:2] == [1.5, 2.0] and np.isnan(got["b"].tolist()[2])
     assert got["c"].tolist() == ["007 ", "1", "2"]  # a zero in front: text, as typed
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_base_typed_after_a_tab_is_paid_from_the_csv_results(tmp_path, monkeypatch, streamed):
+    """Exports put a TAB before a number to keep Excel from reformatting it: E001's base "\\t6000",
+    carried as typed, came out as '\\t6000 behind the formula guard, and kpixl payout refused the
+    results (before, 6000). A plain number with blanks around it is no formula either."""
+    from kpixl.jobs import payout_file
+
+    if streamed:
+        _streamed(monkeypatch)
+    lines = SAMPLE[:]
+    lines[1] = lines[1].replace(",6000", ',"\t6000"', 1)  # E001, 绩效工资基数
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    score_file(path, SCHEME, tmp_path / "r.csv")
+    payout_file(tmp_path / "r.csv", SCHEME, tmp_path / "pay.csv", unpaid=["E010"])
+    rows = _rows(tmp_path / "pay.csv")
+    e001 = dict(zip(rows[0], rows[1], strict=True))
+    assert (e001["工号"], e001["等级"], e001["奖金"]) == ("E001", "良好", "1440.00")  # 6000 × 20% × 1.2, by hand
