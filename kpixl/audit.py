@@ -8,7 +8,7 @@ Every person is recomputed with the engine — stated totals are never trusted. 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -216,7 +216,8 @@ def audit_frame(scheme: Scheme, df: pd.DataFrame, *, file: str = "", sheet: str 
         cells = {normalize_header(c): f"{get_column_letter(cols[normalize_header(c)])}{row}" for c in df.columns}
         stated.append(Stated(file, sheet, cells, values, {h: cells[h] for h in ("总分", "等级", "奖金系数") if h in cells}))
     _, findings = audit_people(scheme, people[keep.to_numpy()], stated, period=period)
-    return findings
+    # a problem of the table, not of a person's row (a missing column): still of this file
+    return [f if f.file else replace(f, file=file, sheet=f.sheet or sheet) for f in findings]
 
 
 def audit_file(path: str, scheme: Scheme | str | None = None, *, period: str | None = None) -> list[Finding]:

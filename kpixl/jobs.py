@@ -40,9 +40,8 @@ def score_file(roster: PathLike, scheme: Scheme | str, out: PathLike | None = No
     """Score a roster file (CSV or xlsx); write the results to ``out`` (never over the roster).
     A CSV larger than :data:`kpixl.stream.LARGE_CSV_BYTES` written to a CSV is scored in parts,
     in bounded memory, with the same results (:mod:`kpixl.stream`)."""
-    from .roster import TEXT_COLUMNS, numbers_where_faithful, read_table, write_table
-    from .scheme import normalize_header
-    from .scoring import carried, score
+    from .roster import numbers_where_faithful, read_table, write_table
+    from .scoring import carried, carried_as_typed, score
     from .stream import LARGE_CSV_BYTES, score_in_parts
 
     s = _scheme(scheme)
@@ -56,11 +55,11 @@ def score_file(roster: PathLike, scheme: Scheme | str, out: PathLike | None = No
     frame = read_table(roster, text_as_categories=True, as_text=carried(s))
     results = score(s, frame)
     if out:
-        table = results
-        if text and Path(out).suffix.lower() == ".xlsx":  # numbers typed as numbers: number cells
-            typed = {normalize_header(c) for c in frame.columns if carried(s)(str(c))} - set(TEXT_COLUMNS) - set(s.result_headers())
-            table = numbers_where_faithful(results, [c for c in results.columns if c in typed])
-        write_table(table, out, inputs=(roster,))
+        typed = carried_as_typed(s, list(results.columns)) if text else []
+        if Path(out).suffix.lower() == ".xlsx":  # numbers typed as numbers: number cells
+            write_table(numbers_where_faithful(results, typed), out, inputs=(roster,))
+        else:  # as typed: -200 is a number, no formula to neutralise
+            write_table(results, out, inputs=(roster,), numbers_as_text=typed)
     return ScoreReport(results, len(results), int((results["标记"] != "").sum()))
 
 

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -193,8 +193,12 @@ _DOUBLE_DIGITS = 15  # a double holds every number of up to 15 significant digit
 
 
 def _whole_number(text: object) -> bool:
-    """A cell typed as a plain number that a double keeps whole (at most 15 significant digits)."""
-    return isinstance(text, str) and bool(_PLAIN_NUMBER.fullmatch(text)) and sum(ch.isdigit() for ch in text.lstrip("-0.")) <= _DOUBLE_DIGITS
+    """A cell typed as a plain number that a double keeps whole (at most 15 significant digits);
+    spaces around it do not count (``7000 ``: pandas read such a cell as a number too)."""
+    if not isinstance(text, str):
+        return False
+    text = text.strip()
+    return bool(_PLAIN_NUMBER.fullmatch(text)) and sum(ch.isdigit() for ch in text.lstrip("-0.")) <= _DOUBLE_DIGITS
 
 
 def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -214,7 +218,7 @@ def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame
         if not texts or not all(_whole_number(t) for t in texts):
             continue
         numbers = np.array([float(t) for t in texts] + [np.nan])[codes]
-        if (codes >= 0).all() and not any("." in t for t in texts):
+        if (codes >= 0).all() and not any("." in t for t in texts):  # float() reads "7000 " as 7000
             numbers = numbers.astype(np.int64)
         if out is df:
             out = df.copy(deep=False)
@@ -296,16 +300,19 @@ def write_table(
     inputs: tuple[str | Path | None, ...] = (),
     sheet: str = "评分结果",
     more: dict[str, pd.DataFrame] | None = None,
+    numbers_as_text: Collection[str] = (),
 ) -> Path:
     """Write ``df`` to ``.csv`` or ``.xlsx`` atomically; refuse to write over an input file
     or inside an input folder. An ``.xlsx`` also gets the ``more`` sheets after the first (a
-    CSV holds one table only). Every text cell is neutralised (:func:`kpixl.safe.neutralise`)."""
+    CSV holds one table only). Every text cell is neutralised (:func:`kpixl.safe.neutralise`), but a
+    plain number typed in one of ``df``'s ``numbers_as_text`` columns (:func:`kpixl.safe.neutralise_frame`)."""
     p = Path(path)
     refuse_clobber(p, [src for src in inputs if src is not None])
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise FileError(f"{p}: 输出只支持 .csv 或 .xlsx / output must be .csv or .xlsx")
-    tables = {name: neutralise_frame(table) for name, table in {sheet: df, **(more or {})}.items()}
+    tables = {name: neutralise_frame(table) for name, table in (more or {}).items()}
+    tables = {sheet: neutralise_frame(df, numbers_as_text), **tables}
 
     def save(tmp: str) -> None:
         if suffix == ".csv":

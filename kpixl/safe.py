@@ -20,7 +20,7 @@ import re
 import socket
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -207,12 +207,21 @@ def neutralise(value: object) -> object:
     return value
 
 
-def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with every text cell (and header) neutralised; numeric columns are left as they are."""
+#: a number as typed (-200, -1.50, a TAB before it): in a column of numbers carried as text, no formula
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def neutralise_frame(df: pd.DataFrame, numbers_as_text: Collection[str] = ()) -> pd.DataFrame:
+    """``df`` with every text cell (and header) neutralised; numeric columns are left as they are.
+    ``numbers_as_text``: columns of numbers read as the text typed (``kpixl score``'s carried
+    columns) — a cell there that is a plain number (``-200``, ``\t6000``) is a number, left as typed."""
     out = df.copy(deep=False)  # columns are replaced, never written into (pandas copies on write)
     for c in out.columns:
         s = out[c]
         if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+            continue
+        if c in numbers_as_text:
+            out[c] = _neutralise_text_not_numbers(s)
             continue
         if isinstance(s.dtype, pd.CategoricalDtype):  # 部门 read as a categorical: its values once each
             values = s.cat.categories.to_numpy(dtype=object)
@@ -228,6 +237,20 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     if any(isinstance(c, str) and c.startswith(FORMULA_STARTS) for c in out.columns):
         out.columns = [neutralise(c) for c in out.columns]
     return out
+
+
+def _neutralise_text_not_numbers(s: pd.Series) -> pd.Series:
+    """``s`` with each text cell that starts a formula and is not a plain number neutralised."""
+    categorical = isinstance(s.dtype, pd.CategoricalDtype)
+    values = s.cat.categories.to_numpy(dtype=object) if categorical else s.to_numpy(dtype=object)
+    if not _may_start_formula(values):
+        return s
+    cells = [v if isinstance(v, str) and _PLAIN_NUMBER.fullmatch(v.strip()) else neutralise(v) for v in values]
+    if categorical and len(set(cells)) == len(cells):  # its texts once each
+        return s.cat.rename_categories(cells)
+    if categorical:
+        return _neutralise_text_not_numbers(s.astype(object))
+    return pd.Series(cells, index=s.index, dtype=object)
 
 
 def _may_start_formula(values: np.ndarray) -> bool:

@@ -274,6 +274,13 @@ def carried(scheme: Scheme) -> Callable[[str], bool]:
     return lambda header: normalize_header(header) not in used
 
 
+def carried_as_typed(scheme: Scheme, headers: list[str]) -> list[str]:
+    """The carried columns among a results table's ``headers`` that a CSV roster gives as typed
+    (not the id columns, which are text anyway, nor a result)."""
+    read, results = columns_read(scheme), set(scheme.result_headers())
+    return [h for h in headers if h not in ID_COLUMNS and h not in results and normalize_header(h) not in read]
+
+
 def _read_roster(scheme: Scheme, roster: pd.DataFrame, first_row: int = 2) -> tuple[_Reader, list]:
     """The roster's people (blank rows dropped, file rows kept) and the columns carried through."""
     _check_headers(roster)

@@ -22,7 +22,7 @@ import pandas as pd
 from .errors import FileError, RosterError
 from .roster_rows import id_text
 from .scheme import Scheme, normalize_header
-from .scoring import FILE_ROWS, TeamView, carried, score
+from .scoring import FILE_ROWS, TeamView, carried, carried_as_typed, score
 
 #: rows per part: about 65 MB of roster, and a few times that while a part is scored
 PART_ROWS = 250_000
@@ -113,13 +113,15 @@ def _checked_parts(p: Path, encoding: str, rows: int, dtype: dict[str, object]) 
                 yield part
 
 
-def score_in_parts(path: str | Path, scheme: Scheme, out: str | Path, *, rows: int = PART_ROWS) -> StreamReport:
-    """Score the CSV roster at ``path`` a part at a time and write the results CSV to ``out``."""
+def score_in_parts(path: str | Path, scheme: Scheme, out: str | Path, *, rows: int | None = None) -> StreamReport:
+    """Score the CSV roster at ``path`` a part at a time (``rows`` rows each, :data:`PART_ROWS` when
+    not given) and write the results CSV to ``out``."""
     from .csv_out import write_csv
     from .roster import atomic_save
     from .safe import neutralise_frame, refuse_clobber
 
     out = Path(out)
+    rows = PART_ROWS if rows is None else rows  # read now: the default of a parameter is fixed once
     refuse_clobber(out, [path])
     if out.suffix.lower() != ".csv":
         raise FileError(f"{out}: 名单超过 Excel 的行数上限时只能写出 .csv / a roster this large can only be written to .csv")
@@ -148,7 +150,7 @@ def score_in_parts(path: str | Path, scheme: Scheme, out: str | Path, *, rows: i
     def save(tmp: str) -> None:
         for k, (first, part) in enumerate(parts(path, rows, file_types(kinds), as_text)):
             results = score(scheme, part, first_row=first, team=team)
-            write_csv(neutralise_frame(results), tmp, append=k > 0)
+            write_csv(neutralise_frame(results, carried_as_typed(scheme, list(results.columns))), tmp, append=k > 0)
             if k == 0:
                 report.head = results.head(1000)
             report.rows += len(results)

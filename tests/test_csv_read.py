@@ -189,3 +189,64 @@ def test_plain_numbers_are_told_from_numbers_that_would_lose_something():
     for kept in "cdfg":
         assert got[kept].tolist() == df[kept].tolist(), kept
     assert df["a"].tolist() == ["6000", "5500", "0"]  # the input frame is not changed
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_carried_negative_number_is_not_put_behind_an_apostrophe(tmp_path, monkeypatch, streamed):
+    """Read as typed, a carried 扣款 of -200 became the text "-200", which the formula guard wrote
+    as '-200 (a number before). A plain number is no formula: it is written as typed; a text
+    that starts a formula (-2+3, =1+1) in the same column is still neutralised."""
+    if streamed:
+        _streamed(monkeypatch)
+    values = ["-200", "-0", "-1.50", "-2+3", "=1+1", "5"]
+    lines = [SAMPLE[0] + ",扣款"] + [line + f",{values[n % len(values)]}" for n, line in enumerate(SAMPLE[1:])]
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.csv"
+    score_file(path, SCHEME, out)
+    rows = _rows(out)
+    got = [r[rows[0].index("扣款")] for r in rows[1:]]
+    want = ["-200", "-0", "-1.50", "'-2+3", "'=1+1", "5"]  # by hand
+    assert got == [want[n % len(want)] for n in range(len(SAMPLE) - 1)]
+
+
+def test_numbers_as_text_are_left_as_typed_in_categoricals_too():
+    from kpixl.safe import neutralise_frame
+
+    df = pd.DataFrame({"a": pd.Categorical(["-200", "=1+1", "-200", "-0.5"]), "b": pd.Categorical(["=x", "'=x", "-3", "=x"])})
+    got = neutralise_frame(df, numbers_as_text=["a", "b"])
+    assert got["a"].tolist() == ["-200", "'=1+1", "-200", "-0.5"]
+    assert got["b"].tolist() == ["'=x", "'=x", "-3", "'=x"]  # "=x" and "'=x" are one text after
+    assert neutralise_frame(df)["a"].tolist() == ["'-200", "'=1+1", "'-200", "'-0.5"]  # other columns: as before
+
+
+def test_a_number_with_a_space_beside_it_still_makes_a_number_cell(tmp_path):
+    """One base typed "7000 " (a space after) made the whole 绩效工资基数 column text cells in an
+    xlsx result (before: number cells, as pandas read it), and a SUM over it in Excel 0."""
+    from kpixl.roster import numbers_where_faithful
+
+    df = pd.DataFrame({"a": ["6000", "7000 ", "\t5500"], "b": ["1.5", " 2", None], "c": ["007 ", "1", "2"]}, dtype=object)
+    got = numbers_where_faithful(df, ["a", "b", "c"])
+    assert got["a"].tolist() == [6000, 7000, 5500] and got["a"].dtype == np.int64
+    assert got["b"].tolist()[:2] == [1.5, 2.0] and np.isnan(got["b"].tolist()[2])
+    assert got["c"].tolist() == ["007 ", "1", "2"]  # a zero in front: text, as typed
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_base_typed_after_a_tab_is_paid_from_the_csv_results(tmp_path, monkeypatch, streamed):
+    """Exports put a TAB before a number to keep Excel from reformatting it: E001's base "\\t6000",
+    carried as typed, came out as '\\t6000 behind the formula guard, and kpixl payout refused the
+    results (before, 6000). A plain number with blanks around it is no formula either."""
+    from kpixl.jobs import payout_file
+
+    if streamed:
+        _streamed(monkeypatch)
+    lines = SAMPLE[:]
+    lines[1] = lines[1].replace(",6000", ',"\t6000"', 1)  # E001, 绩效工资基数
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    score_file(path, SCHEME, tmp_path / "r.csv")
+    payout_file(tmp_path / "r.csv", SCHEME, tmp_path / "pay.csv", unpaid=["E010"])
+    rows = _rows(tmp_path / "pay.csv")
+    e001 = dict(zip(rows[0], rows[1], strict=True))
+    assert (e001["工号"], e001["等级"], e001["奖金"]) == ("E001", "良好", "1440.00")  # 6000 × 20% × 1.2, by hand

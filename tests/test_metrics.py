@@ -890,3 +890,18 @@ def test_a_log_reads_the_same_with_any_separator_and_trailing_empty_cells(tmp_pa
     trailing = tmp_path / "trailing.csv"  # every row ends in a separator: an empty cell, ignored
     trailing.write_text("\n".join(line + sep for line in path.read_text(encoding="utf-8").splitlines()) + "\n", encoding="utf-8")
     pd.testing.assert_frame_equal(compute([trailing], Options(period="2024-03")).per_agent, want)
+
+
+_QUOTED = [(",", '"' + "备注;" * 12 + '"'), (";", '"' + "金额, 元, " * 6 + '"'), ("\t", '"a|b|c|d|e|f|g|h|i|j|k|l|m"')]
+
+
+@pytest.mark.parametrize(("sep", "quoted"), _QUOTED, ids=["comma", "semicolon", "tab"])
+def test_a_separator_inside_a_quoted_header_is_not_the_logs_separator(tmp_path, sep, quoted):
+    """A header cell in quotes may hold the other separators (a European export's ``"金额, 元"``);
+    they are text, not separators: here the quoted cell has more of them (12) than the header has
+    separators (11), and the log still reads as it does without that column."""
+    want = compute(chat_log(), Options(period="2024-03")).per_agent
+    lines = chat_log().to_csv(index=False, sep=sep).splitlines()
+    path = tmp_path / "chat.csv"
+    path.write_text("\n".join([lines[0] + sep + quoted, *(line + sep + "x" for line in lines[1:])]) + "\n", encoding="utf-8")
+    pd.testing.assert_frame_equal(compute([path], Options(period="2024-03")).per_agent, want)

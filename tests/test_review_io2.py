@@ -167,3 +167,21 @@ def test_a_huge_bad_cell_is_shown_cut_short():
     text = str(issue)
     assert len(text) < 300 and "共 200000 字" in text and "很很很" in text
     assert "'5分'" in str(CellIssue(3, "服务规范度", "5分", "x"))  # a short value whole, as before
+
+
+def test_check_names_the_csv_that_lacks_a_column(tmp_path):
+    """Of two CSV rosters, one lacks the column 客户满意度: each finding about it names that file
+    (before: an empty 文件 column, the user left to guess which roster it was)."""
+    import json
+
+    from test_cli import kpixl
+
+    head = SAMPLE[0].split(",")
+    gone = head.index("客户满意度")
+    lacking = [",".join(c for k, c in enumerate(line.split(",")) if k != gone) for line in SAMPLE]
+    (tmp_path / "a.csv").write_text("\n".join(lacking) + "\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("\n".join(SAMPLE) + "\n", encoding="utf-8")
+    r = kpixl("check", tmp_path / "a.csv", tmp_path / "b.csv", "--scheme", SCHEME, "--format", "json")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    missing = [f for f in json.loads(r.stdout) if "缺少此列" in f["message"]]
+    assert [(f["file"], f["cell"]) for f in missing] == [("a.csv", "客户满意度")], missing

@@ -76,8 +76,14 @@ def test_the_command_scores_a_large_csv_in_parts(tmp_path, monkeypatch):
     calls = []
     real = stream.score_in_parts
     monkeypatch.setattr(stream, "score_in_parts", lambda *a, **kw: calls.append(a) or real(*a, **kw))
+    real_parts = stream.parts
+    sizes: list[int] = []
+    monkeypatch.setattr(stream, "parts", lambda *a, **kw: ((sizes.append(len(p)) or (f, p)) for f, p in real_parts(*a, **kw)))
     report = jobs.score_file(path, SCHEME, tmp_path / "out.csv")
     assert calls and report.rows == 27
+    # in parts of PART_ROWS file lines (the blank one too): 28, three times over (score, repeated
+    # ids, write). PART_ROWS was read once, when score_in_parts was defined: one part of 28 lines.
+    assert sizes == [5, 5, 5, 5, 5, 3] * 3
     with pytest.raises(k.KpixlError, match="csv"):
         stream.score_in_parts(path, k.load_scheme(SCHEME), tmp_path / "out.xlsx")
 

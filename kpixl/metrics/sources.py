@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,10 +177,11 @@ def read_frame(path: str | Path) -> pd.DataFrame:
 
 def delimiter(path: Path) -> str:
     """A text export's separator, read off its header line: whichever of ``,`` TAB ``;`` ``|``
-    appears there most (a comma when none does). Left to DuckDB's sniffer, one row longer than
-    the rest made it settle on no separator at all, and every column was then "missing"."""
+    appears there most outside quotes (a comma when none does): a quoted header cell such as
+    ``"金额, 元"`` holds text, not separators. Left to DuckDB's sniffer, one row longer than the
+    rest made it settle on no separator at all, and every column was then "missing"."""
     with open(path, "rb") as f:
-        line = f.readline(1 << 16)
+        line = re.sub(rb'"[^"]*"', b"", f.readline(1 << 16))  # "" inside quotes: two quoted runs, the same
     counts = {d: line.count(d.encode()) for d in (",", "\t", ";", "|")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
