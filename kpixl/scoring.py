@@ -388,8 +388,9 @@ def _ranks(total: np.ndarray, decimals: int) -> pd.Series:
 
 def _few_texts(texts: np.ndarray) -> pd.Categorical:
     """A text column with few distinct values (等级, 标记) as a categorical of exactly those texts
-    ("" included: a blank grade is the empty text, as before)."""
-    codes, uniques = pd.factorize(texts)
+    ("" included: a blank grade is the empty text, as before), its categories in text order so that
+    sorting by it sorts as the texts did."""
+    codes, uniques = pd.factorize(texts, sort=True)
     return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 

@@ -95,3 +95,12 @@ def test_distinct_values_agree(kind):
     rebuilt = [None if c < 0 else uniques[c] for c in codes]
     assert rebuilt == ["28秒", None, "28秒", "N/A", "", "1分30秒", "28秒"]
     assert all(isinstance(u, str) for u in uniques)
+
+
+def test_grades_and_marks_sort_as_their_texts():
+    """等级 and 标记 are categoricals (written once per text); sorting by them must still be sorting
+    by the text, as it was when they were text columns."""
+    got = k.score(SCHEME, _roster("object"))
+    for column in ("等级", "标记"):
+        assert isinstance(got[column].dtype, pd.CategoricalDtype)
+        assert got.sort_values(column, kind="stable")[column].astype(object).tolist() == sorted(got[column].astype(object).tolist())
