@@ -7,9 +7,7 @@ takes one to two seconds instead of the nine pandas' ``to_csv`` needs. Formattin
 of DuckDB's time, so a float column with few distinct values (points, 小计, coefficients) is handed
 over as a categorical of each value's text, formatted once per value. Text columns are handed to
 it as text only — a column mixing numbers and words is written as each value's text, as pandas
-would — so no value is re-typed on the way out. Runs of adjacent categoricals are then joined into
-one column of pre-quoted combined texts (see "joined columns" below), so that DuckDB writes a few
-columns instead of twenty.
+would — so no value is re-typed on the way out.
 """
 
 from __future__ import annotations
@@ -97,25 +95,6 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, append: bool = False) -> No
     rows, without a header, to a file this function wrote before (a result written in parts)."""
     p = Path(path)
     table = _prepared(df)
-    joined = _joined(table) if len(table) >= 10_000 else None
-    if joined is not None and (append or _kept([BOM.decode() + str(joined.columns[0]), *map(str, joined.columns[1:])])):
-        if not append:
-            joined.columns = [BOM.decode() + str(joined.columns[0]), *map(str, joined.columns[1:])]
-        body = p.with_name(p.name + ".body") if append else p
-        try:
-            _copy(joined, body, header=not append, quote=False)
-            if append:
-                with p.open("ab") as out, body.open("rb") as src:
-                    shutil.copyfileobj(src, out, 1 << 20)
-        finally:
-            if append and body.exists():
-                os.unlink(body)
-        return
-    _write_quoted(table, p, append=append)
-
-
-def _write_quoted(table: pd.DataFrame, p: Path, *, append: bool) -> None:
-    """``table`` (prepared) written column by column, DuckDB quoting each field that needs it."""
     names = [str(c) for c in table.columns]
     first = [BOM.decode() + names[0], *names[1:]] if names else []
     if not append and names and _plain(names[0]) and _kept(first):
@@ -139,17 +118,15 @@ def _write_quoted(table: pd.DataFrame, p: Path, *, append: bool) -> None:
             os.unlink(body)
 
 
-def _copy(table: pd.DataFrame, path: Path, *, header: bool, quote: bool = True) -> None:
-    """DuckDB's COPY of ``table`` to ``path``: CRLF rows, blanks empty, fields quoted as needed
-    (``quote=False``: every field written as it is — :func:`_joined` quoted what needs it)."""
+def _copy(table: pd.DataFrame, path: Path, *, header: bool) -> None:
+    """DuckDB's COPY of ``table`` to ``path``: CRLF rows, blanks empty, fields quoted as needed."""
     import duckdb
 
     con = duckdb.connect()
     try:
         con.register("result_table", table)
         target = str(path).replace("'", "''")
-        quoting = "" if quote else ", QUOTE ''"
-        con.execute(f"COPY result_table TO '{target}' (FORMAT CSV, HEADER {str(header).lower()}, DELIMITER ',', NEW_LINE '\\r\\n'{quoting})")
+        con.execute(f"COPY result_table TO '{target}' (FORMAT CSV, HEADER {str(header).lower()}, DELIMITER ',', NEW_LINE '\\r\\n')")
     finally:
         con.close()
 
@@ -164,117 +141,3 @@ def _kept(names: list[str]) -> bool:
     ASCII case aside (a "note" beside "Note" would be written as note_1)."""
     folded = [n.encode().lower() for n in names]
     return all(folded) and len(set(folded)) == len(folded)
-
-
-# ----------------------------------------------------------------------------- joined columns
-#
-# Most result columns are categoricals (points, 小计, 总分, 等级, 部门 …), and DuckDB spends about
-# 50 ns a cell turning each into text: a second for a million rows of twenty columns. Adjacent
-# categoricals are joined here into one, whose categories are the rows' combined texts ("4,5,85.5")
-# — a few thousand distinct combinations in a team — so DuckDB writes five columns instead of
-# twenty. Every field is then quoted here, as DuckDB quotes (a ``"``, ``,``, ``#``, CR or LF in
-# it, or empty), and DuckDB writes them as they are: the same bytes, which tests/test_csv_joined.py
-# checks against the column-by-column writing above.
-
-_QUOTED = ('"', ",", "#", "\r", "\n")
-_MAX_KEY = 1 << 62
-
-
-def _field(text: str) -> str:
-    """A text as DuckDB's CSV writer writes it (quoted when it must be)."""
-    return '"' + text.replace('"', '""') + '"' if text == "" or any(c in text for c in _QUOTED) else text
-
-
-def _plain_texts(values: np.ndarray) -> bool:
-    """An object column of texts and None (as :func:`_text_column` makes it: no empty text) in
-    which no field needs quoting."""
-    joined = "\x00".join(values[values != None].tolist())  # noqa: E711 - elementwise, not identity
-    return not any(c in joined for c in _QUOTED)
-
-
-def _joined(table: pd.DataFrame) -> pd.DataFrame | None:
-    """``table`` (prepared) with each run of adjacent categoricals joined into one column, every
-    text field quoted as it must be; None when nothing would be gained or a text column needs
-    quoting cell by cell (then it is written column by column)."""
-    if any(str(c) == "" for c in table.columns):
-        return None  # an empty header is written bare by the column-by-column writer
-    columns: dict[str, object] = {}
-    run: list[int] = []
-
-    def flush() -> None:
-        for names, column in _joined_run(table, run):
-            columns[names] = column
-        run.clear()
-
-    for k in range(table.shape[1]):
-        column = table.iloc[:, k]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            run.append(k)
-            continue
-        flush()
-        if column.dtype == object:
-            if not _plain_texts(column.to_numpy()):
-                return None
-        columns[_field(str(table.columns[k]))] = column
-    flush()
-    if len(columns) >= table.shape[1]:
-        return None  # nothing joined: nothing gained
-    out = pd.DataFrame(columns, copy=False)
-    out.columns = list(columns)
-    return out
-
-
-def _joined_run(table: pd.DataFrame, run: list[int]) -> list[tuple[str, pd.Categorical]]:
-    """Adjacent categorical columns as fewer categoricals of their joined, quoted texts. A group
-    takes columns while the number of their possible combinations fits in 62 bits; a group whose
-    rows show many combinations (over a quarter of the rows) is written column by column."""
-    groups: list[list[int]] = []
-    size = _MAX_KEY
-    for k in run:
-        width = len(table.iloc[:, k].array.categories) + 1
-        if size * width >= _MAX_KEY:
-            groups.append([])
-            size = 1
-        groups[-1].append(k)
-        size *= width
-    return [g for members in groups for g in _split(table, members)]
-
-
-def _split(table: pd.DataFrame, members: list[int]) -> list[tuple[str, pd.Categorical]]:
-    """``members`` joined into one column, or, when their rows show too many combinations, each
-    half joined on its own (down to single columns)."""
-    joined = _group(table, members)
-    if joined is not None:
-        return [joined]
-    half = len(members) // 2
-    return _split(table, members[:half]) + _split(table, members[half:])
-
-
-def _group(table: pd.DataFrame, members: list[int]) -> tuple[str, pd.Categorical] | None:
-    """Columns ``members`` as one categorical of their joined texts (each row's combination of the
-    members' codes, 0 for a blank, read as one number), or None when the rows show too many
-    combinations for that to pay."""
-    n = len(table)
-    key = np.zeros(n, dtype=np.int64)
-    widths, texts = [], []
-    for k in members:
-        cat = table.iloc[:, k].array
-        texts.append(np.array(["", *(_field(str(c)) for c in cat.categories)], dtype=object))
-        widths.append(len(texts[-1]))
-        key *= widths[-1]
-        key += cat.codes.astype(np.int64) + 1
-    if len(members) == 1:  # always pays: the categories quoted once here, not by DuckDB per cell
-        codes, uniques = key, np.arange(widths[0], dtype=np.int64)
-    else:
-        codes, uniques = pd.factorize(key)
-        if len(uniques) * 4 > n:
-            return None
-    fields = []
-    rest = np.asarray(uniques, dtype=np.int64)
-    for width, text in zip(reversed(widths), reversed(texts), strict=True):
-        fields.append(text[rest % width])
-        rest = rest // width
-    fields.reverse()
-    categories = [",".join(row) for row in zip(*fields, strict=True)] if len(fields) > 1 else list(fields[0])
-    name = ",".join(_field(str(table.columns[k])) for k in members)
-    return name, pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
