@@ -73,6 +73,7 @@ class Gathered:
             if len(read) > 1:
                 gone += read
                 sizes = "、".join(f"第 {k} 种 {len(g.files)} 个" for k, g in enumerate(read, 1))
+                sheet = _differing_sheets(read)
                 for k, g in enumerate(read, 1):
                     self.files_read -= g.files_read
                     text = (
@@ -81,12 +82,53 @@ class Gathered:
                         f"（内置方案 id 或其中一个文件）/ the files of scheme {sid} carry {len(read)} different 指标库 or "
                         f"等级系数; this file has version {k}. None is counted: make them one, or give --scheme"
                     )
-                    self.findings += [Finding(ERROR, name, "指标库", "", text) for name in g.files]
+                    self.findings += [Finding(ERROR, name, sheet, "", text) for name in g.files]
             self.groups = [g for g in self.groups if not any(g is x for x in gone)]
 
     @property
     def people(self) -> int:
         return sum(len(g.people) for g in self.groups)
+
+
+def _other_scheme(name: str, z: zipfile.ZipFile, parts: dict[str, str], book, fixed: Scheme) -> Finding | None:
+    """When --scheme is given: a form made from another version of that scheme (an edited weight,
+    tier or coefficient, or a copy under another id with the same inputs) is counted, as asked, with
+    a warning naming what differs; a form made for other inputs is not read at all (its cells are
+    laid out for them: read by this scheme's layout it would come out as 未提交 or worse) — an
+    error. A form that carries no readable scheme of its own says nothing here."""
+    own_id = _identifier(z)
+    if not own_id:
+        return None
+    try:
+        own = _book_scheme(z, parts, book, own_id)
+    except KpixlError:
+        return None
+    if own.input_columns() != fixed.input_columns():
+        made = f"方案 {own.id}" if own.id != fixed.id else "另一版本的方案（指标或输入项不同）"
+        text = (
+            f"本文件是{made}的考核表，与 --scheme 给出的 {fixed.id} 的输入项不同，未计入 / this form was made for "
+            f"{'scheme ' + own.id if own.id != fixed.id else 'other inputs'}, not those of {fixed.id} as --scheme says: not counted"
+        )
+        return Finding(ERROR, name, "方案", "", text)
+    if own.id == fixed.id and own.sections == fixed.sections and own.grades == fixed.grades:
+        return None
+    what = _differing_sheets([Group(own), Group(fixed)]) if own.id == fixed.id else f"方案 {own.id}"
+    text = (
+        f"本文件自带的「{what}」与 --scheme 给出的不同，已按 --scheme 计分 / this file's {what} differs from --scheme {fixed.id}; scored by --scheme"
+    )
+    return Finding(WARNING, name, what, "", text)
+
+
+def _differing_sheets(versions: list[Group]) -> str:
+    """The sheets in which versions of one scheme differ: 指标库 (sections, indicators, weights,
+    rules), 等级系数 (tiers and coefficients), else 方案 (decimals, adjustments, the rest)."""
+    first = versions[0].scheme
+    sheets = []
+    if any(v.scheme.sections != first.sections for v in versions):
+        sheets.append("指标库")
+    if any(v.scheme.grades != first.grades for v in versions):
+        sheets.append("等级系数")
+    return "、".join(sheets) or "方案"
 
 
 def _check_package(src: Source, data: bytes) -> tuple[zipfile.ZipFile | None, str]:
@@ -167,6 +209,11 @@ def gather(paths: Iterable[str | Path], scheme: Scheme | str | None = None, prog
             parts = sheet_parts(z)
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             s = fixed or _book_scheme(z, parts, book, sid)
+            other = _other_scheme(src.name, z, parts, book, fixed) if fixed is not None else None
+            if other is not None:
+                g.findings.append(other)
+                if other.level == ERROR:
+                    continue
             group = g.group(s)
             sheet = TEAM if TEAM in parts else FORM if FORM in parts else None
             if sheet:

@@ -188,6 +188,7 @@ def test_two_versions_of_one_scheme_are_both_refused_whichever_comes_first(forms
     errors = [f for f in g.findings if f.level == collect.ERROR and "不同" in f.message]
     assert sorted(f.file.rsplit("/", 1)[-1] for f in errors) == sorted(["0-" + names[0], *names[1:]])
     assert all("2 种" in f.message and "--scheme" in f.message for f in errors)
+    assert all(f.sheet == "等级系数" for f in errors)  # only the tiers' coefficients differ, not 指标库
     assert sum("第 1 种" in f.message.split("本文件是")[1] for f in errors) == 1  # the edited file: version 1 of 1 file
     out = tmp_path / "summary.xlsx"
     r = kpixl("collect", folder, "--out", out)
@@ -196,6 +197,9 @@ def test_two_versions_of_one_scheme_are_both_refused_whichever_comes_first(forms
     r = kpixl("collect", folder, "--scheme", SCHEME, "--out", out)
     assert out.exists() and "Traceback" not in r.stderr
     assert len(pd.read_excel(out, sheet_name="汇总", engine="calamine")) == 3
+    # … and the edited form, scored by another version than its own, is not counted without a word
+    warned = [f for f in collect.check([folder], SCHEME).findings if "--scheme" in f.message]
+    assert [(f.file.rsplit("/", 1)[-1], f.level, f.sheet) for f in warned] == [("0-" + names[0], collect.WARNING, "等级系数")]
 
 
 def test_forms_of_two_schemes_in_one_folder_are_summarised_apart(forms, tmp_path):
@@ -212,6 +216,12 @@ def test_forms_of_two_schemes_in_one_folder_are_summarised_apart(forms, tmp_path
     r = kpixl("collect", folder, "--out", out)
     assert "Traceback" not in r.stderr
     assert not out.exists()  # two schemes: one summary each, named after the scheme
+    # --scheme for the folder: the other scheme's forms are laid out for other inputs — not read
+    # by this scheme's layout (they came out as 未提交), each an error; this scheme's are counted
+    checked = collect.check([folder], SCHEME)
+    refused = sorted(f.file.rsplit("/", 1)[-1] for f in checked.findings if f.level == collect.ERROR and "--scheme" in f.message)
+    assert refused == sorted(f"agent-{p.name}" for p in sorted(other.iterdir())[:2])
+    assert checked.files_read == 3 and len(checked.results) == 3
     a = pd.read_excel(tmp_path / f"summary-{SCHEME}.xlsx", sheet_name="汇总", dtype={"工号": str}, engine="calamine")
     b = pd.read_excel(tmp_path / "summary-agent-monthly.xlsx", sheet_name="汇总", dtype={"工号": str}, engine="calamine")
     assert sorted(a["工号"]) == ["E001", "E002", "E003"] and sorted(b["工号"]) == ["E001", "E002"]
