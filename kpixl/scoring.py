@@ -429,8 +429,9 @@ def score(scheme: Scheme | str, roster: pd.DataFrame, *, first_row: int = 2, tea
     out["排名"] = team.ranks(total) if team is not None else _ranks(total, scheme.decimals)
     marks = flags.column()
     marks[absent] = NOT_HANDED_IN
-    # 等级 and 标记 hold a few texts each: categoricals, which pandas need not check cell by cell
-    # and the writers format once per text (a million rows: half a second of the command)
+    # 等级 and 标记 hold a few texts each: categoricals, which pandas need not turn into Arrow cell by
+    # cell when pyarrow is installed, and the writers format once per text (scoring and writing a
+    # million rows: 2.0 s against 3.5 s with pyarrow installed, the same without it)
     out["等级"], out["标记"] = _few_texts(out["等级"]), _few_texts(marks)
     order = [normalize_header(c) for c in carried]
     order += [h for h in scheme.result_headers() if h not in order]
