@@ -73,7 +73,7 @@ class Gathered:
             if len(read) > 1:
                 gone += read
                 sizes = "、".join(f"第 {k} 种 {len(g.files)} 个" for k, g in enumerate(read, 1))
-                sheet = _differing_sheets(read)
+                sheet = _differing_sheets([g.scheme for g in read])
                 for k, g in enumerate(read, 1):
                     self.files_read -= g.files_read
                     text = (
@@ -112,21 +112,21 @@ def _other_scheme(name: str, z: zipfile.ZipFile, parts: dict[str, str], book, fi
         return Finding(ERROR, name, "方案", "", text)
     if own.id == fixed.id and own.sections == fixed.sections and own.grades == fixed.grades:
         return None
-    what = _differing_sheets([Group(own), Group(fixed)]) if own.id == fixed.id else f"方案 {own.id}"
+    what = _differing_sheets([own, fixed]) if own.id == fixed.id else f"方案 {own.id}"
     text = (
         f"本文件自带的「{what}」与 --scheme 给出的不同，已按 --scheme 计分 / this file's {what} differs from --scheme {fixed.id}; scored by --scheme"
     )
     return Finding(WARNING, name, what, "", text)
 
 
-def _differing_sheets(versions: list[Group]) -> str:
+def _differing_sheets(versions: list[Scheme]) -> str:
     """The sheets in which versions of one scheme differ: 指标库 (sections, indicators, weights,
     rules), 等级系数 (tiers and coefficients), else 方案 (decimals, adjustments, the rest)."""
-    first = versions[0].scheme
+    first = versions[0]
     sheets = []
-    if any(v.scheme.sections != first.sections for v in versions):
+    if any(v.sections != first.sections for v in versions):
         sheets.append("指标库")
-    if any(v.scheme.grades != first.grades for v in versions):
+    if any(v.grades != first.grades for v in versions):
         sheets.append("等级系数")
     return "、".join(sheets) or "方案"
 

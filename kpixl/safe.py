@@ -208,7 +208,7 @@ def neutralise(value: object) -> object:
 
 
 #: a number as typed (-200, -1.50, a TAB before it): in a column of numbers carried as text, no formula
-_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_TYPED_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def neutralise_frame(df: pd.DataFrame, numbers_as_text: Collection[str] = ()) -> pd.DataFrame:
@@ -245,7 +245,7 @@ def _neutralise_text_not_numbers(s: pd.Series) -> pd.Series:
     values = s.cat.categories.to_numpy(dtype=object) if categorical else s.to_numpy(dtype=object)
     if not _may_start_formula(values):
         return s
-    cells = [v if isinstance(v, str) and _PLAIN_NUMBER.fullmatch(v.strip()) else neutralise(v) for v in values]
+    cells = [v if isinstance(v, str) and _TYPED_NUMBER.fullmatch(v.strip()) else neutralise(v) for v in values]
     if categorical and len(set(cells)) == len(cells):  # its texts once each
         return s.cat.rename_categories(cells)
     if categorical:
