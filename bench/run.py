@@ -198,12 +198,29 @@ def bench_collect(inp: Inputs, s: Sizes) -> list[Row]:
     ]
 
 
+#: what `kpixl score` of a CSV to CSV does besides scoring, in a child process set up as the
+#: command is (the same imports and malloc settings): read the roster with kpixl's reader as the
+#: command reads it, and write the table read with kpixl's CSV writer (18 columns; the result has 20)
+IO_FLOOR = """
+import sys
+from kpixl import load_scheme
+from kpixl.cli._app import _keep_freed_memory
+from kpixl.roster import read_table, write_table
+from kpixl.scoring import carried
+_keep_freed_memory()
+scheme = load_scheme(sys.argv[2])
+frame = read_table(sys.argv[1], text_as_categories=True, as_text=carried(scheme))
+write_table(frame, sys.argv[3], inputs=(sys.argv[1],))
+"""
+
+
 def bench_engine(inp: Inputs, s: Sizes) -> list[Row]:
     sid = _inputs.SCHEME
     scheme = kpixl.load_scheme(sid)
     frame = kpixl.read_table(inp.big_csv)  # what the command reads, untimed here
     cmd = kpixl_command("score", inp.big_csv, "--scheme", sid, "--out", inp.dir("big-out") / "r.csv")
     engine = lambda: kpixl.score(scheme, frame)
+    floor = lambda: run_command([sys.executable, "-c", IO_FLOOR, inp.big_csv, sid, inp.dir("big-out") / "floor.csv"])
     _numpy_anchor.same_as_engine(_numpy_anchor.score(frame), engine())
     numeric = frame.copy()
     for name, unit in _numpy_anchor.UNITS.items():
@@ -211,10 +228,11 @@ def bench_engine(inp: Inputs, s: Sizes) -> list[Row]:
         if f"{name}·调整得分" in numeric:
             numeric[f"{name}·调整得分"] = _numpy_anchor.numbers(frame[f"{name}·调整得分"], "分")
     _numpy_anchor.same_as_engine(_numpy_anchor.score(numeric), kpixl.score(scheme, numeric))
-    fig, eng, hand, eng_num, hand_num = interleave(
+    fig, eng, io, hand, eng_num, hand_num = interleave(
         [
             (cmd, s.runs),
             (engine, s.runs),
+            (floor, s.runs),
             (lambda: _numpy_anchor.score(frame), s.runs),
             (lambda: kpixl.score(scheme, numeric), s.runs),
             (lambda: _numpy_anchor.score(numeric), s.runs),
@@ -231,6 +249,16 @@ def bench_engine(inp: Inputs, s: Sizes) -> list[Row]:
             anchor=eng,
             anchor_what="kpixl.score on the same rows already in memory (as read_table reads them)",
             ratio=fig.median / eng.median,
+        ),
+        Row(
+            "io-floor",
+            f"the same command without scoring: start-up, kpixl's CSV read and write of the {n} rows",
+            io,
+            "— (the floor under score-big)",
+            None,
+            anchor=eng,
+            anchor_what="the engine alone, as for score-big",
+            ratio=io.median / eng.median,
         ),
         Row(
             "engine-numpy",
@@ -305,7 +333,7 @@ GROUPS: dict[str, tuple[Callable[[Inputs, Sizes], list[Row]], tuple[str, ...]]] 
     "help": (bench_help, ("help",)),
     "team": (bench_team, ("score-xlsx", "score-csv")),
     "collect": (bench_collect, ("collect",)),
-    "engine": (bench_engine, ("score-big", "engine-numpy", "engine-numeric")),
+    "engine": (bench_engine, ("score-big", "io-floor", "engine-numpy", "engine-numeric")),
     "memory": (bench_memory, ("memory",)),
     "metrics": (bench_metrics, ("metrics",)),
     "addin": (bench_addin, ("addin-team", "addin-protocol", "addin-calls")),
