@@ -24,6 +24,7 @@ from .errors import CellIssue, RosterError
 from .numeric import excel_round
 from .roster_rows import blank_rows, read_ids
 from .rules import Rule
+from .rules.base import TOO_LARGE
 from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
 from .units import ColumnParse, distinct_values, fmt_quantity, parse_column
@@ -126,11 +127,13 @@ class _Reader:
         for i in col.bad_rows[:200]:
             self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
-        bad = rule.invalid(field, values)
-        if bad.any():
-            for i in np.flatnonzero(bad)[:200]:
-                self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], f"超出范围，应为{rule.expected(field)} / out of range"))
-            values = np.where(bad, np.nan, values)
+        bad, big = rule.refused(field, values)
+        if bad.any() or big.any():
+            for i in np.flatnonzero(bad | big)[:200]:
+                raw = series.iloc[int(i)]
+                what = TOO_LARGE if big[i] else f"超出范围，应为{rule.expected(field)} / out of range"
+                self.issues.append(CellIssue(self.row(i), header, raw, what))
+            values = np.where(bad | big, np.nan, values)
         return values
 
     def parse_points(self, header: str, lo: float, hi: float) -> np.ndarray:

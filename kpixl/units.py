@@ -133,36 +133,20 @@ def to_float(number: Decimal, unit: str) -> float:
 
 
 def parse_value(value: object, unit: str = "") -> float:
-    """Read one input value the way a person means it (see :func:`_parse_value`); a value too
-    large for a double (``10**400``, a run of 20,000 digits) is an error, never ∞."""
+    """Read one input value the way a person means it, in ``unit``; missing → ``nan``.
+
+    >>> parse_value("88%", "%"), parse_value(88, "%"), parse_value("1.5小时", "秒")
+    (0.88, 0.88, 5400.0)
+
+    Raises ValueParseError for a value that cannot be read (never returns 0 for it), and for one
+    too large for a double (``10**400``, a run of 20,000 digits): never ``inf``. (A value read
+    but too large to score is refused by the rule: :func:`too_large`.)"""
     try:
         x = _parse_value(value, unit)
     except (OverflowError, ArithmeticError) as exc:
         raise ValueParseError(f"数值过大 {_short(value)} / value too large") from exc
     if math.isinf(x):
         raise ValueParseError(f"数值过大 {_short(value)} / value too large")
-    return x
-
-
-def _short(value: object) -> str:
-    try:
-        return repr(str(value)[:30])
-    except ValueError:  # an int beyond Python's digit limit for str()
-        return "(整数过长 / an integer too long to print)"
-
-
-def _parse_value(value: object, unit: str = "") -> float:
-    """Read one input value the way a person means it, in ``unit``; missing → ``nan``.
-
-    >>> parse_value("88%", "%"), parse_value(88, "%"), parse_value("1.5小时", "秒")
-    (0.88, 0.88, 5400.0)
-
-    Raises ValueParseError for a value that cannot be read (never returns 0 for it), and
-    for one too large to be a float (``10**400``, 400 digits): never ``inf``.
-    """
-    x = _parse_value(value, unit)
-    if math.isinf(x):
-        raise ValueParseError(f"数值 {_short(value)} 过大，无法计算 / the value {_short(value)} is too large")
     return x
 
 
@@ -248,6 +232,33 @@ def _parse_value(value: object, unit: str) -> float:
         if dimension(unit) in ("", "count", "points"):
             raise ValueParseError(f"数值 {value!r} 是百分比，但此处需要{unit or '数字'} / a percentage where a number is expected")
     return to_float(convert(number, got, unit, where=f"数值 {value!r}: "), unit)
+
+
+#: the largest magnitude a value read may have: a value at or beyond it is refused by every rule
+#: (engine, sheet, add-in alike) — Excel keeps 15 significant digits, so 10^15 is where a typed whole
+#: number stops being exact, and with inputs below it no rule's arithmetic can overflow (a count of
+#: 1e308 made the engine's sums ∞ where the sheet showed an error)
+MAX_MAGNITUDE = 1e15
+#: the sheet's comparison as LibreOffice computes it (rtl::math::approxEqual): two numbers within a
+#: relative 2^-48 are equal, unless both and their difference are whole numbers a double holds exactly
+_E48 = 2.0**-48
+
+
+def too_large(values: np.ndarray) -> np.ndarray:
+    """Mask of the values the rules refuse as too large: ``|x| < 1E15`` is false in the sheet.
+
+    This is LibreOffice's ``ABS(x)<1E15`` exactly, its approximate comparison included: a
+    fraction within a few units of 10^15 (999999999999999.5) compares equal to it there and is
+    refused, while the whole number 999999999999999 is below it (checked against LibreOffice in
+    tests/test_typed_values.py). NaN (a blank) is never too large."""
+    a = np.abs(np.asarray(values, dtype=float))
+    with np.errstate(invalid="ignore"):
+        over = a >= MAX_MAGNITUDE
+        d = MAX_MAGNITUDE - a
+        near = (d > 0) & (d < a * _E48)  # (a < 10^15 here: the tighter of LibreOffice's two bounds)
+    if near.any():  # whole numbers (and their whole difference to 10^15) compare exactly
+        near &= ~((a == np.floor(a)) & (d == np.floor(d)))
+    return over | near
 
 
 def none_is_zero(unit: str) -> bool:

@@ -27,7 +27,7 @@ from kpixl.excel.compiler import UNREADABLE
 from kpixl.excel.recalc import recalculate
 from kpixl.excel.workbook import build_workbook, save_reproducible
 from kpixl.roster import read_table
-from kpixl.units import parse_value, typed_units
+from kpixl.units import parse_value, too_large, typed_units
 from kpixl.xl import FUNCTIONS, excel_read, excel_readable, functions_used, reader_names
 from kpixl.xlsx_percent import is_percent_format, percent_cells, shown_percent
 
@@ -46,6 +46,8 @@ def corpus(unit: str) -> list[object]:
     values += ["无", "没有", "零", "N/A", "/", "-", "空", "na", "N / A"]
     values += ["1分30秒", "1:30", "1,000", "1e3", "-5", "¥5", "28秒 ", "abc", "5 5", "TRUE", "1/2", "\u300028", "?", "*"]
     values += [(PCT, 1.05), (PCT, 0.88)]
+    # the largest values scored and the smallest refused as too large (kpixl.units.too_large)
+    values += [999999999999999, 999999999999999.5, 1e15, -1e15, 1e308, "999999999999999", "1000000000000000", (PCT, 9999999999999.99)]
     return values
 
 
@@ -342,3 +344,31 @@ def test_rows_of_blank_words_and_dashes_are_read_alike(soffice, tmp_path):
     for i in range(1, 6):
         assert got[i]["标记"] == engine.loc[i, "标记"] and got[i]["标记"].count("缺失:") == len(full)
     assert got[6]["标记"] == "未提交" == engine.loc[6, "标记"] and got[6]["总分"] in (None, "") and pd.isna(engine.loc[6, "总分"])
+
+
+#: magnitudes on both sides of 1E15, where LibreOffice's comparison is approximate: a fraction within
+#: about 3.55 of 10^15 compares equal to it (999999999999996.5 is refused, .25 is not), a whole number
+#: compares exactly (999999999999999 is below it)
+NEAR_BOUND = [
+    999999999999999, 999999999999999.5, 999999999999999.875, 999999999999998.5, 999999999999996.5, 999999999999996.25,
+    999999999999995.5, 999999999999996, 1e15, 1e15 + 0.125, 999999999999990.5, -999999999999999.5, -999999999999999,
+    1e308, -1e308, 1e14 + 0.5, 0, 5e-324,
+]  # fmt: skip
+
+
+def test_too_large_is_the_sheets_comparison(soffice, tmp_path):
+    """The engine's bound on a value read (kpixl.units.too_large) against ``ABS(x)<1E15`` recalculated
+    by LibreOffice, on the values where the two could part: the formula every points formula reads
+    an input through (Rule.excel_input) is that comparison."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, v in enumerate(NEAR_BOUND, 1):
+        ws.cell(r, 1, v)
+        ws.cell(r, 2, f"=ABS(A{r})<1E15")
+    wb.save(tmp_path / "bound.xlsx")
+    got = openpyxl.load_workbook(recalculate([tmp_path / "bound.xlsx"], tmp_path / "out")[0], data_only=True).active
+    engine = too_large(NEAR_BOUND)
+    for r, v in enumerate(NEAR_BOUND, 1):
+        assert got.cell(r, 2).value is (not engine[r - 1]), f"{v!r}: the sheet says {got.cell(r, 2).value}, the engine {not engine[r - 1]}"
+    # by hand: the whole 15-digit number is scored, 10^15 and a fraction a hair below it are not
+    assert list(engine[:3]) == [False, True, True] and engine[8] and not engine[5]

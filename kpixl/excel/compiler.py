@@ -48,10 +48,10 @@ def _points(
     for rater in ind.raters or (None,):
         c = cells[rater]
         if ind.missing == "zero":
-            x = {f: f'IF({c[f]}="",0,{rule.excel_value(f, c[f])})' for f in rule.fields}
+            x = {f: f'IF({c[f]}="",0,{rule.excel_input(f, c[f])})' for f in rule.fields}
             pres = "TRUE"
         else:
-            x = {f: rule.excel_value(f, c[f]) for f in rule.fields}
+            x = {f: rule.excel_input(f, c[f]) for f in rule.fields}
             pres = rule.excel_present(c)
         parts.append((rater, pres, rule.excel_points(x, p)))
     missing = {"min": p("missing"), "error": NA, "zero": NA}[ind.missing]
@@ -108,7 +108,7 @@ class Compiler:
         terms = []
         for ai, adj in enumerate(self.scheme.adjustments, 1):
             c = cells.adjustments[adj.name]
-            x = {f: f'IF({c[f]}="",0,{adj.rule.excel_value(f, c[f])})' for f in adj.rule.fields}
+            x = {f: f'IF({c[f]}="",0,{adj.rule.excel_input(f, c[f])})' for f in adj.rule.fields}
             terms.append(adj.rule.excel_points(x, self.lib.ref(f"a{ai}")))
         return _readable(f"ROUND({'+'.join(terms)},{self.scheme.decimals})")
 
@@ -169,7 +169,7 @@ class Compiler:
 
     def veto_points(self, vi: int, cell: str) -> str:
         veto = self.scheme.vetoes[vi - 1]
-        return veto.rule.excel_points({"": veto.rule.excel_value("", cell)}, self.lib.ref(f"v{vi}"))
+        return veto.rule.excel_points({"": veto.rule.excel_input("", cell)}, self.lib.ref(f"v{vi}"))
 
     def flags(self, cells: Cells) -> str:  # long: every flag of the engine, in its order, in one text formula
         """The 标记 text, in the engine's words and order (the scheme's ``flag_*`` texts), except
@@ -204,7 +204,10 @@ class Compiler:
             parts.append(mine)
         for vi, veto in enumerate(self.scheme.vetoes, 1):
             c = cells.vetoes[veto.name]
-            parts.append(f'IF(ISERROR({c}),{_flag(f"{UNREADABLE}:{veto.name}")},IF({c}="",{_flag(veto.flag_missing)},""))')
+            unreadable = _flag(f"{UNREADABLE}:{veto.name}")
+            # unreadable too: a value read that the rule refuses (out of its range, too large)
+            refused = f'IF(ISERROR({veto.rule.excel_input("", c)}),{unreadable},"")'
+            parts.append(f'IF(ISERROR({c}),{unreadable},IF({c}="",{_flag(veto.flag_missing)},{refused}))')
             parts.append(f'IFERROR(IF({c}="","",IF({self.veto_points(vi, c)}=0,{_flag(veto.flag_vetoed)},"")),"")')
         joined = "&".join(parts) if parts else '""'
         return f"MID({joined},{len(FLAG_SEP) + 1},1000)"

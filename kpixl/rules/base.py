@@ -8,12 +8,12 @@ everything about it, and every evaluator is a thin consumer of this interface:
 part                       methods
 =========================  =============================================================
 points (the engine)        :meth:`Rule.points` (vectorised), ``full``, ``lowest``
-native Excel formula       :meth:`Rule.excel_read`, :meth:`Rule.excel_readable`,
+native Excel formula       :meth:`Rule.excel_read`, :meth:`Rule.excel_readable`, :meth:`Rule.excel_input`,
                            :meth:`Rule.excel_points`, :meth:`Rule.excel_value`,
                            :meth:`Rule.excel_present`, :meth:`Rule.validation`
 editable parameters        :meth:`Rule.params` (written to 指标库), :meth:`Rule.with_params`
                            (read back)
-input                      ``fields``, :meth:`Rule.input_unit`, :meth:`Rule.parse_input`,
+input                      ``fields``, :meth:`Rule.input_unit`, :meth:`Rule.parse_input`, :meth:`Rule.refused`,
                            :meth:`Rule.invalid`, :meth:`Rule.expected`, :meth:`Rule.typed`,
                            :meth:`Rule.edge_values`
 text                       :meth:`Rule.canonical`, :meth:`Rule.explain_one`, ``EXAMPLES``
@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RuleInputError, ValueParseError
-from ..units import COUNT_UNITS, ColumnParse, fmt_quantity, parse_column, parse_value
-from ..xl import ParamRef, excel_number, excel_read, excel_readable
+from ..units import COUNT_UNITS, MAX_MAGNITUDE, ColumnParse, fmt_quantity, parse_column, parse_value, too_large
+from ..xl import ParamRef, excel_number, excel_read, excel_readable, guard, literal
 
 #: Every registered rule kind, by its ``kind`` name.
 KINDS: dict[str, type[Rule]] = {}
@@ -158,6 +158,13 @@ class Rule(ABC):
         """Mask of values that are readable but outside what the rule accepts."""
         return np.zeros(values.shape, dtype=bool)
 
+    def refused(self, field: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The values every evaluator refuses: (outside what the rule accepts, too large to score).
+        Every caller of the engine and the add-in asks this, never :meth:`invalid` alone; the sheet
+        asks :meth:`excel_input`."""
+        big = too_large(values)
+        return self.invalid(field, values) & ~big, big
+
     def expected(self, field: str = "") -> str:
         """What a valid value of ``field`` looks like (Chinese / English)."""
         unit = self.input_unit(field)
@@ -198,6 +205,11 @@ class Rule(ABC):
     def excel_value(self, field: str, ref: str) -> str:
         """The number read into ``ref`` (by :meth:`excel_read`) where the rule accepts it, else #N/A."""
         return excel_number(ref, self.input_unit(field))
+
+    def excel_input(self, field: str, ref: str) -> str:
+        """:meth:`excel_value`, and #N/A for a value too large to score (as :meth:`refused`): the
+        formula every points formula reads an input through."""
+        return guard(f"ABS({ref})<{literal(MAX_MAGNITUDE)}", self.excel_value(field, ref))
 
     def excel_present(self, cells: Mapping[str, str]) -> str:
         """TRUE when every input of the rule is filled in."""
@@ -248,7 +260,9 @@ class Rule(ABC):
             if col.bad_rows.size:
                 raise ValueParseError(f"{label}{col.messages[int(col.bad_rows[0])]}")
             values = col.values
-            bad = self.invalid(field, values)
+            bad, big = self.refused(field, values)
+            if big.any():
+                raise ValueParseError(f"{label}{too_large_message(flat.iloc[int(np.flatnonzero(big)[0])])}")
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise ValueParseError(f"{label}数值 {flat.iloc[i]!r} 超出范围，应为{self.expected(field)} / value out of range")
@@ -274,7 +288,8 @@ class Rule(ABC):
         return parse_value(value, self.input_unit(""))
 
     def invalid_one(self, x: float) -> bool:
-        return bool(self.invalid("", np.array([x]))[0])
+        bad, big = self.refused("", np.array([x]))
+        return bool(bad[0] or big[0])
 
     def points_one(self, x: float) -> float:
         return float(self.points({"": np.array([x])})[0])
@@ -287,6 +302,8 @@ class Rule(ABC):
         if x != x:
             return math.nan
         if self.invalid_one(x):
+            if too_large(np.array([x]))[0]:
+                raise ValueParseError(too_large_message(value))
             raise ValueParseError(f"数值 {value!r} 超出范围，应为{self.expected('')} / value out of range")
         return self.points_one(x)
 
@@ -299,6 +316,14 @@ class Rule(ABC):
         if all(np.isnan(v) for v in values.values()):
             return "空值 → 缺失，按方案的缺失规则处理 / blank → missing, scored by the scheme's policy"
         return self.explain_one(values)
+
+
+#: what is said of a value too large to score (:func:`kpixl.units.too_large`)
+TOO_LARGE = "过大：数值应小于 1E15（10 的 15 次方）/ too large: a value must be below 1E15"
+
+
+def too_large_message(value: object) -> str:
+    return f"数值 {value!r} {TOO_LARGE}"
 
 
 def pts(x: float) -> str:
