@@ -152,8 +152,11 @@ def check_paths(paths: Iterable[PathLike], scheme: Scheme | str | None = None, *
             findings += audit_file(p, scheme, period=period)
         except RosterError as exc:  # a table that cannot be read: each located problem a line, the run goes on
             findings += [problem(Path(p).name, str(issue)) for issue in exc.issues]
-        except KpixlError as exc:
-            findings.append(problem(Path(p).name, str(exc)))
+        except KpixlError as exc:  # the file is its own column: the message need not start with it again
+            name, text = Path(p).name, str(exc)
+            for prefix in (f"{p}: ", f"{name}: "):
+                text = text.removeprefix(prefix)
+            findings.append(problem(name, text))
     if books:
         findings += check(books, scheme, period=period).findings
     return findings

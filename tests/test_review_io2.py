@@ -185,3 +185,17 @@ def test_check_names_the_csv_that_lacks_a_column(tmp_path):
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
     missing = [f for f in json.loads(r.stdout) if "缺少此列" in f["message"]]
     assert [(f["file"], f["cell"]) for f in missing] == [("a.csv", "客户满意度")], missing
+
+
+def test_check_does_not_repeat_the_file_name_in_the_message(tmp_path):
+    """A CSV given without --scheme, and one in no known encoding: the file is the finding's own
+    column, so the message says what is wrong without starting with the name (or path) again."""
+    from kpixl.jobs import check_paths
+
+    (tmp_path / "a.csv").write_text("\n".join(SAMPLE) + "\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_bytes(b"\xff\xfe\x00\x81\x30")
+    found = check_paths([tmp_path / "a.csv"]) + check_paths([tmp_path / "b.csv"], SCHEME)
+    assert [(f.file, f.message) for f in found] == [
+        ("a.csv", "请用 --scheme 指定方案 / give --scheme for this file"),
+        ("b.csv", "无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding"),
+    ]
