@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas._libs.parsers import STR_NA_VALUES  # the words pandas reads as blank by default
 
 from .csv_out import write_csv
 from .errors import CellIssue, FileError, KpixlError, RosterError
@@ -38,7 +39,8 @@ def read_table(
 
     ``as_text``: the CSV columns (by header) to read as the text typed there, as the id columns
     are — ``kpixl score`` carries the columns its scheme does not read so (``007`` and a 19-digit
-    card number come out as typed, not as 7 and 6.2e+18).
+    card number come out as typed, not as 7 and 6.2e+18). In a CSV or a workbook, those columns
+    (but the id columns) also keep pandas' blank words as typed (:func:`na_options`).
 
     ``text_as_categories`` (a CSV for scoring): the columns that hold text in the first 10,000 rows
     and repeat their values there are read as categoricals, the other text columns as plain Python
@@ -70,8 +72,12 @@ def read_table(
                 names = CalamineWorkbook.from_path(str(p)).sheet_names
                 sheet = "团队汇总" if "团队汇总" in names else names[0]
             df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS)
-            if set(id_types(df.columns)) - set(TEXT_COLUMNS):  # 工号 written "工号 " or "工 号": read again
-                df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=id_types(df.columns))
+            blanks = na_options(df.columns, as_text)
+            kept = [c for c, words in blanks.get("na_values", {}).items() if words == [""]]
+            # 工号 written "工号 " or "工 号", or a blank in a column carried as typed (it may have been
+            # NA or null): read again (a header row alone costs most of a whole read)
+            if set(id_types(df.columns)) - set(TEXT_COLUMNS) or (kept and df[kept].isna().any().any()):
+                df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=id_types(df.columns), **blanks)
             if suffix in (".xlsx", ".xlsm"):
                 df = as_shown_percent(df, percent_cells(p, sheet))
             return _checked(df, p)
@@ -97,11 +103,29 @@ def id_types(columns: object, as_text: Callable[[str], bool] | None = None) -> d
     return {c: str for c in columns if normalize_header(c) in TEXT_COLUMNS or (as_text is not None and as_text(str(c)))}
 
 
+def na_options(columns: object, as_text: Callable[[str], bool] | None) -> dict[str, object]:
+    """The ``read_csv``/``read_excel`` options under which the ``as_text`` columns (not the id
+    columns) keep every text as typed — ``NA``, ``null``, ``N/A``, ``nan``, ``None``, ``#N/A`` … —
+    and only an empty cell is blank; every other column gets pandas' blank words, as by default
+    (a column missing from the mapping would get none). Nothing to set (``{}``) when no column is
+    carried so."""
+    from .scheme import normalize_header
+
+    if as_text is None:
+        return {}
+    kept = [c for c in columns if normalize_header(c) not in TEXT_COLUMNS and as_text(str(c))]
+    if not kept:
+        return {}
+    words = sorted(STR_NA_VALUES)
+    return dict(keep_default_na=False, na_values={c: [""] if c in kept else words for c in columns})
+
+
 def _read_csv(p: Path, encoding: str, text_as_categories: bool, as_text: Callable[[str], bool] | None = None) -> pd.DataFrame:
     """The CSV as :func:`read_table` reads it (one encoding); a row with more cells than the header
     is refused, unless what it has more is empty (a trailing comma)."""
     options = dict(encoding=encoding, **CSV_OPTIONS)
     header = pd.read_csv(p, nrows=0, **options).columns
+    options |= na_options(header, as_text)
     ids = id_types(header, as_text)
     dtype: dict[str, object] = dict(ids)
     if text_as_categories:

@@ -44,17 +44,19 @@ def parts(
     """The CSV's parts with the file row of each part's first line, read as
     :func:`kpixl.roster.read_table` reads a CSV (UTF-8 or GB18030, 工号 as text, blank lines kept).
     ``dtypes``: the type each column has in the whole file (:func:`file_types`), so that every
-    part reads a column as the whole file would; ``as_text``: as in ``read_table``."""
-    from .roster import CSV_OPTIONS, _checked, id_types
+    part reads a column as the whole file would; ``as_text``: as in ``read_table`` (blank words
+    kept as typed there too)."""
+    from .roster import CSV_OPTIONS, _checked, id_types, na_options
 
     p = Path(path)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             first = 2
-            types = {**(dtypes or {}), **id_types(pd.read_csv(p, nrows=0, encoding=encoding, **CSV_OPTIONS).columns, as_text)}
+            header = pd.read_csv(p, nrows=0, encoding=encoding, **CSV_OPTIONS).columns
+            types = {**(dtypes or {}), **id_types(header, as_text)}
             floats = [c for c, t in types.items() if t is float]
             text = {c: t for c, t in types.items() if t is str}
-            for k, part in enumerate(_checked_parts(p, encoding, rows, text)):
+            for k, part in enumerate(_checked_parts(p, encoding, rows, text, na_options(header, as_text))):
                 if k == 0:
                     _checked(part.head(0), p)  # a repeated header is refused before any scoring
                 present = [c for c in floats if c in part.columns]
@@ -72,7 +74,7 @@ def parts(
     raise FileError(f"{p}: 无法识别文件编码（应为 UTF-8 或 GBK）/ unknown text encoding")
 
 
-def _checked_parts(p: Path, encoding: str, rows: int, dtype: dict[str, object]) -> Iterator[pd.DataFrame]:
+def _checked_parts(p: Path, encoding: str, rows: int, dtype: dict[str, object], blanks: dict[str, object]) -> Iterator[pd.DataFrame]:
     """The CSV's parts; a row with more cells than the header is refused as the whole-file reader
     refuses it, unless what it has more is empty: then the header's columns are read from the part
     where pandas stopped ("Expected 14 fields in line 9, saw 15"; it only warns, and drops the
@@ -82,7 +84,7 @@ def _checked_parts(p: Path, encoding: str, rows: int, dtype: dict[str, object]) 
 
     from .roster import CSV_OPTIONS, refuse_longer_rows
 
-    options = dict(dtype=dtype, encoding=encoding, chunksize=rows, **CSV_OPTIONS)
+    options = dict(dtype=dtype, encoding=encoding, chunksize=rows, **CSV_OPTIONS, **blanks)
     checked, done = False, 0
     with pd.read_csv(p, **options) as reader:
         while True:
