@@ -261,6 +261,11 @@ def too_large(values: np.ndarray) -> np.ndarray:
     return over | near
 
 
+def too_large_one(x: float) -> bool:
+    """:func:`too_large` of one value (the add-in's per-cell path): numpy only near the bound."""
+    return not abs(x) < 0.999 * MAX_MAGNITUDE and bool(too_large(np.array([x]))[0])
+
+
 def none_is_zero(unit: str) -> bool:
     """Whether 无/没有/零 mean 0 in a field of ``unit``: in a count, a unitless number or a percentage."""
     return dimension(unit) in ("count", "") or unit == "%"

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RuleInputError, ValueParseError
-from ..units import COUNT_UNITS, MAX_MAGNITUDE, ColumnParse, fmt_quantity, parse_column, parse_value, too_large
+from ..units import COUNT_UNITS, MAX_MAGNITUDE, ColumnParse, fmt_quantity, parse_column, parse_value, too_large, too_large_one
 from ..xl import ParamRef, excel_number, excel_read, excel_readable, guard, literal
 
 #: Every registered rule kind, by its ``kind`` name.
@@ -288,8 +288,9 @@ class Rule(ABC):
         return parse_value(value, self.input_unit(""))
 
     def invalid_one(self, x: float) -> bool:
-        bad, big = self.refused("", np.array([x]))
-        return bool(bad[0] or big[0])
+        """:meth:`invalid` of one value (a kind may answer it faster); the bound on magnitude is
+        :meth:`score_one`'s own, whatever a kind says here."""
+        return bool(self.invalid("", np.array([x]))[0])
 
     def points_one(self, x: float) -> float:
         return float(self.points({"": np.array([x])})[0])
@@ -301,9 +302,9 @@ class Rule(ABC):
         x = self.read_one(value)
         if x != x:
             return math.nan
+        if too_large_one(x):  # before the kind's own invalid_one, which may not know of it
+            raise ValueParseError(too_large_message(value))
         if self.invalid_one(x):
-            if too_large(np.array([x]))[0]:
-                raise ValueParseError(too_large_message(value))
             raise ValueParseError(f"数值 {value!r} 超出范围，应为{self.expected('')} / value out of range")
         return self.points_one(x)
 
