@@ -5,10 +5,17 @@ Expected values are by hand: a value at or beyond 1E15 is refused by every evalu
 
 from __future__ import annotations
 
-import pytest
+import random
+import warnings
 
-from kpixl.addin import kpi_explain, kpi_score
-from kpixl.errors import ValueParseError
+import openpyxl
+import pandas as pd
+import pytest
+from rosters import make_rows
+
+import kpixl as k
+from kpixl.addin import kpi_explain, kpi_score, kpi_team
+from kpixl.errors import RosterError, SchemeError, ValueParseError
 from kpixl.rubric import parse_rule
 
 BANDS = "≤30秒得5分;30-60秒3分;>60秒1分"
@@ -43,3 +50,97 @@ def test_a_scale_refuses_near_the_bound_as_the_sheet_does():
 def test_explain_refuses_it_too():
     got = kpi_explain(1e308, BANDS)
     assert isinstance(got, str) and got.startswith("#KPI!") and "1E15" in got, got
+
+
+#: 1E-15 and values a hair each side of it: LibreOffice's >= is approximate (a relative 2^-48), so
+#: 1E-15×(1−2^-49) is equal to 1E-15 there and accepted, 1E-15×(1−2^-46) is below it and refused
+TINY_OK = [1e-15, 1e-15 * (1 - 2**-49), "0.000000000000001"]
+TINY_REFUSED = [1e-300, 5e-324, 9e-16, 1e-15 * (1 - 2**-46)]
+
+
+def _ratio_rows(denominators: list[object]) -> list[dict]:
+    """service-manager rows: 客服工作计划完成率 = 1 / denominator (a single denominator)."""
+    scheme = k.load_scheme("service-manager")
+    base = make_rows(scheme, 1, random.Random(7), blank=0, override=0)[0]
+    col = "客服工作计划完成率·"
+    return [{**base, "工号": f"E{i}", f"{col}实际完成量": 1, f"{col}应完成量": d} for i, d in enumerate(denominators, 1)]
+
+
+def test_a_denominator_too_small_is_refused_by_the_engine_and_the_add_in():
+    """1e14 / 1e-300 overflowed to ∞ in the engine (scored as the top band, 100分, or with a negative
+    numerator as the bottom one) while the sheet's division failed: a denominator must be 0 (where
+    denominators are averaged) or at least 1E-15, so a ratio of values read stays below 1E30."""
+    rule = parse_rule("比率=实际完成量/应完成量;≥100%(100分);100%>/≥90%(80分);90%>/≥80%(60分);<80%(0分)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way
+        for d in TINY_REFUSED:
+            with pytest.raises(ValueParseError, match=r"应完成量.*1E-15"):
+                rule.score({"实际完成量": 1e14, "应完成量": d})
+        assert rule.score({"实际完成量": 999999999999999, "应完成量": 1e-15}) == 100  # 1E30 = 10^32 % ≥ 100%
+    turnover = parse_rule("比率=离职人数/平均(月初人数,月末人数);≤15%(10分);>15%(0分)")
+    with pytest.raises(ValueParseError, match=r"月初人数.*1E-15"):
+        turnover.score({"离职人数": 1, "月初人数": 5e-324, "月末人数": 0})  # its average was 0 in the engine, not in the sheet
+    assert turnover.score({"离职人数": 0, "月初人数": 0, "月末人数": 1e-15}) == 10  # 0 / 5E-16 = 0% ≤ 15%
+    header = list(_ratio_rows([1])[0])
+    got = kpi_team([header, *[[r[h] for h in header] for r in _ratio_rows([1e-300])]], "service-manager")
+    assert isinstance(got, str) and got.startswith("#KPI! 第2行「客服工作计划完成率·应完成量」") and "1E-15" in got, got
+
+
+def test_the_sheet_refuses_the_same_denominators(soffice, tmp_path):
+    from kpixl.excel import TEAM, build
+    from kpixl.excel.compiler import UNREADABLE
+    from kpixl.excel.recalc import recalculate
+
+    rows = _ratio_rows(TINY_OK + TINY_REFUSED)
+    wb = openpyxl.load_workbook(build("service-manager", tmp_path / "wb", rows=len(rows)))
+    ws = wb[TEAM]
+    col = {c.value: c.column for c in ws[1]}
+    for r, row in enumerate(rows, 2):
+        for h, v in row.items():
+            if v is not None:
+                ws.cell(r, col[h], v)
+    (tmp_path / "in").mkdir()
+    wb.save(tmp_path / "in" / "t.xlsx")
+    out = openpyxl.load_workbook(recalculate([tmp_path / "in" / "t.xlsx"], tmp_path / "out")[0], data_only=True)[TEAM]
+    got = [out.cell(r, col["客服工作计划完成率得分"]).value for r in range(2, len(rows) + 2)]
+    # 1 / 1E-15 = 10^17 % ≥ 100% → 100分 where the denominator is read; 无法读取 where it is refused
+    assert got == [100] * len(TINY_OK) + [UNREADABLE] * len(TINY_REFUSED)
+    for i, row in enumerate(rows):
+        one = pd.DataFrame([row])
+        if i < len(TINY_OK):
+            assert k.score("service-manager", one)["客服工作计划完成率得分"].tolist() == [100]
+        else:
+            with pytest.raises(RosterError, match="1E-15"):
+                k.score("service-manager", one)
+
+
+def test_a_library_number_too_small_to_divide_by_is_named(tmp_path):
+    """每档数量 edited to 1e-307: 600 short / 1e-307 overflowed, the engine gave 0 points (or, with
+    每少一档扣分 0, 0 × ∞ = NaN: 缺失) where the sheet said 无法读取. Now the workbook is refused."""
+    from kpixl.excel import build
+    from kpixl.excel.names import LIBRARY
+    from kpixl.sources import read_scheme
+
+    wb = openpyxl.load_workbook(build("supervisor-monthly", tmp_path / "wb"))
+    lib = wb[LIBRARY]
+    row = next(r for r in range(2, lib.max_row + 1) if lib.cell(r, 6).value == "i1.step")
+    lib.cell(row, 4, 1e-307)
+    wb.save(tmp_path / "edited.xlsx")
+    with pytest.raises(SchemeError, match=f"第{row}行.*1E-15"):
+        read_scheme(tmp_path / "edited.xlsx")
+    lib.cell(row, 4, 0.5)  # an ordinary edit still reads
+    wb.save(tmp_path / "ok.xlsx")
+    assert read_scheme(tmp_path / "ok.xlsx").indicators[0].rule.step == 0.5
+
+
+@pytest.mark.parametrize("points, problem", [("1.0e+308", "过大"), ("-1.0e+15", "过大"), ("1.0e-300", "过小")])
+def test_a_scheme_file_number_has_the_library_bounds(tmp_path, points, problem):
+    """分值 1.0e+308 in a scheme file scored totals of 1e308 and ∞ (two of them) with no word, where
+    the same number edited into 指标库 is refused: a scheme file's numbers have the same bounds."""
+    from pathlib import Path
+
+    text = Path("kpixl/schemes/supervisor-monthly.yaml").read_text(encoding="utf-8")
+    assert "        分值: 4\n" in text
+    (tmp_path / "s.yaml").write_text(text.replace("        分值: 4\n", f"        分值: {points}\n", 1), encoding="utf-8")
+    with pytest.raises(SchemeError, match=rf"分值（第\d+行）: 数值 .* {problem}"):
+        k.load_scheme(str(tmp_path / "s.yaml"))

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RuleInputError, ValueParseError
-from ..units import COUNT_UNITS, MAX_MAGNITUDE, ColumnParse, fmt_quantity, parse_column, parse_value, too_large, too_large_one
+from ..units import COUNT_UNITS, MAX_MAGNITUDE, MIN_DIVISOR, ColumnParse, fmt_quantity, parse_column, parse_value, too_large, too_large_one
 from ..xl import ParamRef, excel_number, excel_read, excel_readable, guard, literal
 
 #: Every registered rule kind, by its ``kind`` name.
@@ -325,6 +325,17 @@ TOO_LARGE = "过大：数值应小于 1E15（10 的 15 次方）/ too large: a v
 
 def too_large_message(value: object) -> str:
     return f"数值 {value!r} {TOO_LARGE}"
+
+
+def parameter_problem(x: float, value: object) -> str | None:
+    """What is wrong with ``x`` (read from ``value``) as a number of a scheme or of 指标库, or None:
+    it must be below 1E15 as a value read is (no product of the two overflows) and, but for 0, at
+    least 1E-15 (a step or a span divides a value read: no quotient overflows)."""
+    if x != x or too_large_one(x):
+        return too_large_message(value)
+    if 0 < abs(x) < MIN_DIVISOR:
+        return f"数值 {value!r} 过小：非零数值应不小于 1E-15 / too small: a number other than 0 must be at least 1E-15"
+    return None
 
 
 def pts(x: float) -> str:
