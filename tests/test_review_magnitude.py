@@ -133,6 +133,22 @@ def test_a_library_number_too_small_to_divide_by_is_named(tmp_path):
     assert read_scheme(tmp_path / "ok.xlsx").indicators[0].rule.step == 0.5
 
 
+def test_the_refused_value_is_shown_as_typed_not_as_numpy_writes_it(tmp_path):
+    """A number column's refused value read 「值 np.float64(1e+308)」 (numpy 2's repr), and a whole
+    1e308 came out as its 309 digits: the message shows 1e+308."""
+    team = k.read_table("samples/team.csv")
+    team["投诉率"] = [0.01 * i for i in range(len(team))]  # a float64 column
+    team.loc[1, "投诉率"] = 1e308
+    team["平均响应时长"] = team["平均响应时长"].astype(object)
+    team.loc[2, "平均响应时长"] = int(1e308)  # a whole number as a Python int (an xlsx column of whole numbers)
+    with pytest.raises(RosterError) as exc:
+        k.score("support-center-quarterly", team)
+    text = str(exc.value)
+    assert "第3行 列「投诉率」 值 1e+308: 过大" in text, text
+    assert "第4行 列「平均响应时长」 值 1e+308: 过大" in text, text
+    assert "np." not in text
+
+
 @pytest.mark.parametrize("points, problem", [("1.0e+308", "过大"), ("-1.0e+15", "过大"), ("1.0e-300", "过小")])
 def test_a_scheme_file_number_has_the_library_bounds(tmp_path, points, problem):
     """分值 1.0e+308 in a scheme file scored totals of 1e308 and ∞ (two of them) with no word, where
