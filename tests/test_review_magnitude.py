@@ -160,3 +160,17 @@ def test_a_scheme_file_number_has_the_library_bounds(tmp_path, points, problem):
     (tmp_path / "s.yaml").write_text(text.replace("        分值: 4\n", f"        分值: {points}\n", 1), encoding="utf-8")
     with pytest.raises(SchemeError, match=rf"分值（第\d+行）: 数值 .* {problem}"):
         k.load_scheme(str(tmp_path / "s.yaml"))
+
+
+def test_a_payout_base_too_large_is_refused():
+    """绩效工资基数 1e308 was paid (its 合计 ∞) with no word: a base is a value read, with its bound."""
+    from kpixl.payout import payout
+
+    results = k.score("support-center-quarterly", k.read_table("samples/team.csv").head(3))
+    results["绩效工资基数"] = [1e308, "1000000000000000元", 5000]
+    with pytest.raises(RosterError) as exc:
+        payout(results, k.load_scheme("support-center-quarterly"))
+    found = {(i.row, i.column): i.message for i in exc.value.issues}
+    assert set(found) == {(2, "绩效工资基数"), (3, "绩效工资基数")} and all("1E15" in m for m in found.values()), found
+    results["绩效工资基数"] = [999999999999999, 0, 5000]  # below the bound: paid
+    assert payout(results, k.load_scheme("support-center-quarterly"))["绩效工资基数"].tolist()[:3] == [999999999999999, 0, 5000]
