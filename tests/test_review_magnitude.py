@@ -174,3 +174,57 @@ def test_a_payout_base_too_large_is_refused():
     assert set(found) == {(2, "绩效工资基数"), (3, "绩效工资基数")} and all("1E15" in m for m in found.values()), found
     results["绩效工资基数"] = [999999999999999, 0, 5000]  # below the bound: paid
     assert payout(results, k.load_scheme("support-center-quarterly"))["绩效工资基数"].tolist()[:3] == [999999999999999, 0, 5000]
+
+
+#: a rule that may go negative (可扣为负分) has no floor: its 调整得分 had no lower bound at all
+NO_FLOOR = """\
+id: no-floor
+名称: 可扣为负分的调整得分
+部分:
+  - 名称: 业绩
+    指标:
+      - 名称: 回访
+        分值: 50
+        评分标准: "目标600人次(50分);每少1人次扣1分;可扣为负分"
+      - 名称: 培训
+        分值: 50
+        评分标准: "目标10次(50分);每少1次扣5分;可扣为负分"
+等级:
+  - {等级: 合格, 下限: 0, 系数: 1.0}
+  - {等级: 不合格, 下限: -1000000, 系数: 0}
+"""
+
+
+def test_an_override_too_large_is_refused_by_the_engine_and_the_sheet(soffice, tmp_path):
+    """回访·调整得分 −1e308 was scored by both (total −1e308, 标记 with its 309 digits in the engine);
+    two such overrides gave the engine a total of −∞ where the sheet said 无法读取."""
+    from kpixl.excel import TEAM, build
+    from kpixl.excel.compiler import UNREADABLE
+    from kpixl.excel.recalc import recalculate
+
+    (tmp_path / "s.yaml").write_text(NO_FLOOR, encoding="utf-8")
+    scheme = k.load_scheme(str(tmp_path / "s.yaml"))
+    base = {"工号": "E1", "姓名": "甲", "回访": 600, "培训": 10}
+    cases = [
+        {"回访·调整得分": -1e308},
+        {"回访·调整得分": -1e308, "培训·调整得分": -1e308},
+        {"回访·调整得分": -1e15},
+        {"回访·调整得分": -999999999999999},
+    ]
+    rows = [{**base, "工号": f"E{i}", **c} for i, c in enumerate(cases, 1)]
+    wb = openpyxl.load_workbook(build(scheme, tmp_path / "wb", rows=len(rows)))
+    ws = wb[TEAM]
+    col = {c.value: c.column for c in ws[1]}
+    for r, row in enumerate(rows, 2):
+        for h, v in row.items():
+            ws.cell(r, col[h], v)
+    (tmp_path / "in").mkdir()
+    wb.save(tmp_path / "in" / "t.xlsx")
+    out = openpyxl.load_workbook(recalculate([tmp_path / "in" / "t.xlsx"], tmp_path / "out")[0], data_only=True)[TEAM]
+    got = [out.cell(r, col["总分"]).value for r in range(2, len(rows) + 2)]
+    # by hand: −999999999999999 + 50 (培训 at its target) = −999999999999949; the others refused
+    assert got == [UNREADABLE, UNREADABLE, UNREADABLE, -999999999999949]
+    for row in rows[:3]:
+        with pytest.raises(RosterError, match=r"调整得分.*1E15"):
+            k.score(scheme, pd.DataFrame([row]))
+    assert k.score(scheme, pd.DataFrame([rows[3]]))["总分"].tolist() == [-999999999999949]
