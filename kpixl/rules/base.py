@@ -160,8 +160,8 @@ class Rule(ABC):
 
     def refused(self, field: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The values every evaluator refuses: (outside what the rule accepts, too large to score).
-        Every caller of the engine and the add-in asks this, never :meth:`invalid` alone; the sheet
-        asks :meth:`excel_input`."""
+        Every caller of the engine and the add-in asks this, never :meth:`invalid` alone (one value at
+        a time, :meth:`score_one` asks the same two); the sheet asks :meth:`excel_input`."""
         big = too_large(values)
         return self.invalid(field, values) & ~big, big
 
