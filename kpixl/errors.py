@@ -81,7 +81,15 @@ class CellIssue:
 
 def _shown(value: object, limit: int = 80) -> str:
     """A cell's value as an error shows it: its repr, cut short when the cell is long (a pasted
-    page of text would otherwise fill the screen and the problem list)."""
+    page of text would otherwise fill the screen and the problem list). A numpy number is shown as
+    the number (1e+308, not np.float64(1e+308)), a whole number of more than 20 digits as a float."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
+    if type(value) is int and not -(10**20) < value < 10**20:
+        try:
+            value = float(value)
+        except OverflowError:  # beyond a double: the cut-short digits below
+            pass
     text = repr(value)
     if len(text) <= limit:
         return text

@@ -14,10 +14,11 @@ import pandas as pd
 from .errors import CellIssue, RosterError
 from .numeric import excel_round
 from .roster_rows import blank_rows
+from .rules.base import TOO_LARGE
 from .safe import neutralise, neutralise_frame  # noqa: F401 - neutralise is re-exported
 from .scheme import NOT_HANDED_IN, Scheme, normalize_header
 from .scoring import FILE_ROWS
-from .units import parse_column
+from .units import parse_column, too_large
 from .vocab import is_blank
 
 BASE_COLUMN = "绩效工资基数"
@@ -73,6 +74,8 @@ def payout(
     issues += [CellIssue(int(rows[i]), base_column, None, "基数为空 / the base is blank") for i in np.flatnonzero(blank)]
     negative = (base.values < 0) & paid
     issues += [CellIssue(int(rows[i]), base_column, base.values[i], "基数不能为负 / the base must not be negative") for i in np.flatnonzero(negative)]
+    big = too_large(base.values) & paid & ~negative  # as every value read: the sums stay finite
+    issues += [CellIssue(int(rows[i]), base_column, results[cols[base_column]].iloc[int(i)], TOO_LARGE) for i in np.flatnonzero(big)]
     if issues:
         raise RosterError(sorted(issues, key=lambda i: i.row))
     coef = pd.to_numeric(results[cols["奖金系数"]], errors="coerce").to_numpy(dtype=float)

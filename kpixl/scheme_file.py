@@ -18,6 +18,7 @@ import yaml
 from .errors import KpixlError, SchemeError
 from .rubric import parse_interval, parse_rule
 from .rules import Rule
+from .rules.base import parameter_problem
 from .scheme import (
     DEFAULT_CALIBRATION,
     MISSING_POLICIES,
@@ -46,6 +47,9 @@ def _num(value: Any, where: str, unit: str = "") -> float:
         raise SchemeError(f"{where}: {exc}") from None
     if math.isnan(out):
         raise SchemeError(f"{where}: 不能为空 / must not be blank")
+    problem = parameter_problem(out, value)  # the bounds of 指标库 (kpixl.excel.reader) too
+    if problem:
+        raise SchemeError(f"{where}: {problem}")
     return out
 
 

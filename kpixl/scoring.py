@@ -27,7 +27,7 @@ from .rules import Rule
 from .rules.base import TOO_LARGE
 from .scheme import FLAG_SEP, NOT_HANDED_IN, Indicator, Scheme, blend, calibration_needed, normalize_header
 from .sources import load_scheme
-from .units import ColumnParse, distinct_values, fmt_quantity, parse_column
+from .units import ColumnParse, distinct_values, fmt_quantity, parse_column, too_large
 
 ID_COLUMNS = ("工号", "姓名", "部门", "岗位", "考核期间")
 FILE_ROWS = "kpixl_file_rows"  # results.attrs key: the roster row of each result row
@@ -143,8 +143,11 @@ class _Reader:
         for i in col.bad_rows[:200]:
             self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], col.messages[int(i)]))
         values = col.values
+        big = too_large(values)  # as every value read: an override of −1e308 (no floor) made the total −∞
+        for i in np.flatnonzero(big)[:200]:
+            self.issues.append(CellIssue(self.row(i), header, series.iloc[int(i)], TOO_LARGE))
         bad = (values < lo) | (values > hi)
-        for i in np.flatnonzero(bad)[:200]:
+        for i in np.flatnonzero(bad & ~big)[:200]:
             self.issues.append(
                 CellIssue(
                     self.row(i),
@@ -153,7 +156,7 @@ class _Reader:
                     f"调整得分应在 {fmt_quantity(lo)}–{fmt_quantity(hi)} 分之间 / an override must be within the scale",
                 )
             )
-        return np.where(bad, np.nan, values)
+        return np.where(bad | big, np.nan, values)
 
 
 def _rule_points(reader: _Reader, ind: Indicator, rater: str | None, flags: _Flags) -> np.ndarray:

@@ -261,6 +261,27 @@ def too_large(values: np.ndarray) -> np.ndarray:
     return over | near
 
 
+#: the smallest magnitude a divisor may have, but 0: a quotient of a value read by it stays below
+#: 1E30, so no rule's arithmetic overflows (a denominator of 1e-300 made the engine's ratio ∞, scored
+#: as the top band, where the sheet's division failed)
+MIN_DIVISOR = 1 / MAX_MAGNITUDE
+
+
+def too_small_divisor(values: np.ndarray) -> np.ndarray:
+    """Mask of the values a rule refuses as a divisor, 0 aside: ``ABS(x)>=1E-15`` is false in the
+    sheet, its approximate comparison included (a value within a relative 2^-48 below 1E-15 is
+    equal to it there, so accepted). Zero and NaN are never too small."""
+    a = np.abs(np.asarray(values, dtype=float))
+    with np.errstate(invalid="ignore"):
+        d = MIN_DIVISOR - a
+        return (a > 0) & (d > 0) & ~(d < a * _E48)
+
+
+def too_large_one(x: float) -> bool:
+    """:func:`too_large` of one value (the add-in's per-cell path): numpy only near the bound."""
+    return not abs(x) < 0.999 * MAX_MAGNITUDE and bool(too_large(np.array([x]))[0])
+
+
 def none_is_zero(unit: str) -> bool:
     """Whether 无/没有/零 mean 0 in a field of ``unit``: in a count, a unitless number or a percentage."""
     return dimension(unit) in ("count", "") or unit == "%"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..scheme import FLAG_SEP, Indicator, Scheme, weight_groups
+from ..units import MAX_MAGNITUDE
 from ..xl import NA, ParamRef, all_of, literal, text_literal
 from .library import Library
 
@@ -29,7 +30,8 @@ def indicator_formula(scheme: Scheme, ind: Indicator, cells: Mapping[str | None,
         low, high = ind.override_range
         lo = literal(low) if ind.has_floor else None
         hi = literal(high)
-        ok = f"AND(ISNUMBER({override}),{override}<={hi}" + (f",{override}>={lo})" if lo is not None else ")")
+        ok = f"AND(ISNUMBER({override}),{override}<={hi}" + (f",{override}>={lo}" if lo is not None else "")
+        ok += f",ABS({override})<{literal(MAX_MAGNITUDE)})"  # too large, as every value read (no floor: −1E+308)
         raw = f'IF({override}="",{raw},IF({ok},{override},NA()))'
     # an input the sheet cannot read shows 无法读取 on the item (and its total), never #N/A
     return f"IF({bad},{UNREADABLE_TEXT},IFERROR(ROUND({raw},{scheme.decimals}),{UNREADABLE_TEXT}))"

@@ -11,14 +11,12 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 
 from ..errors import RuleError, SchemeError
-from ..rules.base import too_large_message
+from ..rules.base import parameter_problem
 from ..safe import open_package
 from ..scheme import GradeTier, Scheme, check_weight_sums
-from ..units import too_large
 from .names import GRADES, LIBRARY, SCHEME, SCHEME_VERSION
 
 
@@ -26,8 +24,9 @@ def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SchemeError(f"{where}: 应为数字，实际为 {value!r} / expected a number")
     x = float(value) if isinstance(value, float) or abs(value) < 2**1000 else math.inf
-    if x != x or too_large(np.array([x]))[0]:  # the inputs' bound: no product of the two overflows
-        raise SchemeError(f"{where}: {too_large_message(value)}")
+    problem = parameter_problem(x, value)
+    if problem:
+        raise SchemeError(f"{where}: {problem}")
     return x
 
 

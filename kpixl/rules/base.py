@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RuleInputError, ValueParseError
-from ..units import COUNT_UNITS, MAX_MAGNITUDE, ColumnParse, fmt_quantity, parse_column, parse_value, too_large
+from ..units import COUNT_UNITS, MAX_MAGNITUDE, MIN_DIVISOR, ColumnParse, fmt_quantity, parse_column, parse_value, too_large, too_large_one
 from ..xl import ParamRef, excel_number, excel_read, excel_readable, guard, literal
 
 #: Every registered rule kind, by its ``kind`` name.
@@ -160,8 +160,8 @@ class Rule(ABC):
 
     def refused(self, field: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The values every evaluator refuses: (outside what the rule accepts, too large to score).
-        Every caller of the engine and the add-in asks this, never :meth:`invalid` alone; the sheet
-        asks :meth:`excel_input`."""
+        Every caller of the engine and the add-in asks this, never :meth:`invalid` alone (one value at
+        a time, :meth:`score_one` asks the same two); the sheet asks :meth:`excel_input`."""
         big = too_large(values)
         return self.invalid(field, values) & ~big, big
 
@@ -288,8 +288,9 @@ class Rule(ABC):
         return parse_value(value, self.input_unit(""))
 
     def invalid_one(self, x: float) -> bool:
-        bad, big = self.refused("", np.array([x]))
-        return bool(bad[0] or big[0])
+        """:meth:`invalid` of one value (a kind may answer it faster); the bound on magnitude is
+        :meth:`score_one`'s own, whatever a kind says here."""
+        return bool(self.invalid("", np.array([x]))[0])
 
     def points_one(self, x: float) -> float:
         return float(self.points({"": np.array([x])})[0])
@@ -301,9 +302,9 @@ class Rule(ABC):
         x = self.read_one(value)
         if x != x:
             return math.nan
+        if too_large_one(x):  # before the kind's own invalid_one, which may not know of it
+            raise ValueParseError(too_large_message(value))
         if self.invalid_one(x):
-            if too_large(np.array([x]))[0]:
-                raise ValueParseError(too_large_message(value))
             raise ValueParseError(f"数值 {value!r} 超出范围，应为{self.expected('')} / value out of range")
         return self.points_one(x)
 
@@ -324,6 +325,17 @@ TOO_LARGE = "过大：数值应小于 1E15（10 的 15 次方）/ too large: a v
 
 def too_large_message(value: object) -> str:
     return f"数值 {value!r} {TOO_LARGE}"
+
+
+def parameter_problem(x: float, value: object) -> str | None:
+    """What is wrong with ``x`` (read from ``value``) as a number of a scheme or of 指标库, or None:
+    it must be below 1E15 as a value read is (no product of the two overflows) and, but for 0, at
+    least 1E-15 (a step or a span divides a value read: no quotient overflows)."""
+    if x != x or too_large_one(x):
+        return too_large_message(value)
+    if 0 < abs(x) < MIN_DIVISOR:
+        return f"数值 {value!r} 过小：非零数值应不小于 1E-15 / too small: a number other than 0 must be at least 1E-15"
+    return None
 
 
 def pts(x: float) -> str:

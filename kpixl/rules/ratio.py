@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..units import fmt_quantity
-from ..xl import ParamRef, excel_number, guard
+from ..units import MIN_DIVISOR, fmt_quantity, too_small_divisor
+from ..xl import ParamRef, excel_number, guard, literal
 from .base import Param, Rule, Validation, register
 
 
@@ -50,9 +50,10 @@ class RatioRule(Rule):
         return replace(self, inner=self.inner.with_params(values))
 
     def excel_value(self, field: str, cell: str) -> str:  # cell: the read value (kpixl.xl.excel_read)
-        if field in self.denominators:
-            op = ">0" if len(self.denominators) == 1 else ">=0"
-            return guard(f"AND(ISNUMBER({cell}),{cell}{op})", cell)
+        if field in self.denominators:  # as invalid: ≥1E-15, or 0 among averaged denominators
+            ok = f"{cell}>={literal(MIN_DIVISOR)}"
+            ok = ok if len(self.denominators) == 1 else f"OR({cell}=0,{ok})"
+            return guard(f"AND(ISNUMBER({cell}),{ok})", cell)
         return excel_number(cell, "")
 
     def excel_present(self, cells: Mapping[str, str]) -> str:
@@ -100,13 +101,16 @@ class RatioRule(Rule):
         return self.inner.points({"": self.ratio(inputs)})
 
     def invalid(self, field: str, values: np.ndarray) -> np.ndarray:
-        if field in self.denominators:
-            return values <= 0 if len(self.denominators) == 1 else values < 0
+        if field in self.denominators:  # a denominator below 1E-15 would make the ratio overflow
+            tiny = too_small_divisor(values)
+            return (values <= 0 if len(self.denominators) == 1 else values < 0) | tiny
         return np.zeros(values.shape, dtype=bool)  # a numerator may be negative (节省额 when overspent)
 
     def expected(self, field: str = "") -> str:
         if field in self.denominators:
-            return "大于0的数（分母）/ a number > 0 (denominator)"
+            if len(self.denominators) == 1:
+                return "不小于 1E-15 的正数（分母）/ a number ≥ 1E-15 (denominator)"
+            return "0 或不小于 1E-15 的正数（分母）/ 0 or a number ≥ 1E-15 (denominator)"
         return "数字 / a number"
 
     def denominator_text(self) -> str:
