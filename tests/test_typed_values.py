@@ -372,3 +372,24 @@ def test_too_large_is_the_sheets_comparison(soffice, tmp_path):
         assert got.cell(r, 2).value is (not engine[r - 1]), f"{v!r}: the sheet says {got.cell(r, 2).value}, the engine {not engine[r - 1]}"
     # by hand: the whole 15-digit number is scored, 10^15 and a fraction a hair below it are not
     assert list(engine[:3]) == [False, True, True] and engine[8] and not engine[5]
+
+
+def test_an_adjustment_the_sheet_refuses_is_named_in_the_flags(soffice, tmp_path):
+    """service-staff's 奖励/处罚 counters: a value too large (1E15), an unreadable one (abc) and a
+    negative count (-1) — each refused by the engine, naming the cell — show 无法读取 on the
+    adjustment and the total, and the 标记 names the adjustment (before: 标记 stayed empty)."""
+    scheme = kpixl.load_scheme("service-staff")
+    rows = make_rows(scheme, 5, random.Random(5), blank=0, override=0)
+    rows[1]["奖励·被公司表扬"] = 1e15
+    rows[2]["处罚·被部门批评"] = "abc"
+    rows[3]["奖励·收到顾客表扬信"] = -1
+    for i in (1, 2, 3):
+        with pytest.raises(KpixlError):
+            kpixl.score(scheme, pd.DataFrame([rows[i]]))
+    got = _team_after_recalc(scheme, rows, tmp_path)
+    for i, name in ((1, "奖励"), (2, "处罚"), (3, "奖励")):
+        assert got[i]["调整分"] == UNREADABLE and got[i]["总分"] == UNREADABLE, got[i]
+        assert f"{UNREADABLE}:{name}" in (got[i]["标记"] or ""), got[i]["标记"]
+    expected = kpixl.score(scheme, pd.DataFrame([rows[0], rows[4]]))
+    assert [got[0]["总分"], got[4]["总分"]] == expected["总分"].tolist()
+    assert not any(UNREADABLE in (got[i]["标记"] or "") for i in (0, 4))  # (需校准 is the engine's alone)

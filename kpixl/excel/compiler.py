@@ -178,7 +178,8 @@ class Compiler:
         two flags that need every rater's points side by side and stay engine-only: 需校准 and
         the before→after of an override (here: 调整:名→分, only where the override differs from the
         rule's points, as the engine flags it). An item whose input cannot be read says so
-        (无法读取:名) instead of its other flags."""
+        (无法读取:名) instead of its other flags; so does an adjustment or a veto (the engine refuses
+        such a row outright, naming the cell)."""
         parts = []
         for ji, ind in enumerate(self.scheme.indicators, 1):
             rule = ind.rule
@@ -204,6 +205,10 @@ class Compiler:
             if item:
                 mine = f"IF(ISNUMBER({item}),{mine},{_flag(f'{UNREADABLE}:{ind.name}')})"
             parts.append(mine)
+        for adj in self.scheme.adjustments:  # an adjustment the sheet cannot read or the rule refuses
+            c = cells.adjustments[adj.name]
+            refused = ",".join(f'ISERROR(IF({c[f]}="",0,{adj.rule.excel_input(f, c[f])}))' for f in adj.rule.fields)
+            parts.append(f'IF(OR({refused}),{_flag(f"{UNREADABLE}:{adj.name}")},"")')
         for vi, veto in enumerate(self.scheme.vetoes, 1):
             c = cells.vetoes[veto.name]
             unreadable = _flag(f"{UNREADABLE}:{veto.name}")
