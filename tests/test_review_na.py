@@ -1,0 +1,83 @@
+"""The review of "carried columns keep NA, null, N/A … as typed" (tests/test_carried_na.py): the edges
+it did not pin. A scored header spelt with a space, in a GB18030 file, read whole and in parts; a
+row longer than the header (a trailing comma) in parts; an Excel error cell in a carried column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kpixl.jobs import score_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEME = "support-center-quarterly"
+SAMPLE = (ROOT / "samples" / "team.csv").read_text(encoding="utf-8").splitlines()  # 12 people, E001 … E012
+
+
+def _out(path: Path) -> dict[str, list[str]]:
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    return {h: [r[k] for r in rows[1:]] for k, h in enumerate(rows[0])}
+
+
+def _streamed(monkeypatch) -> None:
+    from kpixl import stream
+
+    monkeypatch.setattr(stream, "LARGE_CSV_BYTES", 100)  # this small file counts as large
+    monkeypatch.setattr(stream, "PART_ROWS", 5)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_scored_header_with_a_space_still_reads_na_as_blank_in_gb18030(tmp_path, monkeypatch, streamed):
+    """``服务规范度 `` (a space after it) is the scored column 服务规范度, as the engine matches headers:
+    its ``NA`` is a blank (E005 is 缺失:服务规范度), while 备注's ``NA`` is kept — in a GB18030 file,
+    read whole or in parts."""
+    if streamed:
+        _streamed(monkeypatch)
+    header = SAMPLE[0].replace("服务规范度,", "服务规范度 ,", 1)
+    lines = [header + ",备注"]
+    for n, line in enumerate(SAMPLE[1:], 1):
+        cells = line.split(",")
+        if n == 5:
+            cells[5] = "NA"  # 服务规范度 of E005
+        lines.append(",".join(cells) + ",NA")
+    roster = tmp_path / "team.csv"
+    roster.write_bytes(("\n".join(lines) + "\n").encode("gb18030"))
+    score_file(roster, SCHEME, tmp_path / "r.csv")
+    got = _out(tmp_path / "r.csv")
+    assert got["工号"][4] == "E005"
+    assert "缺失:服务规范度" in got["标记"][4]
+    assert not any("缺失:服务规范度" in got["标记"][k] for k in range(12) if k != 4)
+    assert got["备注"] == ["NA"] * 12
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_rows_with_a_trailing_comma_keep_the_carried_words(tmp_path, monkeypatch, streamed):
+    """Rows one cell longer than the header, that cell empty (a trailing comma), from the 8th person
+    on: the part where pandas stops is read again, and its carried ``null`` stays ``null``."""
+    if streamed:
+        _streamed(monkeypatch)
+    lines = [SAMPLE[0] + ",备注"] + [f"{line},NA" for line in SAMPLE[1:8]] + [f"{line},null," for line in SAMPLE[8:]]
+    roster = tmp_path / "team.csv"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    score_file(roster, SCHEME, tmp_path / "r.csv")
+    assert _out(tmp_path / "r.csv")["备注"] == ["NA"] * 7 + ["null"] * 5
+
+
+def test_an_excel_error_cell_in_a_carried_column_is_blank_and_typed_text_is_kept(tmp_path):
+    """docs/schemes.md: ``#N/A`` typed in Excel is an error value, not text — still blank; the
+    text ``#N/A`` (typed after an apostrophe) is carried as typed."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for number, line in enumerate(SAMPLE):
+        cells: list[object] = [int(t) if number and t.isdigit() and not t.startswith("0") else (t or None) for t in line.split(",")]
+        ws.append([*cells, "备注" if number == 0 else "#N/A"])
+        note = ws.cell(row=ws.max_row, column=len(cells) + 1)
+        note.data_type = "e" if number in (1, 2) else "s"  # E001, E002: the error value; the others: text
+    roster = tmp_path / "team.xlsx"
+    wb.save(roster)
+    score_file(roster, SCHEME, tmp_path / "r.csv")
+    assert _out(tmp_path / "r.csv")["备注"] == ["", ""] + ["#N/A"] * 10
