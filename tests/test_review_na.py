@@ -81,3 +81,40 @@ def test_an_excel_error_cell_in_a_carried_column_is_blank_and_typed_text_is_kept
     wb.save(roster)
     score_file(roster, SCHEME, tmp_path / "r.csv")
     assert _out(tmp_path / "r.csv")["备注"] == ["", ""] + ["#N/A"] * 10
+
+
+def _workbook(tmp_path: Path, header_more: list[object], notes: list[object]) -> Path:
+    """The sample team as a workbook, with E005's 服务规范度 the text ``NA`` and ``header_more``
+    headers after its columns holding ``notes`` (one a person; None: no cell)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([*SAMPLE[0].split(","), *header_more])
+    for n, line in enumerate(SAMPLE[1:], 1):
+        cells: list[object] = [int(t) if t.isdigit() and not t.startswith("0") else (t or None) for t in line.split(",")]
+        if n == 5:
+            cells[5] = "NA"
+        ws.append([*cells, *([notes[n - 1]] * len(header_more))])
+    path = tmp_path / "team.xlsx"
+    wb.save(path)
+    return path
+
+
+#: 备注 of E001 … E012: blank words, an empty cell (None) and text
+NOTES = ["NA", None, "null", "x", "N/A", None, "nan", "None", "y", None, "#NA", "NULL"]
+
+
+@pytest.mark.parametrize(("more", "reads"), [(["备注"], 1), ([2024], 2)])
+def test_an_xlsx_with_a_blank_in_a_carried_column_is_read_once(tmp_path, monkeypatch, more, reads):
+    """A 备注 with empty cells used to make the workbook be read twice (calamine loads the whole
+    sheet: twice the time of a read); its header is read first now, so it is read once. A header
+    that is not all text (the number 2024) is still read twice, and right."""
+    import pandas as pd
+
+    calls: list[object] = []
+    real = pd.read_excel
+    monkeypatch.setattr(pd, "read_excel", lambda *a, **kw: calls.append(a) or real(*a, **kw))
+    score_file(_workbook(tmp_path, more, NOTES), SCHEME, tmp_path / "r.csv")
+    got = _out(tmp_path / "r.csv")
+    assert len(calls) == reads
+    assert got[str(more[0])] == [w or "" for w in NOTES]
+    assert "缺失:服务规范度" in got["标记"][4]  # the scored column's NA is blank
