@@ -108,24 +108,12 @@ def id_types(columns: object, as_text: Callable[[str], bool] | None = None) -> d
 
 
 def first_row(p: Path, sheet: str) -> list[str] | None:
-    """The header row of an ``.xlsx``/``.xlsm`` sheet when every cell of it is text (openpyxl
-    streams the sheet and stops there), else None: what :func:`na_options` needs before the sheet
-    is read, so that it is read once."""
-    if p.suffix.lower() not in (".xlsx", ".xlsm"):
-        return None
-    import openpyxl
+    """The header row of an ``.xlsx``/``.xlsm`` sheet when every cell of it is text, else None:
+    what :func:`na_options` needs before the sheet is read, so that it is read once
+    (:mod:`kpixl.xlsx_header`)."""
+    from .xlsx_header import header_row
 
-    try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-        try:
-            cells = list(next(wb[sheet].iter_rows(max_row=1, values_only=True), ()))
-        finally:
-            wb.close()
-    except Exception:  # read by calamine below, which says what is wrong
-        return None
-    while cells and cells[-1] is None:
-        cells.pop()
-    return cells if cells and all(isinstance(c, str) for c in cells) else None
+    return header_row(p, sheet) if p.suffix.lower() in (".xlsx", ".xlsm") else None
 
 
 def na_options(columns: object, as_text: Callable[[str], bool] | None) -> dict[str, object]:

@@ -118,3 +118,39 @@ def test_an_xlsx_with_a_blank_in_a_carried_column_is_read_once(tmp_path, monkeyp
     assert len(calls) == reads
     assert got[str(more[0])] == [w or "" for w in NOTES]
     assert "缺失:服务规范度" in got["标记"][4]  # the scored column's NA is blank
+
+
+def test_the_header_row_is_read_as_typed_or_not_at_all(tmp_path):
+    """:mod:`kpixl.xlsx_header`: shared strings (with a rich-text run), an inline string and a
+    styled empty cell after the header read as typed; a number in the header gives None."""
+    import xlsxwriter
+
+    from kpixl.xlsx_header import header_row
+
+    path = tmp_path / "h.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("名单")
+    bold = wb.add_format({"bold": True})
+    ws.write_string(0, 0, "工号")
+    ws.write_rich_string(0, 1, "备", bold, "注")
+    ws.write_string(0, 2, "NA")
+    ws.write_blank(0, 3, None, bold)  # a styled empty cell after the header
+    ws.write_row(1, 0, ["E001", "x", "y"])
+    wb.close()
+    assert header_row(path, "名单") == ["工号", "备注", "NA"]
+    assert header_row(path, "无此表") is None
+
+    inline = tmp_path / "i.xlsx"
+    wb = xlsxwriter.Workbook(str(inline), {"constant_memory": True})  # strings written inline
+    ws = wb.add_worksheet("名单")
+    ws.write_row(0, 0, ["工号", "备注"])
+    wb.close()
+    assert header_row(inline, "名单") == ["工号", "备注"]
+
+    numbered = tmp_path / "n.xlsx"
+    wb = xlsxwriter.Workbook(str(numbered))
+    ws = wb.add_worksheet("名单")
+    ws.write_string(0, 0, "工号")
+    ws.write_number(0, 1, 2024)
+    wb.close()
+    assert header_row(numbered, "名单") is None
