@@ -71,12 +71,16 @@ def read_table(
 
                 names = CalamineWorkbook.from_path(str(p)).sheet_names
                 sheet = "团队汇总" if "团队汇总" in names else names[0]
-            df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS)
+            head = first_row(p, sheet) if as_text is not None else None
+            first = na_options(head, as_text) if head else {}
+            df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=TEXT_COLUMNS, **first)
             blanks = na_options(df.columns, as_text)
             kept = [c for c, words in blanks.get("na_values", {}).items() if words == [""]]
-            # 工号 written "工号 " or "工 号", or a blank in a column carried as typed (it may have been
-            # NA or null): read again (a header row alone costs most of a whole read)
-            if set(id_types(df.columns)) - set(TEXT_COLUMNS) or (kept and df[kept].isna().any().any()):
+            right = list(df.columns) == head  # read with the blank words of its columns already
+            # 工号 written "工号 " or "工 号"; options from a header that is not the one read; or (no
+            # header known before) a blank in a column carried as typed that may have been NA or null:
+            # read again (calamine loads the whole sheet even for its header row)
+            if set(id_types(df.columns)) - set(TEXT_COLUMNS) or (not right and (first or (kept and df[kept].isna().any().any()))):
                 df = pd.read_excel(p, sheet_name=sheet, engine="calamine", dtype=id_types(df.columns), **blanks)
             if suffix in (".xlsx", ".xlsm"):
                 df = as_shown_percent(df, percent_cells(p, sheet))
@@ -101,6 +105,15 @@ def id_types(columns: object, as_text: Callable[[str], bool] | None = None) -> d
     from .scheme import normalize_header
 
     return {c: str for c in columns if normalize_header(c) in TEXT_COLUMNS or (as_text is not None and as_text(str(c)))}
+
+
+def first_row(p: Path, sheet: str) -> list[str] | None:
+    """The header row of an ``.xlsx``/``.xlsm`` sheet when every cell of it is text, else None:
+    what :func:`na_options` needs before the sheet is read, so that it is read once
+    (:mod:`kpixl.xlsx_header`)."""
+    from .xlsx_header import header_row
+
+    return header_row(p, sheet) if p.suffix.lower() in (".xlsx", ".xlsm") else None
 
 
 def na_options(columns: object, as_text: Callable[[str], bool] | None) -> dict[str, object]:
