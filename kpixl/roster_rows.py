@@ -48,9 +48,14 @@ def blank_rows(roster: pd.DataFrame) -> np.ndarray:
 
 
 def _empty_text(cells: pd.Series) -> np.ndarray:
-    """Mask of cells that are empty: NaN/None or text of spaces only (each spelling judged once)."""
+    """Mask of cells that are empty: NaN/None, text of spaces only, or one of pandas' blank words
+    (``NA``, ``N/A``, ``null`` …: a column carried as typed keeps them, every other column reads them
+    as blank — a row holding nothing else, such as a template's ``IFERROR(…,"N/A")`` below the
+    team, is no person either way). Each spelling is judged once."""
+    from pandas._libs.parsers import STR_NA_VALUES
+
     codes, uniques = distinct_values(cells)
-    judged = np.array([isinstance(v, str) and not v.strip() for v in uniques] + [True], dtype=bool)
+    judged = np.array([isinstance(v, str) and (not v.strip() or v in STR_NA_VALUES) for v in uniques] + [True], dtype=bool)
     return judged[codes]  # code -1 (NaN / None) takes the last entry
 
 

@@ -167,3 +167,19 @@ def test_blank_words_in_the_id_columns_are_blank_as_before(tmp_path):
     got = _scored(_csv(tmp_path, lines), tmp_path / "r.csv")
     assert got["部门"][0] == "" and got["部门"][1] == "客户支持一部"
     assert got["备注"] == ["NA"] * 12
+
+
+def test_a_row_holding_only_blank_words_in_carried_columns_is_no_person(tmp_path):
+    """A template's 备注 filled below the team by ``IFERROR(VLOOKUP(…),"N/A")``: rows with nothing
+    but N/A (or NA) there are blank rows, as they were when every column read those words as
+    blank — not a person whose 工号 is missing. The people's 备注 keep their NA as typed."""
+    lines = (ROOT / "samples" / "team.csv").read_text(encoding="utf-8").splitlines()
+    width = len(lines[0].split(","))
+    body = [lines[0] + ",备注", lines[1] + ",NA", *(line + "," for line in lines[2:])]
+    body += ["," * width + "N/A", "," * width + "NA"]
+    src = tmp_path / "team.csv"
+    src.write_text("\n".join(body) + "\n", encoding="utf-8")
+    report = score_file(src, "support-center-quarterly", tmp_path / "r.csv")
+    assert report.rows == len(lines) - 1
+    out = list(csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["备注"] for r in out[:2]] == ["NA", ""] and len(out) == len(lines) - 1
