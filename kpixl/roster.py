@@ -242,7 +242,9 @@ def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame
     """``df`` with each of ``columns`` (text, as typed) turned into numbers when every cell of it is
     a plain number that a double keeps whole — so an xlsx result has number cells where numbers
     were typed, and the text where a number would lose something (``007``, a 19-digit card
-    number, ``1e3``). Integers with no blank become int64, others float64, as pandas reads them."""
+    number, ``1e3``). Integers with no blank become int64, others float64, as pandas reads them.
+    pandas' blank words (``N/A``, ``NA``, ``null`` …) among the numbers stay text beside number
+    cells: a 绩效工资基数 of N/A for one person leaves the others' numbers summable."""
     from .units import distinct_values
 
     out = df
@@ -252,10 +254,15 @@ def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame
             continue
         codes, uniques = distinct_values(s)
         texts = list(uniques)
-        if not texts or not all(_whole_number(t) for t in texts):
+        whole = [_whole_number(t) for t in texts]
+        if not any(whole) or not all(w or t in STR_NA_VALUES for t, w in zip(texts, whole, strict=True)):
             continue
-        numbers = np.array([float(t) for t in texts] + [np.nan])[codes]
-        if (codes >= 0).all() and not any("." in t for t in texts):  # float() reads "7000 " as 7000
+        if not all(whole):  # numbers and blank words: an object column, each cell as it is
+            cells = [(int(t) if "." not in t else float(t)) if w else t for t, w in zip(texts, whole, strict=True)]
+            numbers = np.array([*cells, None], dtype=object)[codes]
+        else:
+            numbers = np.array([float(t) for t in texts] + [np.nan])[codes]
+        if all(whole) and (codes >= 0).all() and not any("." in t for t in texts):  # float() reads "7000 " as 7000
             numbers = numbers.astype(np.int64)
         if out is df:
             out = df.copy(deep=False)

@@ -183,3 +183,19 @@ def test_a_row_holding_only_blank_words_in_carried_columns_is_no_person(tmp_path
     assert report.rows == len(lines) - 1
     out = list(csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8-sig"))))
     assert [r["备注"] for r in out[:2]] == ["NA", ""] and len(out) == len(lines) - 1
+
+
+def test_a_number_column_with_a_blank_word_keeps_its_number_cells_in_xlsx(tmp_path):
+    """绩效工资基数 typed 6000, 5500 … and N/A for one person, scored to .xlsx: the numbers stay number
+    cells (Excel's SUM over them still works) and N/A stays the text typed, not a blank."""
+    lines = (ROOT / "samples" / "team.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith(",绩效工资基数") and lines[2].endswith(",6000")
+    lines[2] = lines[2][: -len("6000")] + "N/A"
+    src = tmp_path / "team.csv"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    score_file(src, "support-center-quarterly", tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    col = [c.value for c in ws[1]].index("绩效工资基数")
+    cells = [row[col] for row in ws.iter_rows(min_row=2, max_row=4)]
+    assert [c.value for c in cells] == [6000, "N/A", 5500]  # samples/team.csv: E001 6000, E002 (N/A), E003 5500
+    assert [c.data_type for c in cells] == ["n", "s", "n"]
