@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandas._libs.parsers import STR_NA_VALUES  # the words pandas reads as blank by default
 
 from .csv_out import write_csv
 from .errors import CellIssue, FileError, KpixlError, RosterError
 from .safe import clean_stale_temps, finish_output, neutralise_frame, open_package, refuse_clobber, temp_prefix
+from .vocab import PANDAS_NA_WORDS
 from .xlsx_out import write_xlsx
 from .xlsx_percent import percent_cells, shown_percent
 
@@ -129,7 +129,7 @@ def na_options(columns: object, as_text: Callable[[str], bool] | None) -> dict[s
     kept = [c for c in columns if normalize_header(c) not in TEXT_COLUMNS and as_text(str(c))]
     if not kept:
         return {}
-    words = sorted(STR_NA_VALUES)
+    words = sorted(PANDAS_NA_WORDS)
     return dict(keep_default_na=False, na_values={c: [""] if c in kept else words for c in columns})
 
 
@@ -255,7 +255,7 @@ def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame
         codes, uniques = distinct_values(s)
         texts = list(uniques)
         whole = [_whole_number(t) for t in texts]
-        if not any(whole) or not all(w or t in STR_NA_VALUES for t, w in zip(texts, whole, strict=True)):
+        if not any(whole) or not all(w or t in PANDAS_NA_WORDS for t, w in zip(texts, whole, strict=True)):
             continue
         if not all(whole):  # numbers and blank words: an object column, each cell as it is
             cells = [(int(t) if "." not in t else float(t)) if w else t for t, w in zip(texts, whole, strict=True)]

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .units import distinct_values
-from .vocab import BLANK_WORDS, is_blank
+from .vocab import BLANK_WORDS, PANDAS_NA_WORDS, is_blank
 
 
 def blank_rows(roster: pd.DataFrame) -> np.ndarray:
@@ -52,10 +52,8 @@ def _empty_text(cells: pd.Series) -> np.ndarray:
     (``NA``, ``N/A``, ``null`` …: a column carried as typed keeps them, every other column reads them
     as blank — a row holding nothing else, such as a template's ``IFERROR(…,"N/A")`` below the
     team, is no person either way). Each spelling is judged once."""
-    from pandas._libs.parsers import STR_NA_VALUES
-
     codes, uniques = distinct_values(cells)
-    judged = np.array([isinstance(v, str) and (not v.strip() or v in STR_NA_VALUES) for v in uniques] + [True], dtype=bool)
+    judged = np.array([isinstance(v, str) and (not v.strip() or v in PANDAS_NA_WORDS) for v in uniques] + [True], dtype=bool)
     return judged[codes]  # code -1 (NaN / None) takes the last entry
 
 

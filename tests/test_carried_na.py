@@ -199,3 +199,19 @@ def test_a_number_column_with_a_blank_word_keeps_its_number_cells_in_xlsx(tmp_pa
     cells = [row[col] for row in ws.iter_rows(min_row=2, max_row=4)]
     assert [c.value for c in cells] == [6000, "N/A", 5500]  # samples/team.csv: E001 6000, E002 (N/A), E003 5500
     assert [c.data_type for c in cells] == ["n", "s", "n"]
+
+
+def test_kpixl_blank_words_are_pandas_own():
+    """kpixl passes pandas' blank words itself (to the columns it reads) and keeps them in the ones it
+    carries: its list must be the one pandas uses when nothing is passed."""
+    import io as _io
+
+    import pandas as pd
+
+    from kpixl.vocab import PANDAS_NA_WORDS
+
+    words = sorted(PANDAS_NA_WORDS - {""})
+    text = "x\n" + "\n".join(f'"{w}"' for w in words) + "\nkept\n"
+    read = pd.read_csv(_io.StringIO(text), dtype=str)["x"].tolist()
+    assert all(v != v for v in read[:-1]) and read[-1] == "kept"
+    assert {"NA", "N/A", "null", "None", "#N/A", "nan", ""} <= PANDAS_NA_WORDS
