@@ -257,13 +257,13 @@ def numbers_where_faithful(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame
         whole = [_whole_number(t) for t in texts]
         if not any(whole) or not all(w or t in PANDAS_NA_WORDS for t, w in zip(texts, whole, strict=True)):
             continue
-        if not all(whole):  # numbers and blank words: an object column, each cell as it is
+        if all(whole):
+            numbers = np.array([float(t) for t in texts] + [np.nan])[codes]
+            if (codes >= 0).all() and not any("." in t for t in texts):  # float() reads "7000 " as 7000
+                numbers = numbers.astype(np.int64)
+        else:  # numbers and blank words: an object column, each cell as it is
             cells = [(int(t) if "." not in t else float(t)) if w else t for t, w in zip(texts, whole, strict=True)]
             numbers = np.array([*cells, None], dtype=object)[codes]
-        else:
-            numbers = np.array([float(t) for t in texts] + [np.nan])[codes]
-        if all(whole) and (codes >= 0).all() and not any("." in t for t in texts):  # float() reads "7000 " as 7000
-            numbers = numbers.astype(np.int64)
         if out is df:
             out = df.copy(deep=False)
         out[c] = numbers

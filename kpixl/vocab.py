@@ -26,7 +26,6 @@ from .errors import ValueParseError
 
 #: the dashes people type for "nothing" (the reader makes each of them "-"): one or two of them is a blank
 _DASHES = "-–—−‐﹣"
-#: words that mean "no value" (compared lower-cased, after NFKC and with spaces removed)
 #: the words pandas reads as blank by default (its private ``STR_NA_VALUES``; the list below when a pandas
 #: release moves it): kpixl passes them itself to the columns it reads as pandas would, and keeps them as
 #: typed in the columns it carries (:func:`kpixl.roster.na_options`)
@@ -36,6 +35,7 @@ except ImportError:  # pragma: no cover - pandas 3.0's list
     _PANDAS_NA = {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL"}
     _PANDAS_NA |= {"NaN", "None", "n/a", "nan", "null"}
 PANDAS_NA_WORDS = frozenset(_PANDAS_NA)
+#: words that mean "no value" (compared lower-cased, after NFKC and with spaces removed)
 BLANK_WORDS = frozenset({"", "n/a", "na", "/", "nan", "none", "null", "#n/a", "空", "缺"} | set(_DASHES) | {a + b for a in _DASHES for b in _DASHES})
 #: words that mean zero in a count (无投诉 = 0 次); elsewhere they are unreadable
 NONE_WORDS = frozenset({"无", "没有", "零"})

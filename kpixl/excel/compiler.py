@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..scheme import FLAG_SEP, Indicator, Scheme, weight_groups
 from ..units import MAX_MAGNITUDE
 from ..xl import NA, ParamRef, all_of, literal, text_literal
 from .library import Library
+
+if TYPE_CHECKING:
+    from ..rules import Rule
 
 
 def indicator_formula(scheme: Scheme, ind: Indicator, cells: Mapping[str | None, Mapping[str, str]], override: str | None, base: str) -> str:
@@ -50,7 +54,7 @@ def _points(
     for rater in ind.raters or (None,):
         c = cells[rater]
         if ind.missing == "zero":
-            x = {f: f'IF({c[f]}="",0,{rule.excel_input(f, c[f])})' for f in rule.fields}
+            x = _blank_as_zero(rule, c)
             pres = "TRUE"
         else:
             x = {f: rule.excel_input(f, c[f]) for f in rule.fields}
@@ -66,6 +70,12 @@ def _points(
         anyp = "OR(" + ",".join(pres for _, pres, _ in parts) + ")"
         raw = f"({num})/({den})" if ind.missing == "zero" else f"IF({anyp},({num})/({den}),{missing})"
     return raw
+
+
+def _blank_as_zero(rule: Rule, cells: Mapping[str, str]) -> dict[str, str]:
+    """Each input of ``rule`` read through :meth:`~kpixl.rules.Rule.excel_input`, a blank as 0 (an
+    adjustment, or an item whose missing policy is 按0计)."""
+    return {f: f'IF({cells[f]}="",0,{rule.excel_input(f, cells[f])})' for f in rule.fields}
 
 
 @dataclass
@@ -110,8 +120,7 @@ class Compiler:
         terms = []
         for ai, adj in enumerate(self.scheme.adjustments, 1):
             c = cells.adjustments[adj.name]
-            x = {f: f'IF({c[f]}="",0,{adj.rule.excel_input(f, c[f])})' for f in adj.rule.fields}
-            terms.append(adj.rule.excel_points(x, self.lib.ref(f"a{ai}")))
+            terms.append(adj.rule.excel_points(_blank_as_zero(adj.rule, c), self.lib.ref(f"a{ai}")))
         return _readable(f"ROUND({'+'.join(terms)},{self.scheme.decimals})")
 
     def total(self, subtotals: list[str], adjustment: str | None, cells: Cells) -> str:
@@ -207,7 +216,7 @@ class Compiler:
             parts.append(mine)
         for adj in self.scheme.adjustments:  # an adjustment the sheet cannot read or the rule refuses
             c = cells.adjustments[adj.name]
-            refused = ",".join(f'ISERROR(IF({c[f]}="",0,{adj.rule.excel_input(f, c[f])}))' for f in adj.rule.fields)
+            refused = ",".join(f"ISERROR({x})" for x in _blank_as_zero(adj.rule, c).values())
             parts.append(f'IF(OR({refused}),{_flag(f"{UNREADABLE}:{adj.name}")},"")')
         for vi, veto in enumerate(self.scheme.vetoes, 1):
             c = cells.vetoes[veto.name]
